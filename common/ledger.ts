@@ -1,0 +1,70 @@
+/**
+ * The platform's own usage ledger, as the evidence check sees it.
+ * Timestamps are ISO-8601 strings so these values cross Temporal and HTTP unchanged.
+ */
+
+export const REQUEST_OUTCOMES = ['success', 'error', 'timeout'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+export const CHARGE_KINDS = ['credit_purchase', 'usage', 'subscription'] as const;
+export type ChargeKind = (typeof CHARGE_KINDS)[number];
+
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'terminated'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export interface LedgerAccount {
+  id: string;
+  email: string;
+  policyId: string;
+  status: AccountStatus;
+  currency: string;
+}
+
+export interface LedgerRequest {
+  requestId: string;
+  accountId: string;
+  endpoint: string;
+  model: string | null;
+  httpStatus: number;
+  outcome: RequestOutcome;
+  amountMinor: number;
+  currency: string;
+  outputDelivered: boolean;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface LedgerCharge {
+  transactionId: string;
+  invoiceNumber: string | null;
+  paymentReference: string | null;
+  accountId: string;
+  amountMinor: number;
+  currency: string;
+  kind: ChargeKind;
+  periodStart: string | null;
+  periodEnd: string | null;
+  createdAt: string;
+}
+
+export interface LedgerOutage {
+  id: string;
+  startedAt: string;
+  endedAt: string | null;
+  scheduled: boolean;
+  forceMajeure: boolean;
+  cause: string;
+}
+
+/**
+ * Everything the ledger knows that bears on one claim, fetched in one round trip.
+ * Requests the ledger does not hold are simply absent from `requests`.
+ */
+export interface LedgerFacts {
+  account: LedgerAccount;
+  requests: LedgerRequest[];
+  /** The claimed charge plus charges that share its payment reference or amount (duplicate detection). */
+  charges: LedgerCharge[];
+  /** Outages overlapping any claimed request or the claimed charge's billing period. */
+  outages: LedgerOutage[];
+}
