@@ -1,0 +1,13 @@
+import type { Db } from '../db';
+import type { PolicyStore } from '../db/policies';
+import type { Mailer } from './mailer';
+import type { PaymentGateway } from './payments';
+
+/** Everything activities touch, built once in the worker and injected. */
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  policies: PolicyStore;
+  payments: PaymentGateway;
+  staffMailboxes: { lead: string; finance: string };
+}

@@ -1,0 +1,53 @@
+import type { Deadline } from '../common/claim';
+import { withTransaction } from '../db';
+import { getClaim } from '../db/claims';
+import { appendClaimEvent } from '../db/events';
+import type { ActivityDeps } from './deps';
+import { renderCustomerMail, renderStaffMail, type CustomerNotice } from './emails';
+
+export function createNotificationActivities({ db, mailer, staffMailboxes }: ActivityDeps) {
+  /** Sends at most once per (claim, key): a retried activity finds the row and does not mail again. */
+  async function sendOnce(claimId: string, key: string, mail: { to: string; subject: string; text: string }): Promise<void> {
+    const { rowCount } = await db.query('SELECT 1 FROM notifications WHERE claim_id = $1 AND template = $2', [claimId, key]);
+    if (rowCount) return;
+    const messageId = await mailer.send(mail);
+    await db.query(
+      `INSERT INTO notifications (claim_id, template, recipient, subject, message_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [claimId, key, mail.to, mail.subject, messageId],
+    );
+  }
+
+  return {
+    async notifyCustomer(input: { claimId: string; key: string; notice: CustomerNotice }): Promise<void> {
+      const claim = await getClaim(db, input.claimId);
+      await sendOnce(input.claimId, input.key, renderCustomerMail(claim, input.notice));
+    },
+
+    /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */
+    async alertStaff(input: {
+      claimId: string; eventKey: string; template: 'review_warning' | 'escalation'; audience: 'lead' | 'finance'; deadline: Deadline;
+    }): Promise<void> {
+      const { claimId, deadline, template, audience } = input;
+      await withTransaction(db, async (tx) => {
+        await appendClaimEvent(tx, {
+          claimId,
+          eventKey: input.eventKey,
+          type: template === 'escalation' ? `escalated_to_${audience}` : 'lead_warned',
+          actor: { type: 'timer', id: `sla:${deadline.kind}` },
+          why: `${deadline.kind} deadline ${deadline.dueAt} (${deadline.businessDays} business days, ${deadline.clause})`,
+          data: { deadline },
+        });
+        if (template === 'escalation') {
+          await tx.query(
+            `UPDATE claims SET escalated_at = coalesce(escalated_at, now()), escalation_level = $2, updated_at = now() WHERE id = $1`,
+            [claimId, audience],
+          );
+          await tx.query(`UPDATE claim_deadlines SET state = 'breached' WHERE claim_id = $1 AND kind = $2`, [claimId, deadline.kind]);
+        }
+      });
+      const claim = await getClaim(db, claimId);
+      await sendOnce(claimId, input.eventKey, renderStaffMail(staffMailboxes[audience], claim, { template, deadline }));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, ClaimStatus, Deadline, Decision, DecisionOutcome, Remedy } from './claim';
+
+/** Started by the API once the claim row is safely stored. */
+export interface ClaimWorkflowInput {
+  claimId: string;
+}
+
+export interface StaffDecisionInput {
+  outcome: DecisionOutcome;
+  /** Required for partial approval; defaults to the engine's proposal otherwise. */
+  amountMinor?: number;
+  remedy: Remedy;
+  note?: string;
+  actor: Actor;
+}
+
+export interface InfoRequestInput {
+  message: string;
+  actor: Actor;
+}
+
+export interface CustomerReplyInput {
+  requestIds?: string[];
+  transactionId?: string;
+  invoiceNumber?: string;
+  explanation?: string;
+  message?: string;
+}
+
+export interface PayoutConfirmationInput {
+  processorReference: string;
+  actor: Actor;
+}
+
+export interface WithdrawInput {
+  why?: string;
+}
+
+export interface ClaimState {
+  status: ClaimStatus;
+  decision: Decision | null;
+  deadlines: Deadline[];
+  escalations: string[];
+}
+
+/** Business refusals raised to callers; listed as non-retryable on the worker. */
+export const REFUSALS = {
+  wrongState: 'ClaimNotInExpectedState',
+  policyViolation: 'PolicyViolation',
+  unknownClaim: 'UnknownClaim',
+} as const;
+
+export const decideUpdate = defineUpdate<Decision, [StaffDecisionInput]>('decide');
+export const requestInfoUpdate = defineUpdate<ClaimStatus, [InfoRequestInput]>('requestInfo');
+export const customerReplyUpdate = defineUpdate<ClaimStatus, [CustomerReplyInput]>('customerReply');
+export const withdrawUpdate = defineUpdate<ClaimStatus, [WithdrawInput]>('withdraw');
+export const confirmPayoutUpdate = defineUpdate<ClaimStatus, [PayoutConfirmationInput]>('confirmPayout');
+export const claimStateQuery = defineQuery<ClaimState>('claimState');

@@ -1,0 +1,164 @@
+import type { ClaimFacts, ClaimReason, ClaimStatus, Channel, Deadline, Decision } from '../common/claim';
+import type { Queryable } from './index';
+
+export interface NewClaim {
+  id: string;
+  accountId: string;
+  policyId: string;
+  policyVersion: string;
+  channel: Channel;
+  reason: ClaimReason;
+  requestIds: string[];
+  transactionId: string | null;
+  invoiceNumber: string | null;
+  explanation: string | null;
+  evidence: unknown[];
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
+  submittedAt: Date;
+}
+
+export interface ClaimRecord extends ClaimFacts {
+  policyId: string;
+  policyVersion: string;
+  channel: Channel;
+  status: ClaimStatus;
+  decision: Decision | null;
+  evidence: unknown[];
+  escalatedAt: string | null;
+  escalationLevel: string | null;
+  requestFingerprint: string | null;
+  updatedAt: string;
+}
+
+const CLAIM_COLUMNS = `
+  c.id, c.account_id, a.email AS account_email, c.policy_id, c.policy_version, c.channel, c.reason, c.request_ids,
+  c.transaction_id, c.invoice_number, c.explanation, c.evidence, c.status, c.decision, c.escalated_at,
+  c.escalation_level, c.request_fingerprint, c.submitted_at, c.updated_at`;
+
+interface ClaimRow {
+  id: string; account_id: string; account_email: string; policy_id: string; policy_version: string;
+  channel: Channel; reason: ClaimReason; request_ids: string[]; transaction_id: string | null;
+  invoice_number: string | null; explanation: string | null; evidence: unknown[]; status: ClaimStatus;
+  decision: Decision | null; escalated_at: Date | null; escalation_level: string | null;
+  request_fingerprint: string | null; submitted_at: Date; updated_at: Date;
+}
+
+function toRecord(r: ClaimRow): ClaimRecord {
+  return {
+    claimId: r.id,
+    accountId: r.account_id,
+    accountEmail: r.account_email,
+    policyId: r.policy_id,
+    policyVersion: r.policy_version,
+    channel: r.channel,
+    reason: r.reason,
+    requestIds: r.request_ids,
+    transactionId: r.transaction_id,
+    invoiceNumber: r.invoice_number,
+    explanation: r.explanation,
+    evidence: r.evidence,
+    status: r.status,
+    decision: r.decision,
+    escalatedAt: r.escalated_at?.toISOString() ?? null,
+    escalationLevel: r.escalation_level,
+    requestFingerprint: r.request_fingerprint,
+    submittedAt: r.submitted_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export async function insertClaim(db: Queryable, c: NewClaim): Promise<void> {
+  await db.query(
+    `INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
+                         invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint, submitted_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)`,
+    [c.id, c.accountId, c.policyId, c.policyVersion, c.channel, c.reason, c.requestIds, c.transactionId,
+      c.invoiceNumber, c.explanation, JSON.stringify(c.evidence), c.idempotencyKey, c.requestFingerprint, c.submittedAt],
+  );
+}
+
+export async function findClaim(db: Queryable, claimId: string): Promise<ClaimRecord | undefined> {
+  const { rows } = await db.query<ClaimRow>(
+    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
+    [claimId],
+  );
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function findClaimByIdempotencyKey(db: Queryable, key: string): Promise<ClaimRecord | undefined> {
+  const { rows } = await db.query<ClaimRow>(
+    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id WHERE c.idempotency_key = $1`,
+    [key],
+  );
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function getClaim(db: Queryable, claimId: string): Promise<ClaimRecord> {
+  const claim = await findClaim(db, claimId);
+  if (!claim) throw new Error(`claim ${claimId} does not exist`);
+  return claim;
+}
+
+export interface CaseFilter {
+  status?: ClaimStatus;
+  overdue?: boolean;
+  escalated?: boolean;
+  limit: number;
+}
+
+export async function listCases(db: Queryable, f: CaseFilter): Promise<ClaimRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.status) where.push(`c.status = $${params.push(f.status)}`);
+  if (f.escalated !== undefined) where.push(f.escalated ? 'c.escalated_at IS NOT NULL' : 'c.escalated_at IS NULL');
+  if (f.overdue !== undefined) {
+    const overdue = `EXISTS (SELECT 1 FROM claim_deadlines d WHERE d.claim_id = c.id AND d.state IN ('open', 'breached')
+                       AND d.kind <> 'review_warning' AND d.due_at < now())`;
+    where.push(f.overdue ? overdue : `NOT ${overdue}`);
+  }
+  const { rows } = await db.query<ClaimRow>(
+    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.submitted_at LIMIT $${params.push(f.limit)}`,
+    params,
+  );
+  return rows.map(toRecord);
+}
+
+export async function updateClaimStatus(db: Queryable, claimId: string, status: ClaimStatus): Promise<void> {
+  await db.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [claimId, status]);
+}
+
+export async function saveDecision(db: Queryable, claimId: string, decision: Decision): Promise<void> {
+  await db.query('UPDATE claims SET decision = $2, updated_at = now() WHERE id = $1', [claimId, decision]);
+}
+
+export async function saveDeadlines(db: Queryable, claimId: string, deadlines: Deadline[]): Promise<void> {
+  for (const d of deadlines) {
+    await db.query(
+      `INSERT INTO claim_deadlines (claim_id, kind, due_at, business_days, clause, state)
+       VALUES ($1, $2, $3, $4, $5, 'open')
+       ON CONFLICT (claim_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, business_days = EXCLUDED.business_days,
+                                                  clause = EXCLUDED.clause, state = 'open'`,
+      [claimId, d.kind, d.dueAt, d.businessDays, d.clause],
+    );
+  }
+}
+
+export async function listDeadlines(db: Queryable, claimId: string): Promise<(Deadline & { state: string })[]> {
+  const { rows } = await db.query<{ kind: Deadline['kind']; due_at: Date; business_days: number; clause: string; state: string }>(
+    'SELECT kind, due_at, business_days, clause, state FROM claim_deadlines WHERE claim_id = $1 ORDER BY due_at',
+    [claimId],
+  );
+  return rows.map((r) => ({ kind: r.kind, dueAt: r.due_at.toISOString(), businessDays: r.business_days, clause: r.clause, state: r.state }));
+}
+
+export async function settleDeadlines(
+  db: Queryable, claimId: string, kinds: Deadline['kind'][], state: 'met' | 'breached' | 'cancelled',
+): Promise<void> {
+  await db.query(
+    `UPDATE claim_deadlines SET state = $3 WHERE claim_id = $1 AND kind = ANY($2::text[]) AND state = 'open'`,
+    [claimId, kinds, state],
+  );
+}

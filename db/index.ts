@@ -1,0 +1,44 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+export type Db = Pool;
+export type Tx = PoolClient;
+/** Anything that can run a query: the pool itself or a checked-out transaction client. */
+export type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+export function createDb(connectionString: string, max = 10): Db {
+  return new Pool({ connectionString, max });
+}
+
+/** Runs `work` in one transaction on a checked-out client; the client is always released. */
+export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function queryRows<R extends QueryResultRow>(
+  db: Queryable,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
+  const result = await db.query<R>(sql, params);
+  return result.rows;
+}
+
+export async function queryOne<R extends QueryResultRow>(
+  db: Queryable,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R | undefined> {
+  const rows = await queryRows<R>(db, sql, params);
+  return rows[0];
+}

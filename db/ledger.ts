@@ -1,0 +1,81 @@
+import type { LedgerFacts } from '../common/ledger';
+import type { Queryable } from './index';
+
+export interface LedgerLookup {
+  accountId: string;
+  requestIds: string[];
+  transactionId: string | null;
+  invoiceNumber: string | null;
+}
+
+/**
+ * Everything the evidence check needs in ONE indexed round trip, however many request ids a claim names:
+ * the account, the claimed requests (by primary key), the claimed charge with its look-alikes for
+ * duplicate detection, and outages overlapping any of them.
+ */
+const LEDGER_FACTS_SQL = `
+WITH claimed_requests AS (
+  SELECT * FROM usage_requests WHERE request_id = ANY($2::text[])
+), claimed_charge AS (
+  SELECT * FROM charges
+   WHERE account_id = $1 AND (transaction_id = $3 OR invoice_number = $4)
+), related_charges AS (
+  SELECT c.* FROM charges c
+   WHERE c.account_id = $1
+     AND EXISTS (SELECT 1 FROM claimed_charge cc
+                  WHERE c.transaction_id = cc.transaction_id
+                     OR c.payment_reference = cc.payment_reference
+                     OR (c.amount_minor = cc.amount_minor AND c.created_at BETWEEN cc.created_at - interval '1 day' AND cc.created_at + interval '1 day'))
+), relevant_outages AS (
+  SELECT o.* FROM outages o
+   WHERE EXISTS (SELECT 1 FROM claimed_requests r
+                  WHERE o.started_at <= coalesce(r.completed_at, r.started_at)
+                    AND coalesce(o.ended_at, 'infinity') >= r.started_at)
+      OR EXISTS (SELECT 1 FROM claimed_charge c
+                  WHERE c.period_start IS NOT NULL AND c.period_end IS NOT NULL
+                    AND o.started_at < c.period_end AND coalesce(o.ended_at, 'infinity') > c.period_start)
+)
+SELECT
+  (SELECT json_build_object('id', a.id, 'email', a.email, 'policyId', a.policy_id, 'status', a.status, 'currency', a.currency)
+     FROM accounts a WHERE a.id = $1) AS account,
+  (SELECT coalesce(json_agg(json_build_object(
+      'requestId', r.request_id, 'accountId', r.account_id, 'endpoint', r.endpoint, 'model', r.model,
+      'httpStatus', r.http_status, 'outcome', r.outcome, 'amountMinor', r.amount_minor, 'currency', r.currency,
+      'outputDelivered', r.output_delivered, 'startedAt', r.started_at, 'completedAt', r.completed_at)), '[]')
+     FROM claimed_requests r) AS requests,
+  (SELECT coalesce(json_agg(json_build_object(
+      'transactionId', c.transaction_id, 'invoiceNumber', c.invoice_number, 'paymentReference', c.payment_reference,
+      'accountId', c.account_id, 'amountMinor', c.amount_minor, 'currency', c.currency, 'kind', c.kind,
+      'periodStart', c.period_start, 'periodEnd', c.period_end, 'createdAt', c.created_at) ORDER BY c.created_at), '[]')
+     FROM related_charges c) AS charges,
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', o.id, 'startedAt', o.started_at, 'endedAt', o.ended_at, 'scheduled', o.scheduled,
+      'forceMajeure', o.force_majeure, 'cause', o.cause) ORDER BY o.started_at), '[]')
+     FROM relevant_outages o) AS outages
+`;
+
+type Row = Omit<LedgerFacts, 'account'> & { account: LedgerFacts['account'] | null };
+
+export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Promise<LedgerFacts> {
+  const { rows } = await db.query<Row>(LEDGER_FACTS_SQL, [
+    lookup.accountId,
+    lookup.requestIds,
+    lookup.transactionId,
+    lookup.invoiceNumber,
+  ]);
+  const row = rows[0];
+  if (!row?.account) throw new Error(`account ${lookup.accountId} is not in the ledger`);
+  return {
+    account: row.account,
+    requests: row.requests.map((r) => ({ ...r, startedAt: iso(r.startedAt)!, completedAt: iso(r.completedAt) })),
+    charges: row.charges.map((c) => ({
+      ...c, createdAt: iso(c.createdAt)!, periodStart: iso(c.periodStart), periodEnd: iso(c.periodEnd),
+    })),
+    outages: row.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt)!, endedAt: iso(o.endedAt) })),
+  };
+}
+
+/** json_build_object renders timestamptz in PostgreSQL's format; normalise to ISO-8601 UTC. */
+function iso(value: string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}

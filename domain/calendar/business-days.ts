@@ -1,0 +1,67 @@
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+
+/** A policy's business calendar: weekends and the public holidays of a region, in a time zone. */
+export interface BusinessCalendar {
+  timeZone: string;
+  /** date-holidays region: a country ("US") or country-state ("US-CA"). */
+  holidayRegion: string;
+}
+
+const WEEKEND = new Set([6, 7]); // luxon weekdays: Saturday 6, Sunday 7
+const holidayCache = new Map<string, Set<string>>();
+
+/** The region's public holidays of one year as local ISO dates (substitute days included). */
+function publicHolidays(region: string, year: number): Set<string> {
+  const cacheKey = `${region}:${year}`;
+  let days = holidayCache.get(cacheKey);
+  if (!days) {
+    const [country, state] = region.split('-');
+    const calendar = new Holidays(country ?? region, state ?? '');
+    days = new Set(
+      calendar
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
+    holidayCache.set(cacheKey, days);
+  }
+  return days;
+}
+
+export function isBusinessDay(localDay: DateTime, calendar: BusinessCalendar): boolean {
+  if (WEEKEND.has(localDay.weekday)) return false;
+  return !publicHolidays(calendar.holidayRegion, localDay.year).has(localDay.toISODate() ?? '');
+}
+
+function localDayOf(moment: Date, calendar: BusinessCalendar): DateTime {
+  const local = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  if (!local.isValid) throw new RangeError(`invalid time zone ${calendar.timeZone}`);
+  return local.startOf('day');
+}
+
+/**
+ * The end of the Nth business day after the local day of `from`
+ * (so 1 business day after a Friday-afternoon claim is the end of Monday, holidays skipped).
+ */
+export function addBusinessDays(from: Date, businessDays: number, calendar: BusinessCalendar): Date {
+  if (!Number.isInteger(businessDays) || businessDays < 0) {
+    throw new RangeError(`business days must be a non-negative integer, got ${businessDays}`);
+  }
+  let day = localDayOf(from, calendar);
+  for (let counted = 0; counted < businessDays; ) {
+    day = day.plus({ days: 1 });
+    if (isBusinessDay(day, calendar)) counted += 1;
+  }
+  return day.endOf('day').toJSDate();
+}
+
+/** Business days whose whole local day falls after `from`'s local day, up to and including `to`'s local day. */
+export function businessDaysBetween(from: Date, to: Date, calendar: BusinessCalendar): number {
+  const last = localDayOf(to, calendar);
+  let count = 0;
+  for (let day = localDayOf(from, calendar).plus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) {
+    if (isBusinessDay(day, calendar)) count += 1;
+  }
+  return count;
+}

@@ -1,0 +1,82 @@
+import type { Assessment, ClaimFacts, DecisionReason } from '../../common/claim';
+import type { LedgerFacts } from '../../common/ledger';
+import { assessChargeReview } from './chargeReview';
+import { assessRequests } from './assessRequests';
+import { denialDraft, engineDecision, type Draft } from './draft';
+import { assessDuplicateCharge } from './duplicates';
+import { PolicyViolation } from './errors';
+import type { LoadedPolicy } from './loaded';
+import { missingItems } from './missingItems';
+import { assessOutageShare } from './outageShare';
+import { reasonFrom } from './reasons';
+import type { ReasonRule } from './schema';
+
+/**
+ * The engine's conclusion on a claim, before any person. Steps:
+ *  1. an outright-denied reason (e.g. dissatisfaction) is denied without asking for anything;
+ *  2. missing required items → needs_info naming exactly those items;
+ *  3. the reason's handling drafts a decision (requests, duplicate charge, charge review, outage share, review);
+ *  4. gates: verdicts needing verification, a non-active account receiving money, a currency other than
+ *     the account's, automatic decisions disabled or the amount above the limit → needs_review.
+ */
+export function assessClaim(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): Assessment {
+  assertFactsMatch(policy, claim, facts);
+  const rule = policy.pack.reasons[claim.reason];
+  if (rule.handling !== 'deny') {
+    const missing = missingItems(claim, rule.requires);
+    if (missing.length > 0) {
+      return { kind: 'needs_info', missing, why: missing.map((item) => reasonFrom(policy.pack.evidence[item])) };
+    }
+  }
+  return settle(policy, facts, draftFor(policy, claim, facts, rule));
+}
+
+function draftFor(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, rule: ReasonRule): Draft {
+  const currency = facts.account.currency;
+  const covers = { requestIds: claim.requestIds, transactionId: claim.transactionId };
+  switch (rule.handling) {
+    case 'requests':
+      return assessRequests(policy, claim, facts, rule);
+    case 'duplicate_charge':
+      return assessDuplicateCharge(policy, claim, facts, rule);
+    case 'charge_review':
+      return assessChargeReview(policy, claim, facts, rule);
+    case 'outage_share':
+      return assessOutageShare(policy, claim, facts, rule);
+    case 'deny':
+      return denialDraft(currency, [reasonFrom(rule, covers)]);
+    case 'review': {
+      const reason = reasonFrom(rule, covers);
+      return { ...denialDraft(currency, [reason], [reason]), arithmetic: ['no automatic amount; a person decides'] };
+    }
+  }
+}
+
+function settle(policy: LoadedPolicy, facts: LedgerFacts, draft: Draft): Assessment {
+  const { pack } = policy;
+  const why: DecisionReason[] = [...draft.review];
+  const paysOut = draft.outcome !== 'denied';
+  const status = facts.account.status;
+  // Money to a suspended (possible chargeback) or terminated account is never sent without a person.
+  if (paysOut && status !== 'active') why.push(reasonFrom(pack.accountStatus[status]));
+  if (paysOut && draft.amount.currency !== facts.account.currency.toUpperCase()) {
+    why.push(reasonFrom(pack.staffReview, { detail: `The amount is in ${draft.amount.currency}, the account in ${facts.account.currency}.` }));
+  }
+  if (!pack.autoDecision.enabled) why.push(reasonFrom(pack.autoDecision));
+  else if (draft.amount.amountMinor > pack.autoDecision.maxAmountMinor) {
+    const detail = `${draft.amount.amountMinor} exceeds the automatic limit of ${pack.autoDecision.maxAmountMinor} minor units.`;
+    why.push(reasonFrom(pack.autoDecision, { detail }));
+  }
+  const decision = engineDecision(policy, draft);
+  return why.length > 0 ? { kind: 'needs_review', proposal: decision, why } : { kind: 'decided', decision };
+}
+
+/** Facts for another account or policy mean the caller wired things wrongly; deciding on them would be unsafe. */
+function assertFactsMatch(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): void {
+  if (facts.account.id !== claim.accountId) {
+    throw new PolicyViolation('facts_mismatch', `ledger facts are for account ${facts.account.id}, the claim for ${claim.accountId}`);
+  }
+  if (facts.account.policyId !== policy.id) {
+    throw new PolicyViolation('facts_mismatch', `account ${facts.account.id} is under policy ${facts.account.policyId}, not ${policy.id}`);
+  }
+}

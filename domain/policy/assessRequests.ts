@@ -1,0 +1,59 @@
+import type { ClaimFacts, RequestFinding, RequestVerdict } from '../../common/claim';
+import type { LedgerFacts, LedgerRequest } from '../../common/ledger';
+import { sumMoney } from '../../common/money';
+import { classifyRequests } from './classify';
+import type { Draft } from './draft';
+import type { LoadedPolicy } from './loaded';
+import { minorUnits, reasonFrom } from './reasons';
+import type { ReasonRule } from './schema';
+
+/** Decides a claim request by request: each finding's disposition comes from the pack's verdict table. */
+export function assessRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, rule: ReasonRule): Draft {
+  const { pack } = policy;
+  const currency = facts.account.currency.toUpperCase();
+  const findings = classifyRequests(policy, claim, facts);
+  const ledger = new Map(facts.requests.map((r) => [r.requestId, r]));
+  const disposition = (f: RequestFinding) => pack.requests[f.verdict].disposition;
+
+  // A refund in another currency cannot be added to the account's total; a person converts or declines it.
+  const paying = findings.filter((f) => disposition(f) === 'refund' && f.refundable.currency === currency);
+  const foreign = findings.filter((f) => disposition(f) === 'refund' && f.refundable.currency !== currency);
+  const amount = sumMoney(
+    paying.map((f) => f.refundable),
+    currency,
+  );
+
+  const groups = groupByVerdict(findings);
+  const verdictReason = ([verdict, ids]: [RequestVerdict, string[]]) => reasonFrom(pack.requests[verdict], { requestIds: ids });
+  const review = groups.filter(([verdict]) => pack.requests[verdict].disposition === 'review').map(verdictReason);
+  if (foreign.length > 0) {
+    const ids = foreign.map((f) => f.requestId);
+    review.push(reasonFrom(pack.staffReview, { requestIds: ids, detail: `Charged in a currency other than the account's ${currency}.` }));
+  }
+
+  return {
+    outcome: paying.length === 0 ? 'denied' : paying.length === findings.length ? 'approved' : 'partially_approved',
+    amount,
+    remedy: rule.remedy ?? pack.remedies.default,
+    reasons: [reasonFrom(rule, { requestIds: findings.map((f) => f.requestId) }), ...groups.map(verdictReason)],
+    arithmetic: [
+      ...findings.map((f) => arithmeticLine(f, ledger.get(f.requestId), disposition(f))),
+      `total ${minorUnits(amount)} (${paying.length} of ${findings.length} requests refundable)`,
+    ],
+    findings,
+    review,
+  };
+}
+
+function groupByVerdict(findings: RequestFinding[]): [RequestVerdict, string[]][] {
+  const groups = new Map<RequestVerdict, string[]>();
+  for (const f of findings) groups.set(f.verdict, [...(groups.get(f.verdict) ?? []), f.requestId]);
+  return [...groups];
+}
+
+function arithmeticLine(f: RequestFinding, request: LedgerRequest | undefined, disposition: string): string {
+  const seen = request ? `HTTP ${request.httpStatus} ${request.outcome}` : 'not in the ledger';
+  if (disposition === 'refund') return `${f.requestId}: ${seen}, ${f.verdict}, ${minorUnits(f.refundable)} refundable`;
+  const held = disposition === 'review' ? ', held for a person to verify' : '';
+  return `${f.requestId}: ${seen}, ${f.verdict}, charged ${minorUnits(f.charged)}${held}, 0 refundable`;
+}

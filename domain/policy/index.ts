@@ -1,0 +1,6 @@
+export * from './engine';
+export { PolicyPackSchema, HANDLINGS } from './schema';
+export { parsePolicyPack, PolicyPackError } from './parse';
+export { loadPolicyPacks, DEFAULT_POLICY_DIR } from './load';
+export { policyVersion } from './version';
+export { canonicalJson } from './canonical';

@@ -1,0 +1,146 @@
+// ESLint flat config.
+//  - TypeScript: eslint recommended + typescript-eslint recommended.
+//  - workflows/**: Temporal determinism rules. Workflow code is replayed, so it must not do
+//    I/O, read the wall clock or use randomness except through the SDK.
+//  - Plain JS/MJS scripts and config files: eslint recommended with Node globals.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const SDK_HINT = "Workflow code must be deterministic; use '@temporalio/workflow'";
+
+// Every Node builtin, bare and with the node: prefix (fs, fs/promises, node:fs, …).
+const nodeBuiltins = [...new Set(builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/^node:/, '')))];
+
+const restrictedWorkflowImports = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({
+      name,
+      message: `Node builtin '${name}' is not available in the workflow sandbox. ${SDK_HINT} (sleep, uuid4, workflowInfo()) or move the work into an activity.`,
+      allowTypeImports: true,
+    })),
+    ...['pg', 'nodemailer', 'express', 'pino', 'prom-client', 'smtp-server', 'mailparser'].map((name) => ({
+      name,
+      message: `'${name}' does I/O: call it from an activity (activities/), not from a workflow.`,
+      allowTypeImports: true,
+    })),
+    ...['date-holidays', 'luxon'].map((name) => ({
+      name,
+      message: `'${name}' reads the wall clock / host time zone data: compute calendars in an activity or in domain code called from one, and use workflowNow() from './clock' for the current time.`,
+      allowTypeImports: true,
+    })),
+    {
+      name: 'ulid',
+      message: 'ulid() uses crypto randomness; use uuid4() from @temporalio/workflow.',
+      allowTypeImports: true,
+    },
+    ...['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'].map((name) => ({
+      name,
+      message: `'${name}' cannot run inside a workflow. ${SDK_HINT}.`,
+      allowTypeImports: true,
+    })),
+  ],
+  patterns: [
+    {
+      group: ['node:*'],
+      message: `Node builtins are not available in the workflow sandbox. ${SDK_HINT} or move the work into an activity.`,
+      allowTypeImports: true,
+    },
+    {
+      group: ['**/activities', '**/activities/*', '**/activities/**'],
+      message:
+        "Do not import activity implementations into workflows: use `import type` and proxyActivities<typeof activities>() from '@temporalio/workflow'.",
+      allowTypeImports: true,
+    },
+    {
+      group: ['**/db', '**/db/*', '**/server', '**/server/*', '**/worker', '**/worker/*', '**/mail', '**/mail/*'],
+      message: 'Workflows must not import I/O code (db/, server/, worker/, mail/); reach it through an activity.',
+      allowTypeImports: true,
+    },
+  ],
+};
+
+const restrictedWorkflowGlobals = [
+  ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'].map((name) => ({
+    name,
+    message: `Use sleep() / condition() from '@temporalio/workflow' instead of ${name}.`,
+  })),
+  { name: 'process', message: `'process' is not available in workflows; pass configuration as workflow arguments or read workflowInfo().` },
+  { name: 'require', message: `Use static imports; workflows are bundled.` },
+  { name: 'fetch', message: 'No network I/O in workflows: call an activity.' },
+  { name: 'XMLHttpRequest', message: 'No network I/O in workflows: call an activity.' },
+  { name: 'crypto', message: "Use uuid4() from '@temporalio/workflow' for ids; other crypto belongs in an activity." },
+  { name: 'performance', message: "Use workflowNow() from './clock' for the (deterministic) current time." },
+  { name: 'Buffer', message: 'Buffer is not available in the workflow sandbox.' },
+  { name: '__dirname', message: 'No file system in workflows.' },
+  { name: '__filename', message: 'No file system in workflows.' },
+];
+
+export default defineConfig([
+  globalIgnores(['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/']),
+
+  {
+    files: ['**/*.{js,mjs,cjs,ts,mts,cts}'],
+    extends: [js.configs.recommended],
+  },
+
+  // TypeScript everywhere.
+  {
+    files: ['**/*.{ts,mts,cts}'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+
+  // Plain JavaScript: Node scripts (ESM) and CommonJS config files.
+  {
+    files: ['**/*.{js,mjs}'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+  },
+
+  // Tests: jest globals.
+  {
+    files: ['test/**/*.{ts,mts,js,mjs}'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
+
+  // Temporal workflow determinism.
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', restrictedWorkflowImports],
+      'no-restricted-globals': ['error', ...restrictedWorkflowGlobals],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: "Use uuid4() from '@temporalio/workflow' (or pass randomness in from an activity)." },
+        { object: 'Date', property: 'now', message: "Use workflowNow() from './clock' (the SDK's deterministic time)." },
+        { object: 'crypto', property: 'randomUUID', message: "Use uuid4() from '@temporalio/workflow'." },
+        { object: 'crypto', property: 'getRandomValues', message: "Use uuid4() from '@temporalio/workflow'." },
+        { object: 'performance', property: 'now', message: "Use workflowNow() from './clock'." },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "new Date() reads the clock: use new Date(workflowNow()) with workflowNow() from './clock' (workflowInfo() for start times).",
+        },
+        {
+          selector: "CallExpression[callee.name='Date']",
+          message: "Date() returns the wall-clock time as a string: use new Date(workflowNow()).toString() with workflowNow() from './clock'.",
+        },
+      ],
+    },
+  },
+]);

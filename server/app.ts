@@ -1,0 +1,42 @@
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Db } from '../db';
+import type { PolicyStore } from '../db/policies';
+import { errorHandler, HttpError } from './errors';
+import type { Logger } from './logger';
+import { caseRoutes } from './routes/cases';
+import { claimRoutes } from './routes/claims';
+import { ledgerRoutes } from './routes/ledger';
+import { systemRoutes } from './routes/system';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  policies: PolicyStore;
+  logger: Logger;
+  taskQueue: string;
+  claimTokenSecret: string;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '25mb' }));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms }, 'http');
+    });
+    next();
+  });
+  app.use(systemRoutes(deps.db, deps.temporal, deps.policies));
+  app.use(ledgerRoutes(deps.db, deps.policies));
+  app.use(claimRoutes(deps));
+  app.use(caseRoutes(deps.db, deps.temporal));
+  app.use((req) => {
+    throw new HttpError(404, `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

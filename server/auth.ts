@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { Actor } from '../common/claim';
+import type { Queryable } from '../db';
+import { isClaimToken } from './claim-token';
+import { HttpError } from './errors';
+
+export const STAFF_ROLES = ['agent', 'lead', 'finance', 'admin', 'operator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface StaffPrincipal {
+  kind: 'staff';
+  name: string;
+  role: StaffRole;
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? req.get('x-api-key') ?? undefined;
+}
+
+export async function findStaff(db: Queryable, key: string | undefined): Promise<StaffPrincipal | undefined> {
+  if (!key) return undefined;
+  const { rows } = await db.query<{ name: string; role: StaffRole }>('SELECT name, role FROM staff_keys WHERE key_hash = $1', [hashKey(key)]);
+  return rows[0] && { kind: 'staff', ...rows[0] };
+}
+
+export function staffActor(staff: StaffPrincipal): Actor {
+  return { type: 'staff', id: `${staff.role}:${staff.name}` };
+}
+
+/** Admits staff keys whose role may take this action; any other valid key gets 403. */
+export function requireStaff(db: Queryable, roles: readonly StaffRole[]): RequestHandler {
+  return async (req, res, next) => {
+    const staff = await findStaff(db, bearer(req));
+    if (!staff) throw new HttpError(401, 'a staff API key is required (Authorization: Bearer <key>)');
+    if (!roles.includes(staff.role)) throw new HttpError(403, `role ${staff.role} may not do this; allowed: ${roles.join(', ')}`);
+    res.locals.staff = staff;
+    next();
+  };
+}
+
+/** A claim is visible to its customer (claim token) or to any staff key. */
+export async function claimViewer(
+  db: Queryable, secret: string, req: Request, claimId: string,
+): Promise<StaffPrincipal | { kind: 'customer' }> {
+  const presented = bearer(req);
+  if (!presented) throw new HttpError(401, 'present the claim token or a staff key as a bearer token');
+  if (presented.startsWith('ct_')) {
+    if (isClaimToken(secret, claimId, presented)) return { kind: 'customer' };
+    throw new HttpError(404, 'no such claim for this token');
+  }
+  const staff = await findStaff(db, presented);
+  if (!staff) throw new HttpError(401, 'unknown key');
+  return staff;
+}
+
+export function requireClaimToken(secret: string, req: Request, claimId: string): void {
+  const presented = bearer(req);
+  if (!presented || !isClaimToken(secret, claimId, presented)) throw new HttpError(404, 'no such claim for this token');
+}

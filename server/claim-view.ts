@@ -1,0 +1,45 @@
+import type { Db } from '../db';
+import { listDeadlines, type ClaimRecord } from '../db/claims';
+import { listClaimEvents } from '../db/events';
+
+/** The claim as its customer or support sees it: status, policy version, decision, deadlines, timeline. */
+export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer' | 'staff') {
+  const [deadlines, events] = await Promise.all([listDeadlines(db, claim.claimId), listClaimEvents(db, claim.claimId)]);
+  return {
+    claimId: claim.claimId,
+    status: claim.status,
+    reason: claim.reason,
+    channel: claim.channel,
+    submittedAt: claim.submittedAt,
+    accountId: claim.accountId,
+    requestIds: claim.requestIds,
+    transactionId: claim.transactionId,
+    invoiceNumber: claim.invoiceNumber,
+    explanation: claim.explanation,
+    policy: { id: claim.policyId, version: claim.policyVersion },
+    decision: claim.decision && {
+      outcome: claim.decision.outcome,
+      amountMinor: claim.decision.amount.amountMinor,
+      currency: claim.decision.amount.currency,
+      remedy: claim.decision.remedy,
+      reasons: claim.decision.reasons,
+      arithmetic: claim.decision.arithmetic,
+      decidedBy: audience === 'staff' ? claim.decision.decidedBy : { type: claim.decision.decidedBy.type },
+      note: claim.decision.note ?? null,
+    },
+    deadlines: deadlines.map((d) => ({ kind: d.kind, dueAt: d.dueAt, businessDays: d.businessDays, clause: d.clause, state: d.state })),
+    ...(audience === 'staff' && {
+      evidence: claim.evidence,
+      escalatedAt: claim.escalatedAt,
+      escalationLevel: claim.escalationLevel,
+    }),
+    timeline: events.map((e) => ({
+      at: e.at,
+      type: e.type,
+      from: e.from,
+      to: e.to,
+      why: e.why,
+      actor: audience === 'staff' ? e.actor : { type: e.actor.type },
+    })),
+  };
+}

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../common/ids';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().default(1025),
+  MAIL_FROM: z.string().default('Refund Desk <refunds@refund-desk.local>'),
+  LEAD_EMAIL: z.string().default('leads@refund-desk.local'),
+  FINANCE_EMAIL: z.string().default('finance@refund-desk.local'),
+  CLAIM_TOKEN_SECRET: z.string().min(16).optional(),
+  STAFF_API_KEYS: z.string().default(''),
+  POLICIES_DIR: z.string().default(path.resolve(__dirname, '..', 'policies')),
+  LOG_LEVEL: z.string().default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  smtp: { host: string; port: number; from: string };
+  staffMailboxes: { lead: string; finance: string };
+  claimTokenSecret: string;
+  /** `role:name:key` triples, comma separated, loaded into staff_keys at start. */
+  bootstrapStaffKeys: { role: string; name: string; key: string }[];
+  policiesDir: string;
+  logLevel: string;
+}
+
+const DEV_TOKEN_SECRET = 'dev-only-claim-token-secret-change-me';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = EnvSchema.parse(env);
+  if (!e.CLAIM_TOKEN_SECRET && e.NODE_ENV === 'production') {
+    throw new Error('CLAIM_TOKEN_SECRET must be set in production');
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
+    staffMailboxes: { lead: e.LEAD_EMAIL, finance: e.FINANCE_EMAIL },
+    claimTokenSecret: e.CLAIM_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
+    bootstrapStaffKeys: parseStaffKeys(e.STAFF_API_KEYS),
+    policiesDir: e.POLICIES_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function parseStaffKeys(raw: string): AppConfig['bootstrapStaffKeys'] {
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [role, name, key] = entry.split(':');
+      if (!role || !name || !key) throw new Error(`STAFF_API_KEYS entry "${entry}" must be role:name:key`);
+      return { role, name, key };
+    });
+}

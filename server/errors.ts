@@ -1,0 +1,53 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { REFUSALS } from '../common/messages';
+import type { Logger } from './logger';
+
+/** An error that already knows its HTTP status and a message fit for the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const REFUSAL_STATUS: Record<string, number> = {
+  [REFUSALS.wrongState]: 409,
+  [REFUSALS.policyViolation]: 422,
+  [REFUSALS.unknownClaim]: 404,
+};
+
+function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof z.ZodError) {
+    const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return new HttpError(400, `invalid request: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, issues);
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const status = REFUSAL_STATUS[err.cause.type ?? ''];
+    if (status) return new HttpError(status, err.cause.message, { type: err.cause.type, details: err.cause.details });
+  }
+  if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'the claim workflow is no longer running');
+  const bodyError = err as { type?: string; status?: number; message?: string; code?: string; detail?: string };
+  if (bodyError.code === '23505') return new HttpError(409, `conflicts with an existing record: ${bodyError.detail ?? bodyError.message}`);
+  if (bodyError.type === 'entity.parse.failed') return new HttpError(400, 'request body is not valid JSON');
+  if (bodyError.type === 'entity.too.large') return new HttpError(413, 'request body is too large');
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = toHttpError(err);
+    if (known) {
+      res.status(known.status).json({ error: known.message, details: known.details });
+      return;
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    res.status(500).json({ error: 'internal error' });
+  };
+}

@@ -1,0 +1,15 @@
+import { loadConfig } from './config';
+import { startRefundDesk } from './main';
+
+/** Production entry for the API process; the worker runs separately (worker/index.ts). */
+async function main() {
+  const desk = await startRefundDesk(loadConfig(), { runWorker: false });
+  const stop = () => void desk.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

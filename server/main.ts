@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import { NativeConnection } from '@temporalio/worker';
+import { manualPayoutGateway } from '../activities/payments';
+import { createSmtpMailer } from '../activities/mailer';
+import { createDb } from '../db';
+import { migrate } from '../db/migrate';
+import { PolicyStore } from '../db/policies';
+import { createRefundDeskWorker } from '../worker/create-worker';
+import { createApp } from './app';
+import { hashKey } from './auth';
+import type { AppConfig } from './config';
+import { seedDemoData } from './demo-data';
+import { startPendingClaims } from './intake';
+import { createLogger } from './logger';
+import { connectTemporal } from './temporal';
+
+export interface RunningDesk {
+  apiUrl: string;
+  close(): Promise<void>;
+}
+
+/** Migrates, starts the worker and the HTTP API in one process (the local product), and optionally seeds demo data. */
+export async function startRefundDesk(config: AppConfig, options: { seedDemo?: boolean; runWorker?: boolean } = {}): Promise<RunningDesk> {
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  await migrate(db);
+  const policies = await PolicyStore.open(db, config.policiesDir);
+  for (const k of config.bootstrapStaffKeys) {
+    await db.query(
+      `INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO UPDATE SET name = $2, role = $3`,
+      [hashKey(k.key), k.name, k.role],
+    );
+  }
+  if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
+
+  const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  let workerRun: Promise<void> | undefined;
+  let stopWorker = () => {};
+  let workerConnection: NativeConnection | undefined;
+  if (options.runWorker ?? true) {
+    workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const worker = await createRefundDeskWorker({
+      connection: workerConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
+    });
+    workerRun = worker.run();
+    stopWorker = () => worker.shutdown();
+  }
+
+  const intake = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
+  const resumed = await startPendingClaims(intake);
+  if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
+
+  const app = createApp({ ...intake, logger });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.port, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const apiUrl = `http://127.0.0.1:${port}`;
+  logger.info({ apiUrl }, 'refund desk listening');
+
+  return {
+    apiUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopWorker();
+      await workerRun;
+      await workerConnection?.close();
+      await temporal.connection.close();
+      await db.end();
+    },
+  };
+}

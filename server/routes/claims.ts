@@ -1,0 +1,56 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Db } from '../../db';
+import { findClaim } from '../../db/claims';
+import { customerReplyUpdate, withdrawUpdate } from '../../common/messages';
+import { claimViewer, requireClaimToken } from '../auth';
+import { claimView } from '../claim-view';
+import { HttpError } from '../errors';
+import { submitClaim, type IntakeDeps } from '../intake';
+import { ClaimBody, ClaimIdParam, CustomerReplyBody, WithdrawBody } from '../schemas';
+import { claimHandle } from '../temporal';
+
+/** The customer's side: submit, read, reply, withdraw. */
+export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Router {
+  const router = Router();
+  const secret = deps.claimTokenSecret;
+
+  router.post('/v1/claims', async (req, res) => {
+    const submission = ClaimBody.parse(req.body);
+    const key = req.get('idempotency-key')?.trim() || null;
+    if (key && key.length > 200) throw new HttpError(400, 'Idempotency-Key must be at most 200 characters');
+    const claim = await submitClaim(deps, submission, 'api', key);
+    res.status(claim.replayed ? 200 : 202).json({
+      claimId: claim.claimId,
+      status: claim.status,
+      claimToken: claim.claimToken,
+      links: { self: `/v1/claims/${claim.claimId}` },
+    });
+  });
+
+  router.get('/v1/claims/:claimId', async (req, res) => {
+    const { claimId } = ClaimIdParam.parse(req.params);
+    const viewer = await claimViewer(deps.db, secret, req, claimId);
+    const claim = await findClaim(deps.db, claimId);
+    if (!claim) throw new HttpError(404, 'no such claim');
+    res.json(await claimView(deps.db, claim, viewer.kind));
+  });
+
+  router.post('/v1/claims/:claimId/reply', async (req, res) => {
+    const { claimId } = ClaimIdParam.parse(req.params);
+    requireClaimToken(secret, req, claimId);
+    const reply = CustomerReplyBody.parse(req.body);
+    const status = await claimHandle(deps.temporal, claimId).executeUpdate(customerReplyUpdate, { args: [reply] });
+    res.json({ claimId, status });
+  });
+
+  router.post('/v1/claims/:claimId/withdraw', async (req, res) => {
+    const { claimId } = ClaimIdParam.parse(req.params);
+    requireClaimToken(secret, req, claimId);
+    const body = WithdrawBody.parse(req.body ?? {});
+    const status = await claimHandle(deps.temporal, claimId).executeUpdate(withdrawUpdate, { args: [body] });
+    res.json({ claimId, status });
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Db } from '../../db';
+import type { PolicyStore } from '../../db/policies';
+import { HttpError } from '../errors';
+import { openApiDocument } from '../openapi';
+
+async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await check();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+/** Health, metrics, the OpenAPI document and the published policy packs. */
+export function systemRoutes(db: Db, temporal: Client, policies: PolicyStore): Router {
+  const router = Router();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+
+  router.get('/healthz', async (_req, res) => {
+    const [postgres, temporalServer] = await Promise.all([
+      probe(() => db.query('SELECT 1')),
+      probe(() => temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = postgres.ok && temporalServer.ok;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', postgres, temporal: temporalServer });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  router.get('/v1/policies', (_req, res) => {
+    res.json({ policies: policies.list().map((p) => ({ id: p.id, version: p.version, title: p.pack.title, calendar: p.pack.calendar, sla: p.pack.sla })) });
+  });
+
+  router.get('/v1/policies/:policyId', (req, res) => {
+    const policy = policies.current(String(req.params.policyId));
+    if (!policy) throw new HttpError(404, `no policy ${String(req.params.policyId)}`);
+    res.json({ id: policy.id, version: policy.version, pack: policy.pack });
+  });
+
+  return router;
+}

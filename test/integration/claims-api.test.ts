@@ -1,0 +1,143 @@
+import { ulid } from 'ulid';
+import { KEYS, startDesk, waitForClaimStatus, type Desk } from './desk-harness';
+
+let d: Desk;
+
+beforeAll(async () => {
+  d = await startDesk();
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+/** A fresh pixazo-api account with two 5xx calls and one 4xx call in its ledger, fed in through the API. */
+async function pixazoAccount() {
+  const accountId = `acct_${ulid()}`;
+  const email = `${accountId.toLowerCase()}@customer.example`;
+  const put = await d.call('PUT', `/v1/accounts/${accountId}`, { bearer: KEYS.operator, body: { email, policyId: 'pixazo-api' } });
+  expect(put.status).toBe(201);
+  const at = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  const call = (suffix: string, httpStatus: number) => ({
+    requestId: `${accountId}_${suffix}`, accountId, endpoint: '/v1/images/generate', model: 'sdxl', httpStatus,
+    outcome: 'error', amountMinor: 150, currency: 'USD', outputDelivered: false, startedAt: at, completedAt: at,
+  });
+  const feed = await d.call('POST', '/v1/usage/requests', {
+    bearer: KEYS.operator,
+    body: { records: [call('a', 502), call('b', 503), call('c', 404)] },
+  });
+  expect(feed.body).toEqual({ received: 3, inserted: 3, duplicates: 0 });
+  return { accountId, email, requestIds: [`${accountId}_a`, `${accountId}_b`] };
+}
+
+async function claimCount(): Promise<number> {
+  const { rows } = await d.db.query<{ n: string }>('SELECT count(*) AS n FROM claims');
+  return Number(rows[0]!.n);
+}
+
+describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
+  it('carries a claim of failed calls through the workflow to one credit row and emails the customer', async () => {
+    const { accountId, email, requestIds } = await pixazoAccount();
+    const submitted = await d.call('POST', '/v1/claims', {
+      body: { accountId, reason: 'failed_request', requestIds, explanation: 'two generations failed with 5xx' },
+    });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ status: 'received', claimToken: expect.stringMatching(/^ct_/) });
+    const { claimId, claimToken } = submitted.body;
+
+    const claim = await waitForClaimStatus(d, claimId, claimToken, 'closed');
+    expect(claim.policy).toEqual({ id: 'pixazo-api', version: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(claim.decision).toMatchObject({ outcome: 'approved', amountMinor: 300, currency: 'USD', remedy: 'credit' });
+    expect(claim.decision.reasons.map((r: { clause: string }) => r.clause)).toContain('§5.2');
+    expect(claim.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['submitted', 'evidence_check_started', 'decided', 'closed']),
+    );
+
+    const credits = await d.db.query('SELECT amount_minor, currency, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId]);
+    expect(credits.rows).toEqual([{ amount_minor: '300', currency: 'USD', idempotency_key: `claim:${claimId}:credit` }]);
+
+    const decisionMail = await d.sink.waitFor((m) => m.to.includes(email) && /Decision/.test(m.subject));
+    expect(decisionMail.text).toContain('§5.2');
+    const moneyMail = await d.sink.waitFor((m) => m.to.includes(email) && /has been sent/.test(m.subject));
+    expect(moneyMail.text).toContain('$3.00');
+  });
+
+  it('treats a resubmission with the same Idempotency-Key as the same claim, and a changed body as a conflict', async () => {
+    const { accountId, requestIds } = await pixazoAccount();
+    const body = { accountId, reason: 'failed_request', requestIds };
+    const headers = { 'idempotency-key': `key-${ulid()}` };
+    const first = await d.call('POST', '/v1/claims', { body, headers });
+    const before = await claimCount();
+    const again = await d.call('POST', '/v1/claims', { body, headers });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    expect(again.body.claimId).toBe(first.body.claimId);
+    expect(again.body.claimToken).toBe(first.body.claimToken);
+    const changed = await d.call('POST', '/v1/claims', { body: { ...body, requestIds: requestIds.slice(0, 1) }, headers });
+    expect(changed.status).toBe(409);
+    expect(await claimCount()).toBe(before);
+  });
+
+  it('answers malformed input with a 4xx that names the problem, and stores nothing', async () => {
+    const { accountId } = await pixazoAccount();
+    const before = await claimCount();
+    const cases = [
+      { body: '{"reason": "failed_request",', status: 400, message: /not valid JSON/ },
+      { body: { accountId, reason: 'refund_please' }, status: 400, message: /reason/ },
+      { body: { accountId, reason: 'failed_request', surprise: true }, status: 400, message: /surprise/ },
+      { body: { reason: 'failed_request' }, status: 400, message: /accountId or email/ },
+      { body: { accountId: 'acct_nobody', reason: 'failed_request' }, status: 404, message: /no account/ },
+    ];
+    for (const c of cases) {
+      const res = await d.call('POST', '/v1/claims', { body: c.body });
+      expect({ status: res.status, error: res.body.error }).toEqual({ status: c.status, error: expect.stringMatching(c.message) });
+    }
+    expect(await claimCount()).toBe(before);
+
+    const badBatch = await d.call('POST', '/v1/usage/requests', {
+      bearer: KEYS.operator,
+      body: { records: [{ requestId: `ok_${ulid()}`, accountId, endpoint: '/x', httpStatus: 500, outcome: 'error', amountMinor: 1.5, currency: 'USD', outputDelivered: false, startedAt: new Date().toISOString() }] },
+    });
+    expect(badBatch.status).toBe(400);
+    expect(badBatch.body.error).toMatch(/records\.0\.amountMinor/);
+    const unknownAccount = await d.call('POST', '/v1/usage/requests', {
+      bearer: KEYS.operator,
+      body: { records: [{ requestId: `orphan_${ulid()}`, accountId: 'acct_missing', endpoint: '/x', httpStatus: 500, outcome: 'error', amountMinor: 1, currency: 'USD', outputDelivered: false, startedAt: new Date().toISOString() }] },
+    });
+    expect(unknownAccount.status).toBe(422);
+    const orphans = await d.db.query("SELECT 1 FROM usage_requests WHERE request_id LIKE 'orphan_%' OR request_id LIKE 'ok_%'");
+    expect(orphans.rowCount).toBe(0);
+  });
+
+  it('refuses a decision from a staff role that may not decide (403), and accepts the lead', async () => {
+    const { accountId } = await pixazoAccount();
+    const submitted = await d.call('POST', '/v1/claims', {
+      body: { accountId, reason: 'other', explanation: 'my invoice looks odd', transactionId: 'txn_unknown' },
+    });
+    const { claimId, claimToken } = submitted.body;
+    await waitForClaimStatus(d, claimId, claimToken, 'in_review');
+    const decision = { outcome: 'denied', remedy: 'none', note: 'nothing wrong found' };
+    for (const key of [KEYS.agent, KEYS.finance]) {
+      const res = await d.call('POST', `/v1/cases/${claimId}/decision`, { bearer: key, body: decision });
+      expect(res.status).toBe(403);
+    }
+    expect((await d.call('POST', `/v1/cases/${claimId}/decision`, { body: decision })).status).toBe(401);
+    const cases = await d.call('GET', '/v1/cases?status=in_review', { bearer: KEYS.agent });
+    expect(cases.body.cases.map((c: { claimId: string }) => c.claimId)).toContain(claimId);
+    const byLead = await d.call('POST', `/v1/cases/${claimId}/decision`, { bearer: KEYS.lead, body: decision });
+    expect(byLead.status).toBe(200);
+    await waitForClaimStatus(d, claimId, claimToken, 'denied');
+  });
+
+  it("does not let one customer's token read another customer's claim", async () => {
+    const alice = await pixazoAccount();
+    const bob = await pixazoAccount();
+    const a = await d.call('POST', '/v1/claims', { body: { accountId: alice.accountId, reason: 'failed_request', requestIds: alice.requestIds } });
+    const b = await d.call('POST', '/v1/claims', { body: { accountId: bob.accountId, reason: 'failed_request', requestIds: bob.requestIds } });
+    expect((await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: a.body.claimToken })).status).toBe(200);
+    const crossed = await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: b.body.claimToken });
+    expect(crossed.status).toBe(404);
+    expect(crossed.body.status).toBeUndefined();
+    expect((await d.call('GET', `/v1/claims/${a.body.claimId}`)).status).toBe(401);
+  });
+});

@@ -1,0 +1,72 @@
+import { ulid } from 'ulid';
+import { createDb, type Db } from '../../db';
+import { startMailSink, type MailSink } from '../../mail/sink';
+import { loadConfig } from '../../server/config';
+import { startRefundDesk, type RunningDesk } from '../../server/main';
+
+export const KEYS = {
+  operator: 'it-operator-key',
+  agent: 'it-agent-key',
+  lead: 'it-lead-key',
+  finance: 'it-finance-key',
+} as const;
+
+export interface Desk {
+  desk: RunningDesk;
+  sink: MailSink;
+  db: Db;
+  call(method: string, path: string, options?: { body?: unknown; bearer?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product in-process against the real services the global setup started:
+ * PostgreSQL, the Temporal dev server, and a real SMTP listener. A task queue of its own keeps
+ * test files from picking up each other's workflows.
+ */
+export async function startDesk(): Promise<Desk> {
+  const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    SMTP_PORT: String(sink.smtpPort),
+    TEMPORAL_TASK_QUEUE: `it-${ulid()}`,
+    LOG_LEVEL: 'warn',
+    STAFF_API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:it-${role}:${key}`).join(','),
+  });
+  const desk = await startRefundDesk(config);
+  const db = createDb(config.databaseUrl, 2);
+  return {
+    desk,
+    sink,
+    db,
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.body !== undefined) headers['content-type'] = 'application/json';
+      if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
+      const res = await fetch(`${desk.apiUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await desk.close();
+      await db.end();
+      await sink.stop();
+    },
+  };
+}
+
+/** Polls GET /v1/claims/:id until the claim reaches `status`. */
+export async function waitForClaimStatus(d: Desk, claimId: string, token: string, status: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await d.call('GET', `/v1/claims/${claimId}`, { bearer: token });
+    if (body?.status === status) return body;
+    if (Date.now() > deadline) throw new Error(`claim ${claimId} stayed ${body?.status}, expected ${status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

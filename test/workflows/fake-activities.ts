@@ -1,0 +1,112 @@
+import { activityInfo } from '@temporalio/activity';
+import type { RefundDeskActivities } from '../../activities';
+import type { Assessment, ClaimStatus, Deadline, DeadlineKind, Decision } from '../../common/claim';
+import { addBusinessDays, businessDaysBetween, type BusinessCalendar } from '../../domain/calendar/business-days';
+
+/** SLA figures a test claim runs under; business days as in a policy pack. */
+export interface TestSla {
+  calendar: BusinessCalendar;
+  businessDays: Record<DeadlineKind, number>;
+  /**
+   * Count business days as if the claim had been submitted at this instant, then shift the result onto
+   * the test server's clock. The wait is then a fixed, known span (e.g. across a weekend and a holiday)
+   * whatever day the suite runs.
+   */
+  countFrom?: string;
+}
+
+export interface FakeLedger {
+  statuses: ClaimStatus[];
+  events: string[];
+  deadlines: Map<DeadlineKind, Deadline>;
+  alerts: { template: string; audience: string; deadline: Deadline; firedAtMs: number }[];
+  notices: string[];
+  credits: number;
+  payouts: number;
+  decisions: Decision[];
+}
+
+/** The test server's clock as the activity sees it: when this attempt was scheduled. */
+function serverNow(): number {
+  return activityInfo().currentAttemptScheduledTimestampMs;
+}
+
+/**
+ * In-memory stand-ins with the real activity signatures (jest.fn wrappers, so calls can be asserted).
+ * Deadlines use the real business-day calendar; assessments come from the scenario.
+ */
+export function fakeActivities(assessments: Assessment[], sla: TestSla) {
+  const ledger: FakeLedger = {
+    statuses: [], events: [], deadlines: new Map(), alerts: [], notices: [], credits: 0, payouts: 0, decisions: [],
+  };
+  let submittedAtMs: number | undefined;
+  /** Records the moment the workflow planned its first deadlines: the claim's submission on the server clock. */
+  const startedAtMs = () => submittedAtMs;
+  let assessmentIndex = 0;
+  const shiftMs = () => (sla.countFrom ? Date.parse(sla.countFrom) - submittedAtMs! : 0);
+  const plan = (kind: DeadlineKind, fromMs: number): Deadline => ({
+    kind,
+    businessDays: sla.businessDays[kind],
+    clause: `test ${kind}`,
+    dueAt: new Date(
+      addBusinessDays(new Date(fromMs + shiftMs()), sla.businessDays[kind], sla.calendar).getTime() - shiftMs(),
+    ).toISOString(),
+  });
+
+  const activities: RefundDeskActivities = {
+    recordTransition: jest.fn(async (t) => {
+      ledger.events.push(t.type);
+      if (t.to) ledger.statuses.push(t.to);
+    }),
+    assessClaim: jest.fn(async () => assessments[Math.min(assessmentIndex++, assessments.length - 1)]!),
+    validateStaffDecision: jest.fn(async ({ decision, proposal }) => ({
+      ...proposal!,
+      outcome: decision.outcome,
+      remedy: decision.remedy,
+      amount: { ...proposal!.amount, amountMinor: decision.amountMinor ?? proposal!.amount.amountMinor },
+      decidedBy: decision.actor,
+      note: decision.note,
+    })),
+    recordDecision: jest.fn(async ({ decision, to }) => {
+      ledger.decisions.push(decision);
+      ledger.statuses.push(to);
+    }),
+    applyCustomerReply: jest.fn(async () => {
+      ledger.events.push('customer_replied');
+    }),
+    planDeadlines: jest.fn(async ({ kinds, from }) => {
+      submittedAtMs ??= serverNow();
+      const deadlines = kinds.map((k) => plan(k, from ? Date.parse(from) : submittedAtMs!));
+      for (const d of deadlines) ledger.deadlines.set(d.kind, d);
+      return deadlines;
+    }),
+    pauseDeadlines: jest.fn(async ({ pausedFrom, pausedUntil }) => {
+      const paused = businessDaysBetween(new Date(Date.parse(pausedFrom) + shiftMs()), new Date(Date.parse(pausedUntil) + shiftMs()), sla.calendar);
+      const shifted = [...ledger.deadlines.values()]
+        .filter((d) => d.kind !== 'customer_reply')
+        .map((d) => ({
+          ...d,
+          dueAt: new Date(addBusinessDays(new Date(Date.parse(d.dueAt) + shiftMs()), paused, sla.calendar).getTime() - shiftMs()).toISOString(),
+        }));
+      for (const d of shifted) ledger.deadlines.set(d.kind, d);
+      return shifted;
+    }),
+    settleDeadlines: jest.fn(async () => undefined),
+    issueCredit: jest.fn(async ({ decision }) => {
+      ledger.credits += 1;
+      return { creditId: '1', amountMinor: decision.amount.amountMinor, currency: decision.amount.currency };
+    }),
+    requestPayout: jest.fn(async () => {
+      ledger.payouts += 1;
+      return { payoutId: '1', processorReference: null };
+    }),
+    confirmPayout: jest.fn(async () => undefined),
+    notifyCustomer: jest.fn(async ({ notice }) => {
+      ledger.notices.push(notice.template);
+    }),
+    alertStaff: jest.fn(async ({ template, audience, deadline }) => {
+      ledger.alerts.push({ template, audience, deadline, firedAtMs: serverNow() });
+    }),
+  };
+  return { activities, ledger, startedAtMs };
+}

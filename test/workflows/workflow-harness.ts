@@ -1,0 +1,87 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ulid } from 'ulid';
+import type { RefundDeskActivities } from '../../activities';
+import type { Actor, Assessment, ClaimStatus, Decision, DecisionReason } from '../../common/claim';
+import { claimWorkflowId, TASK_QUEUE } from '../../common/ids';
+import { claimStateQuery } from '../../common/messages';
+import type { claimWorkflow } from '../../workflows';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** Bundles the workflows once per test file; webpack is the slow part of starting a worker. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+/** Keeps test output to what matters: the SDK and Core log only errors. */
+export function quietRuntime(): void {
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+  });
+}
+
+export async function testWorker(env: TestWorkflowEnvironment, activities: RefundDeskActivities, taskQueue: string) {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+}
+
+export function uniqueTaskQueue(): string {
+  return `${TASK_QUEUE}-test-${ulid()}`;
+}
+
+export async function startClaim(env: TestWorkflowEnvironment, taskQueue: string) {
+  const claimId = `clm_${ulid()}`;
+  const handle = await env.client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
+    taskQueue,
+    workflowId: claimWorkflowId(claimId),
+    args: [{ claimId }],
+  });
+  return { claimId, handle };
+}
+
+/** Polls the workflow's status query until it reports `status` (queries do not move the test clock). */
+export async function waitForStatus(handle: WorkflowHandle, status: ClaimStatus, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await handle.query(claimStateQuery);
+    if (state.status === status) return;
+    if (Date.now() > deadline) throw new Error(`claim stayed ${state.status}, expected ${status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const REVIEW_REASON: DecisionReason = {
+  code: 'needs_person',
+  clause: '§5.3',
+  quote: 'Pixazo will investigate the claim and, upon verification, process the refund or credit within ten (10) business days.',
+  message: 'A person must check this claim.',
+};
+
+export function proposal(overrides: Partial<Decision> = {}): Decision {
+  return {
+    outcome: 'approved',
+    amount: { amountMinor: 240, currency: 'USD' },
+    remedy: 'credit',
+    reasons: [REVIEW_REASON],
+    arithmetic: ['240 USD minor units claimed'],
+    findings: [],
+    decidedBy: { type: 'system', id: 'policy-engine' },
+    policy: { id: 'pixazo-api', version: 'test' },
+    ...overrides,
+  };
+}
+
+export function needsReview(p: Decision = proposal()): Assessment {
+  return { kind: 'needs_review', proposal: p, why: [REVIEW_REASON] };
+}
+
+export const LEAD: Actor = { type: 'staff', id: 'lead:test' };
+export const FINANCE: Actor = { type: 'staff', id: 'finance:test' };

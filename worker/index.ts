@@ -1,0 +1,31 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createSmtpMailer } from '../activities/mailer';
+import { manualPayoutGateway } from '../activities/payments';
+import { createDb } from '../db';
+import { migrate } from '../db/migrate';
+import { PolicyStore } from '../db/policies';
+import { loadConfig } from '../server/config';
+import { createRefundDeskWorker } from './create-worker';
+
+/** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
+async function main() {
+  const config = loadConfig();
+  const db = createDb(config.databaseUrl);
+  await migrate(db);
+  const policies = await PolicyStore.open(db, config.policiesDir);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createRefundDeskWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
+  });
+  await worker.run();
+  await connection.close();
+  await db.end();
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
