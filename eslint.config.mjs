@@ -28,7 +28,7 @@ const restrictedWorkflowImports = {
     })),
     ...['date-holidays', 'luxon'].map((name) => ({
       name,
-      message: `'${name}' reads the wall clock / host time zone data: compute calendars in an activity or in domain code called from one, and use workflowNow() from './clock' for the current time.`,
+      message: `'${name}' can read the wall clock and host time zone: compute business-day deadlines in an activity (domain/calendar) and use workflowNow() from './clock' for the current time.`,
       allowTypeImports: true,
     })),
     {

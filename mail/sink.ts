@@ -105,17 +105,6 @@ function newId(at: Date): string {
   return `${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-function headerText(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object' && 'text' in value && typeof (value as { text: unknown }).text === 'string') {
-    return (value as { text: string }).text;
-  }
-  if (typeof value === 'object' && 'value' in value) return headerText((value as { value: unknown }).value);
-  return Array.isArray(value) ? value.map(headerText).join(', ') : String(value);
-}
-
 function toMessage(id: string, raw: Buffer, parsed: ParsedMail): MailMessage {
   const headers: Record<string, string> = {};
   for (const line of parsed.headerLines) {

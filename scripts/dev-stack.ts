@@ -66,6 +66,9 @@ async function main(): Promise<void> {
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     shuttingDown ??= (async () => {
       log(`\n[dev] ${reason}: stopping …`);
+      // A component that failed to close may leave e.g. an idle pg pool behind whose
+      // 'error' (server going away) would crash us half-way; keep stopping the rest.
+      process.on('uncaughtException', (err) => log(`[dev] ignored during shutdown: ${err.message}`));
       const t0 = Date.now();
       for (const item of [...running].reverse()) {
         const t = Date.now();
@@ -152,6 +155,15 @@ async function main(): Promise<void> {
     if (mail) {
       process.env.SMTP_HOST = mail.host;
       process.env.SMTP_PORT = String(mail.smtpPort);
+    }
+
+    // We own shutdown: without this the Temporal SDK reacts to SIGINT/SIGTERM itself and
+    // starts draining the worker before the app's close() runs.
+    try {
+      const { Runtime } = await import('@temporalio/worker');
+      Runtime.install({ shutdownSignals: [] });
+    } catch (err) {
+      log(`[dev] could not configure the Temporal runtime: ${(err as Error).message}`);
     }
 
     let apiUrl: string | undefined;

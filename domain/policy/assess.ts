@@ -47,7 +47,8 @@ function draftFor(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, r
       return denialDraft(currency, [reasonFrom(rule, covers)]);
     case 'review': {
       const reason = reasonFrom(rule, covers);
-      return { ...denialDraft(currency, [reason], [reason]), arithmetic: ['no automatic amount; a person decides'] };
+      const draft = denialDraft(currency, [reason], [reason]);
+      return { ...draft, arithmetic: ['no automatic amount; a person decides', ...draft.arithmetic] };
     }
   }
 }

@@ -52,8 +52,10 @@ function groupByVerdict(findings: RequestFinding[]): [RequestVerdict, string[]][
 }
 
 function arithmeticLine(f: RequestFinding, request: LedgerRequest | undefined, disposition: string): string {
-  const seen = request ? `HTTP ${request.httpStatus} ${request.outcome}` : 'not in the ledger';
+  const status = request && request.httpStatus > 0 ? `HTTP ${request.httpStatus} ` : 'no HTTP status, ';
+  const seen = request ? `${status}${request.outcome}` : 'not in the ledger';
   if (disposition === 'refund') return `${f.requestId}: ${seen}, ${f.verdict}, ${minorUnits(f.refundable)} refundable`;
+  const charged = request ? `, charged ${minorUnits(f.charged)}` : '';
   const held = disposition === 'review' ? ', held for a person to verify' : '';
-  return `${f.requestId}: ${seen}, ${f.verdict}, charged ${minorUnits(f.charged)}${held}, 0 refundable`;
+  return `${f.requestId}: ${seen}, ${f.verdict}${charged}${held}, 0 refundable`;
 }

@@ -169,14 +169,16 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const allowed = new Set(pack.remedies.allowed);
   const restricted = new Set(pack.remedies.restricted.map((r) => r.remedy));
+  // A restricted remedy needs a person's recorded basis, so the engine may only propose it when it never decides alone.
+  const engineMayGrant = (remedy: PackShape['remedies']['default']) => !restricted.has(remedy) || !pack.autoDecision.enabled;
   if (!allowed.has(pack.remedies.default)) issue(['remedies', 'default'], 'default remedy is not allowed');
-  if (restricted.has(pack.remedies.default)) issue(['remedies', 'default'], 'default remedy needs a person');
+  if (!engineMayGrant(pack.remedies.default)) issue(['remedies', 'default'], 'default remedy needs a person');
   pack.remedies.restricted.forEach((r, i) => {
     if (!allowed.has(r.remedy)) issue(['remedies', 'restricted', i], 'restricted remedy is not allowed');
   });
   for (const [reason, rule] of Object.entries(pack.reasons)) {
-    if (rule.remedy && (!allowed.has(rule.remedy) || restricted.has(rule.remedy))) {
-      issue(['reasons', reason, 'remedy'], 'reason remedy must be allowed and not restricted');
+    if (rule.remedy && (!allowed.has(rule.remedy) || !engineMayGrant(rule.remedy))) {
+      issue(['reasons', reason, 'remedy'], 'reason remedy must be allowed, and unrestricted while the engine decides');
     }
     const needs = { duplicate_charge: 'duplicates', charge_review: 'charges', outage_share: 'outageShare' } as const;
     const block = rule.handling in needs ? needs[rule.handling as keyof typeof needs] : null;

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Assessment } from '../../common/claim';
 import { confirmPayoutUpdate, customerReplyUpdate, decideUpdate, withdrawUpdate } from '../../common/messages';
@@ -5,7 +6,8 @@ import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import { pixazoAssessment } from './pixazo-scenarios';
 import {
-  FINANCE, LEAD, needsReview, proposal, quietRuntime, startClaim, testWorker, uniqueTaskQueue, waitForStatus,
+  FINANCE, LEAD, needsReview, proposal, quietRuntime, recordHistoriesIfAsked, startClaim, testWorker, uniqueTaskQueue,
+  waitForStatus,
 } from './workflow-harness';
 
 const NEW_YORK = { timeZone: 'America/New_York', holidayRegion: 'US' };
@@ -14,6 +16,7 @@ const SLA: TestSla = {
   businessDays: { review_warning: 5, review: 7, resolution: 10, payout: 10, customer_reply: 10 },
 };
 const HOUR = 3_600_000;
+const SUITE = 'claim workflow on the time-skipping server';
 
 let env: TestWorkflowEnvironment;
 
@@ -28,17 +31,25 @@ afterAll(async () => {
 
 async function run<T>(assessments: Assessment[], body: (ctx: Awaited<ReturnType<typeof setup>>) => Promise<T>, sla = SLA) {
   const ctx = await setup(assessments, sla);
-  return ctx.worker.runUntil(body(ctx));
+  const result = await ctx.worker.runUntil(body(ctx));
+  await recordHistoriesIfAsked(SUITE, ctx.handles);
+  return result;
 }
 
 async function setup(assessments: Assessment[], sla: TestSla) {
   const taskQueue = uniqueTaskQueue();
   const fake = fakeActivities(assessments, sla);
   const worker = await testWorker(env, fake.activities, taskQueue);
-  return { ...fake, worker, taskQueue, start: () => startClaim(env, taskQueue) };
+  const handles: WorkflowHandle[] = [];
+  const start = async () => {
+    const started = await startClaim(env, taskQueue);
+    handles.push(started.handle);
+    return started;
+  };
+  return { ...fake, worker, taskQueue, handles, start };
 }
 
-describe('claim workflow on the time-skipping server', () => {
+describe(SUITE, () => {
   it('approves a claim of 5xx calls automatically and credits it once', async () => {
     const { ledger } = await run([pixazoAssessment('two_5xx')], async ({ start, ledger }) => {
       const { handle } = await start();

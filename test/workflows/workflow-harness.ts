@@ -1,3 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -7,6 +10,9 @@ import type { Actor, Assessment, ClaimStatus, Decision, DecisionReason } from '.
 import { claimWorkflowId, TASK_QUEUE } from '../../common/ids';
 import { claimStateQuery } from '../../common/messages';
 import type { claimWorkflow } from '../../workflows';
+
+/** Recorded histories of the main paths, replayed by test/replay to catch nondeterministic changes. */
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -85,3 +91,18 @@ export function needsReview(p: Decision = proposal()): Assessment {
 
 export const LEAD: Actor = { type: 'staff', id: 'lead:test' };
 export const FINANCE: Actor = { type: 'staff', id: 'finance:test' };
+
+/**
+ * With RECORD_HISTORIES=1 the workflow tests write each finished run's history to test/histories,
+ * named after the test. Re-record only when a change is meant to be incompatible (and then patch()).
+ */
+export async function recordHistoriesIfAsked(suite: string, handles: readonly WorkflowHandle[]): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const testName = (expect.getState().currentTestName ?? 'unnamed').replace(suite, '');
+  const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  await mkdir(HISTORIES_DIR, { recursive: true });
+  for (const [i, handle] of handles.entries()) {
+    const history = await handle.fetchHistory();
+    await writeFile(path.join(HISTORIES_DIR, `claim-${slug}${i ? `-${i}` : ''}.json`), historyToJSON(history));
+  }
+}
