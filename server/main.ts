@@ -13,6 +13,7 @@ import { seedDemoData } from './demo-data';
 import { startPendingClaims } from './intake';
 import { createLogger } from './logger';
 import { connectTemporal } from './temporal';
+import { installTemporalLogging } from './temporal-logging';
 
 export interface RunningDesk {
   apiUrl: string;
@@ -22,6 +23,7 @@ export interface RunningDesk {
 /** Migrates, starts the worker and the HTTP API in one process (the local product), and optionally seeds demo data. */
 export async function startRefundDesk(config: AppConfig, options: { seedDemo?: boolean; runWorker?: boolean } = {}): Promise<RunningDesk> {
   const logger = createLogger(config.logLevel);
+  installTemporalLogging(logger);
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);

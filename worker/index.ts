@@ -5,11 +5,14 @@ import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
 import { loadConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import { installTemporalLogging } from '../server/temporal-logging';
 import { createRefundDeskWorker } from './create-worker';
 
 /** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
 async function main() {
   const config = loadConfig();
+  installTemporalLogging(createLogger(config.logLevel));
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);

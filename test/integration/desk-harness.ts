@@ -15,6 +15,7 @@ export interface Desk {
   desk: RunningDesk;
   sink: MailSink;
   db: Db;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
   call(method: string, path: string, options?: { body?: unknown; bearer?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }

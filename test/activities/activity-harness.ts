@@ -1,0 +1,76 @@
+import { ulid } from 'ulid';
+import { createActivities, type RefundDeskActivities } from '../../activities';
+import { createSmtpMailer } from '../../activities/mailer';
+import type { PaymentGateway, RefundInstruction } from '../../activities/payments';
+import type { ClaimReason } from '../../common/claim';
+import { createDb, type Db } from '../../db';
+import { insertClaim } from '../../db/claims';
+import { migrate } from '../../db/migrate';
+import { PolicyStore } from '../../db/policies';
+import { startMailSink, type MailSink } from '../../mail/sink';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+/** A payment processor double behind the real adapter interface; it remembers every instruction. */
+export class RecordingProcessor implements PaymentGateway {
+  readonly instructions: RefundInstruction[] = [];
+  failNext = false;
+
+  async requestRefund(instruction: RefundInstruction) {
+    this.instructions.push(instruction);
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('processor connection reset');
+    }
+    return { processorReference: `re_${instruction.idempotencyKey}` };
+  }
+}
+
+export interface ActivityWorld {
+  db: Db;
+  sink: MailSink;
+  policies: PolicyStore;
+  processor: RecordingProcessor;
+  activities: RefundDeskActivities;
+  newClaim(reason?: ClaimReason): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Real activities on a fresh PostgreSQL database and a real SMTP listener. */
+export async function activityWorld(): Promise<ActivityWorld> {
+  const database: TestDatabase = await createTestDatabase();
+  const db = createDb(database.url, 5);
+  await migrate(db);
+  const policies = await PolicyStore.open(db, `${__dirname}/../../policies`);
+  const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const processor = new RecordingProcessor();
+  const activities = createActivities({
+    db,
+    policies,
+    payments: processor,
+    mailer: createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' }),
+    staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
+  });
+  const pixazo = policies.current('pixazo-api')!;
+  await db.query(`INSERT INTO accounts (id, email, policy_id) VALUES ('acct_t', 'customer@test.example', 'pixazo-api')`);
+  await db.query(
+    `INSERT INTO charges (transaction_id, payment_reference, account_id, amount_minor, currency, kind, created_at)
+     VALUES ('txn_t', 'pi_t', 'acct_t', 5000, 'USD', 'credit_purchase', now())`,
+  );
+  return {
+    db, sink, policies, processor, activities,
+    async newClaim(reason = 'failed_request') {
+      const id = `clm_${ulid()}`;
+      await insertClaim(db, {
+        id, accountId: 'acct_t', policyId: pixazo.id, policyVersion: pixazo.version, channel: 'api', reason,
+        requestIds: [], transactionId: 'txn_t', invoiceNumber: null, explanation: 'test', evidence: [],
+        idempotencyKey: null, requestFingerprint: null, submittedAt: new Date('2026-11-20T20:00:00Z'),
+      });
+      return id;
+    },
+    async close() {
+      await sink.stop();
+      await db.end();
+      await database.drop();
+    },
+  };
+}
