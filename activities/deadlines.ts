@@ -1,23 +1,8 @@
 import type { Deadline, DeadlineKind } from '../common/claim';
 import { getClaim, listDeadlines, saveDeadlines, settleDeadlines } from '../db/claims';
-import { addBusinessDays, businessDaysBetween, type BusinessCalendar } from '../domain/calendar/business-days';
-import type { LoadedPolicy } from '../domain/policy';
+import { addBusinessDays, businessDaysBetween } from '../domain/calendar/business-days';
+import { deadlineFor } from '../domain/policy';
 import type { ActivityDeps } from './deps';
-
-function businessDaysFor(policy: LoadedPolicy, kind: DeadlineKind): { businessDays: number; clause: string } {
-  const sla = policy.pack.sla;
-  switch (kind) {
-    case 'review_warning': return { businessDays: sla.review.warnBusinessDays, clause: sla.review.clause };
-    case 'review': return { businessDays: sla.review.dueBusinessDays, clause: sla.review.clause };
-    case 'resolution': return { businessDays: sla.resolution.dueBusinessDays, clause: sla.resolution.clause };
-    case 'payout': return { businessDays: sla.payout.dueBusinessDays, clause: sla.payout.clause };
-    case 'customer_reply': return { businessDays: sla.customerReply.waitBusinessDays, clause: sla.customerReply.clause };
-  }
-}
-
-function calendarOf(policy: LoadedPolicy): BusinessCalendar {
-  return { timeZone: policy.pack.calendar.timeZone, holidayRegion: policy.pack.calendar.holidayRegion };
-}
 
 /**
  * Business-day arithmetic lives here, not in the workflow, so a holiday-data update
@@ -33,11 +18,8 @@ export function createDeadlineActivities({ db, policies }: ActivityDeps) {
     /** Plans deadlines counted in the policy's business days from `from` (default: submission). */
     async planDeadlines(input: { claimId: string; kinds: DeadlineKind[]; from?: string }): Promise<Deadline[]> {
       const { claim, policy } = await pinnedPolicy(input.claimId);
-      const from = new Date(input.from ?? claim.submittedAt);
-      const deadlines = input.kinds.map((kind) => {
-        const { businessDays, clause } = businessDaysFor(policy, kind);
-        return { kind, businessDays, clause, dueAt: addBusinessDays(from, businessDays, calendarOf(policy)).toISOString() };
-      });
+      const from = input.from ?? claim.submittedAt;
+      const deadlines = input.kinds.map((kind) => deadlineFor(policy, kind, from));
       await saveDeadlines(db, input.claimId, deadlines);
       return deadlines;
     },
@@ -45,7 +27,7 @@ export function createDeadlineActivities({ db, policies }: ActivityDeps) {
     /** The SLA clock stops while the claim waits on the customer: push open deadlines back by the paused business days. */
     async pauseDeadlines(input: { claimId: string; pausedFrom: string; pausedUntil: string }): Promise<Deadline[]> {
       const { policy } = await pinnedPolicy(input.claimId);
-      const calendar = calendarOf(policy);
+      const { calendar } = policy.pack;
       const paused = businessDaysBetween(new Date(input.pausedFrom), new Date(input.pausedUntil), calendar);
       const open = (await listDeadlines(db, input.claimId)).filter((d) => d.state === 'open' && d.kind !== 'customer_reply');
       const shifted = open.map(({ state: _state, ...d }) => ({

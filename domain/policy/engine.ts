@@ -1,12 +1,12 @@
 /**
- * The decision functions without any Node built-in (no fs, no crypto), so Temporal workflow code
- * can import them; loading and versioning packs lives in index.ts.
+ * The pure decision functions: no Node built-in, no file system, no clock. Loading packs from disk
+ * and hashing them (fs, crypto) live in index.ts only.
  */
 export { classifyRequests } from './classify';
 export { assessClaim } from './assess';
 export { staffDecision, type StaffDecisionInput } from './staff';
 export { PolicyViolation, POLICY_VIOLATION_CODES, type PolicyViolationCode } from './errors';
-export { deadlineFor, addBusinessDays, isBusinessDay } from './deadlines';
+export { deadlineFor, slaFor } from './deadlines';
 export { withinClaimWindow } from './claimWindow';
 export { proportionHalfUp } from './proportion';
 export { POLICY_ENGINE } from './draft';

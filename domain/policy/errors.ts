@@ -9,6 +9,7 @@ export const POLICY_VIOLATION_CODES = [
   'amount_invalid',
   'amount_above_charged',
   'currency_unknown',
+  'currency_mismatch',
   'note_required',
 ] as const;
 export type PolicyViolationCode = (typeof POLICY_VIOLATION_CODES)[number];

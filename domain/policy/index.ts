@@ -3,4 +3,3 @@ export { PolicyPackSchema, HANDLINGS } from './schema';
 export { parsePolicyPack, PolicyPackError } from './parse';
 export { loadPolicyPacks, DEFAULT_POLICY_DIR } from './load';
 export { policyVersion } from './version';
-export { canonicalJson } from './canonical';

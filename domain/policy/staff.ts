@@ -7,13 +7,13 @@ import {
   type Remedy,
 } from '../../common/claim';
 import { money, sumMoney } from '../../common/money';
-import { PolicyViolation } from './errors';
+import { PolicyViolation, type PolicyViolationCode } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
 
 export interface StaffDecisionInput {
   outcome: DecisionOutcome;
-  /** Required unless denied; positive integer minor units. */
+  /** Positive integer minor units; may be omitted when approving the proposal's amount, never for a partial approval. */
   amountMinor?: number;
   remedy: Remedy;
   /** The person's basis; required for restricted remedies (e.g. a refund required by law). */
@@ -31,7 +31,7 @@ export function staffDecision(
   proposal?: Decision,
 ): Decision {
   const { pack } = policy;
-  const fail = (code: ConstructorParameters<typeof PolicyViolation>[0], message: string): never => {
+  const fail = (code: PolicyViolationCode, message: string): never => {
     throw new PolicyViolation(code, `${policy.id}: ${message}`);
   };
   if (input.actor.type !== 'staff') fail('not_staff', `only staff decide claims, not ${input.actor.type} ${input.actor.id}`);
@@ -39,11 +39,16 @@ export function staffDecision(
     fail('policy_mismatch', `the proposal was made under ${proposal.policy.id}@${proposal.policy.version}, not ${policy.version}`);
   }
   if (!DECISION_OUTCOMES.includes(input.outcome)) fail('unknown_outcome', `unknown outcome ${String(input.outcome)}`);
-  const currency = input.currency ?? proposal?.amount.currency;
+  const currency = (input.currency ?? proposal?.amount.currency)?.toUpperCase();
   if (!currency) return fail('currency_unknown', 'give a currency when there is no proposal');
+  if (proposal && currency !== proposal.amount.currency) {
+    fail('currency_mismatch', `the proposal is in ${proposal.amount.currency}, not ${currency}`);
+  }
   const note = input.note?.trim() || undefined;
   const denied = input.outcome === 'denied';
-  const amountMinor = denied ? 0 : (input.amountMinor ?? NaN);
+  // Approving "as proposed" may omit the amount (common/messages.ts); a partial approval must state it.
+  const asProposed = input.outcome === 'approved' ? proposal?.amount.amountMinor : undefined;
+  const amountMinor = denied ? 0 : (input.amountMinor ?? asProposed ?? NaN);
 
   if (denied) {
     if (input.remedy !== 'none') fail('remedy_for_denial', `a denial grants no remedy, got ${input.remedy}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../../common/canonical-json';
 import type { PolicyPack } from './schema';
 
 /** A pack's version is its content: first 16 hex chars of sha256 over canonical JSON. */

@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { Decision } from '../../common/claim';
+import type { CreditIssued } from '../../activities/remedies';
+import type { Actor, Decision, DeadlineKind } from '../../common/claim';
 import { activityWorld, type ActivityWorld } from './activity-harness';
 
 let world: ActivityWorld;
@@ -27,9 +28,8 @@ async function rows(sql: string, params: unknown[]) {
 describe('money steps are idempotent', () => {
   it('issues at most one credit per claim, however often and concurrently the activity runs', async () => {
     const claimId = await world.newClaim();
-    const runs = await Promise.all(
-      Array.from({ length: 5 }, () => activity.run(world.activities.issueCredit, { claimId, decision: approved('credit') })),
-    );
+    const issue = (): Promise<CreditIssued> => activity.run(world.activities.issueCredit, { claimId, decision: approved('credit') });
+    const runs = await Promise.all(Array.from({ length: 5 }, issue));
     expect(new Set(runs.map((r) => r.creditId)).size).toBe(1);
     expect(await rows('SELECT amount_minor, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId])).toEqual([
       { amount_minor: '300', idempotency_key: `claim:${claimId}:credit` },
@@ -78,7 +78,8 @@ describe('the event log and notifications', () => {
 
   it('refuses to rewrite or delete history', async () => {
     const claimId = await world.newClaim();
-    await activity.run(world.activities.recordTransition, { claimId, eventKey: 'k', type: 't', to: null, actor: { type: 'system', id: 'wf' }, why: 'w' });
+    const system: Actor = { type: 'system', id: 'wf' };
+    await activity.run(world.activities.recordTransition, { claimId, eventKey: 'k', type: 't', to: null, actor: system, why: 'w' });
     await expect(world.db.query('UPDATE claim_events SET why = $2 WHERE claim_id = $1', [claimId, 'edited'])).rejects.toThrow('append-only');
     await expect(world.db.query('DELETE FROM claim_events WHERE claim_id = $1', [claimId])).rejects.toThrow('append-only');
   });
@@ -98,7 +99,8 @@ describe('business-day deadlines from the pinned policy', () => {
     const claimId = await world.newClaim();
     // Submitted Friday 2026-11-20 15:00 New York. Mon 23, Tue 24, Wed 25, (Thanksgiving), Fri 27,
     // Mon 30, Tue 1, Wed 2, Thu 3, Fri 4, Mon 7 December: the 10th business day ends at 05:00 UTC on the 8th.
-    const deadlines = await activity.run(world.activities.planDeadlines, { claimId, kinds: ['resolution'] });
+    const kinds: DeadlineKind[] = ['resolution'];
+    const deadlines = await activity.run(world.activities.planDeadlines, { claimId, kinds });
     expect(deadlines).toEqual([
       { kind: 'resolution', businessDays: 10, clause: expect.stringContaining('5.3'), dueAt: '2026-12-08T04:59:59.999Z' },
     ]);

@@ -1,4 +1,4 @@
-import { addBusinessDays, deadlineFor } from '../../domain/policy';
+import { deadlineFor } from '../../domain/policy';
 import { policy } from './fixtures';
 
 describe('business-day deadlines', () => {
@@ -26,16 +26,15 @@ describe('business-day deadlines', () => {
   });
 
   it('Sora2 counts in Los Angeles and skips César Chávez Day, which New York does not', () => {
-    const sora2 = policy('sora2-api');
-    const pixazo = policy('pixazo-api');
     const monday = '2026-03-30T18:00:00Z';
-    expect(addBusinessDays(sora2.pack.calendar, monday, 1)).toBe('2026-04-02T06:59:59.999Z'); // Wed 1 April, PDT
-    expect(addBusinessDays(pixazo.pack.calendar, monday, 1)).toBe('2026-04-01T03:59:59.999Z'); // Tue 31 March, EDT
+    // New York: Tue 31 March is the 1st business day, the 8th is Thu 9 April (EDT).
+    expect(deadlineFor(policy('pixazo-api'), 'review_warning', monday).dueAt).toBe('2026-04-10T03:59:59.999Z');
+    // California: 31 March is a state holiday, so the 8th is Fri 10 April (PDT).
+    expect(deadlineFor(policy('sora2-api'), 'review_warning', monday).dueAt).toBe('2026-04-11T06:59:59.999Z');
   });
 
   it('counts from the local date: late evening in Los Angeles is already tomorrow in UTC', () => {
-    const sora2 = policy('sora2-api');
-    // 03:00 UTC Tuesday 14 April is Monday 13 April 20:00 in Los Angeles.
-    expect(addBusinessDays(sora2.pack.calendar, '2026-04-14T03:00:00Z', 1)).toBe('2026-04-15T06:59:59.999Z');
+    // 03:00 UTC Tuesday 14 April is Monday 13 April 20:00 in Los Angeles; 8 business days end Thu 23 April (from the UTC date it would be Fri 24).
+    expect(deadlineFor(policy('sora2-api'), 'review_warning', '2026-04-14T03:00:00Z').dueAt).toBe('2026-04-24T06:59:59.999Z');
   });
 });

@@ -80,7 +80,7 @@ describe('proportionHalfUp', () => {
 });
 
 describe('engine entry point', () => {
-  it('imports no Node built-ins, so Temporal workflow code can use it', () => {
+  it('imports no Node built-ins: deciding does no I/O', () => {
     const seen = new Set<string>();
     const visit = (file: string): void => {
       if (seen.has(file)) return;

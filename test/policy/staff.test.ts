@@ -35,6 +35,11 @@ describe('staffDecision', () => {
     expect(decision.arithmetic.at(-1)).toBe('staff agent_7 set 240 USD minor units (engine proposed approved, 240 USD minor units)');
   });
 
+  it('approves the proposal’s amount when the person gives none', () => {
+    const decision = staffDecision(pixazo, theClaim, { outcome: 'approved', remedy: 'credit', actor: STAFF }, proposal);
+    expect(decision.amount).toEqual({ amountMinor: 240, currency: 'USD' });
+  });
+
   it('refuses anyone but staff', () => {
     expect(violation({ actor: { type: 'system', id: 'policy-engine' } })).toBe('not_staff');
     expect(violation({ actor: { type: 'customer', id: 'acct_1' } })).toBe('not_staff');
@@ -48,7 +53,8 @@ describe('staffDecision', () => {
     expect(violation({ amountMinor: 0 })).toBe('amount_invalid');
     expect(violation({ amountMinor: -5 })).toBe('amount_invalid');
     expect(violation({ amountMinor: 1.5 })).toBe('amount_invalid');
-    expect(violation({ amountMinor: undefined })).toBe('amount_invalid');
+    expect(violation({ outcome: 'partially_approved', amountMinor: undefined })).toBe('amount_invalid');
+    expect(violation({ amountMinor: undefined }, null)).toBe('currency_unknown');
     expect(violation({ outcome: 'denied', remedy: 'none', amountMinor: 10 })).toBe('amount_for_denial');
   });
 
@@ -64,6 +70,7 @@ describe('staffDecision', () => {
 
   it('needs a currency when there is no proposal, and uses it', () => {
     expect(violation({}, null)).toBe('currency_unknown');
+    expect(violation({ currency: 'EUR' })).toBe('currency_mismatch');
     const billing = claim({ reason: 'billing_error', transactionId: 'txn_1' });
     const decision = staffDecision(pixazo, billing, { outcome: 'approved', amountMinor: 900, remedy: 'refund', currency: 'usd', actor: STAFF });
     expect(decision.amount).toEqual({ amountMinor: 900, currency: 'USD' });
