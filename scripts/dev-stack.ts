@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import { startMailSink, type MailSink } from '../mail/sink';
+import { DEMO_STAFF_KEYS } from '../server/demo-data';
 import type { LocalPostgres } from './lib/postgres.mjs';
 import type { LocalTemporal } from './lib/temporal.mjs';
 
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
       // A component that failed to close may leave e.g. an idle pg pool behind whose
       // 'error' (server going away) would crash us half-way; keep stopping the rest.
       process.on('uncaughtException', (err) => log(`[dev] ignored during shutdown: ${err.message}`));
+      setTimeout(() => {
+        log('[dev] shutdown is taking over 60 s; forcing exit');
+        process.exit(1);
+      }, 60_000).unref();
       const t0 = Date.now();
       for (const item of [...running].reverse()) {
         const t = Date.now();
@@ -149,21 +154,13 @@ async function main(): Promise<void> {
     const temporal = (temporalR as PromiseFulfilledResult<LocalTemporal>).value;
     const mail = (mailR as PromiseFulfilledResult<MailSink | undefined>).value;
 
+    process.env.LOG_FORMAT ??= 'pretty';
     process.env.DATABASE_URL = pg.url;
     process.env.TEMPORAL_ADDRESS = temporal.address;
     process.env.TEMPORAL_NAMESPACE ??= temporal.namespace;
     if (mail) {
       process.env.SMTP_HOST = mail.host;
       process.env.SMTP_PORT = String(mail.smtpPort);
-    }
-
-    // We own shutdown: without this the Temporal SDK reacts to SIGINT/SIGTERM itself and
-    // starts draining the worker before the app's close() runs.
-    try {
-      const { Runtime } = await import('@temporalio/worker');
-      Runtime.install({ shutdownSignals: [] });
-    } catch (err) {
-      log(`[dev] could not configure the Temporal runtime: ${(err as Error).message}`);
     }
 
     let apiUrl: string | undefined;
@@ -189,6 +186,7 @@ async function main(): Promise<void> {
       `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,
       `  PostgreSQL     ${pg.url}`,
       '',
+      ...(apiUrl ? [`  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS).map(([role, key]) => `${role}=${key}`).join('  ')}`, '  README.md has a curl walk-through.', ''] : []),
     ];
     if (!app) {
       lines.push('Run the app against it with:', '');

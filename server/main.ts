@@ -23,7 +23,7 @@ export interface RunningDesk {
 /** Migrates, starts the worker and the HTTP API in one process (the local product), and optionally seeds demo data. */
 export async function startRefundDesk(config: AppConfig, options: { seedDemo?: boolean; runWorker?: boolean } = {}): Promise<RunningDesk> {
   const logger = createLogger(config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalLogging(logger, { ownSignals: true });
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);
@@ -48,7 +48,10 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
     });
     workerRun = worker.run();
-    stopWorker = () => worker.shutdown();
+    // Tolerates a worker that is already draining (e.g. after a signal), so close() still frees the pool.
+    stopWorker = () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
   }
 
   const intake = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
@@ -69,7 +72,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopWorker();
-      await workerRun;
+      await workerRun?.catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
       await workerConnection?.close();
       await temporal.connection.close();
       await db.end();
