@@ -6,7 +6,9 @@ import { errorHandler, HttpError } from './errors';
 import type { Logger } from './logger';
 import { caseRoutes } from './routes/cases';
 import { claimRoutes } from './routes/claims';
+import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
+import { policyRoutes } from './routes/policies';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -30,8 +32,10 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
-  app.use(systemRoutes(deps.db, deps.temporal, deps.policies));
+  app.use(systemRoutes(deps.db, deps.temporal));
+  app.use(policyRoutes(deps.db, deps.policies));
   app.use(ledgerRoutes(deps.db, deps.policies));
+  app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
   app.use(caseRoutes(deps.db, deps.temporal));
   app.use((req) => {

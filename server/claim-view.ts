@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { listDeadlines, type ClaimRecord } from '../db/claims';
 import { listClaimEvents } from '../db/events';
+import { decisionView } from './decision-view';
 
 /** The claim as its customer or support sees it: status, policy version, decision, deadlines, timeline. */
 export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer' | 'staff') {
@@ -17,16 +18,7 @@ export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer'
     invoiceNumber: claim.invoiceNumber,
     explanation: claim.explanation,
     policy: { id: claim.policyId, version: claim.policyVersion },
-    decision: claim.decision && {
-      outcome: claim.decision.outcome,
-      amountMinor: claim.decision.amount.amountMinor,
-      currency: claim.decision.amount.currency,
-      remedy: claim.decision.remedy,
-      reasons: claim.decision.reasons,
-      arithmetic: claim.decision.arithmetic,
-      decidedBy: audience === 'staff' ? claim.decision.decidedBy : { type: claim.decision.decidedBy.type },
-      note: claim.decision.note ?? null,
-    },
+    decision: claim.decision && decisionView(claim.decision, audience),
     deadlines: deadlines.map((d) => ({ kind: d.kind, dueAt: d.dueAt, businessDays: d.businessDays, clause: d.clause, state: d.state })),
     ...(audience === 'staff' && {
       evidence: claim.evidence,

@@ -22,15 +22,23 @@ const REFUSAL_STATUS: Record<string, number> = {
   [REFUSALS.unknownClaim]: 404,
 };
 
+/** The business refusal behind a failed update, whether the workflow or one of its activities raised it. */
+function businessRefusal(err: Error): ApplicationFailure | undefined {
+  for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && REFUSAL_STATUS[cause.type ?? '']) return cause;
+  }
+  return undefined;
+}
+
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof z.ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     return new HttpError(400, `invalid request: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, issues);
   }
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const status = REFUSAL_STATUS[err.cause.type ?? ''];
-    if (status) return new HttpError(status, err.cause.message, { type: err.cause.type, details: err.cause.details });
+  if (err instanceof WorkflowUpdateFailedError) {
+    const refusal = businessRefusal(err);
+    if (refusal) return new HttpError(REFUSAL_STATUS[refusal.type!]!, refusal.message, { type: refusal.type, details: refusal.details });
   }
   if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'the claim workflow is no longer running');
   const bodyError = err as { type?: string; status?: number; message?: string; code?: string; detail?: string };

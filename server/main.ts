@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { manualPayoutGateway } from '../activities/payments';
 import { createSmtpMailer } from '../activities/mailer';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { CREDIT_EXPIRY_SCHEDULE_ID } from '../domain/credits';
 import { createRefundDeskWorker } from '../worker/create-worker';
 import { createApp } from './app';
 import { hashKey } from './auth';
@@ -14,6 +17,7 @@ import { startPendingClaims } from './intake';
 import { createLogger } from './logger';
 import { connectTemporal } from './temporal';
 import { installTemporalLogging } from './temporal-logging';
+import type * as workflows from '../workflows';
 
 export interface RunningDesk {
   apiUrl: string;
@@ -54,6 +58,12 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
     };
   }
 
+  try {
+    await ensureCreditExpirySchedule(temporal, { taskQueue: config.temporal.taskQueue });
+  } catch (err) {
+    logger.error({ err, scheduleId: CREDIT_EXPIRY_SCHEDULE_ID }, 'could not create or update the credit expiry schedule; credits will not expire until it exists');
+  }
+
   const intake = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
   const resumed = await startPendingClaims(intake);
   if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
@@ -78,4 +88,30 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       await db.end();
     },
   };
+}
+
+/**
+ * Creates the Temporal Schedule that runs creditExpiryWorkflow (hourly by default), or brings an
+ * existing one up to date (task queue, interval), so every start of the desk may call it.
+ */
+export async function ensureCreditExpirySchedule(
+  client: Client,
+  options: { taskQueue: string; scheduleId?: string; every?: Duration },
+): Promise<void> {
+  const scheduleId = options.scheduleId ?? CREDIT_EXPIRY_SCHEDULE_ID;
+  const spec: ScheduleSpec = { intervals: [{ every: options.every ?? '1 hour' }] };
+  const action: ScheduleOptionsAction = {
+    type: 'startWorkflow',
+    workflowType: 'creditExpiryWorkflow' satisfies keyof typeof workflows,
+    workflowId: scheduleId,
+    taskQueue: options.taskQueue,
+    args: [],
+  };
+  const policies: ScheduleOptions['policies'] = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' };
+  try {
+    await client.schedule.create({ scheduleId, spec, action, policies });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies }));
+  }
 }

@@ -24,7 +24,8 @@ export const UsageRequestRecord = z
     accountId: id,
     endpoint: z.string().min(1).max(500),
     model: z.string().max(200).nullable().default(null),
-    httpStatus: z.number().int().min(100).max(599),
+    /** 0 when no HTTP response came back, e.g. a timeout. */
+    httpStatus: z.union([z.literal(0), z.number().int().min(100).max(599)]),
     outcome: z.enum(REQUEST_OUTCOMES),
     amountMinor: minorUnits,
     currency,

@@ -3,3 +3,4 @@ export { PolicyPackSchema, HANDLINGS } from './schema';
 export { parsePolicyPack, PolicyPackError } from './parse';
 export { loadPolicyPacks, DEFAULT_POLICY_DIR } from './load';
 export { policyVersion } from './version';
+export { simulateClaim, type SimulationInput, type SimulationResult } from './simulate';

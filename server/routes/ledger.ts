@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import type { Db } from '../../db';
+import { withTransaction, type Db } from '../../db';
+import { forfeitCredits } from '../../db/credits';
 import { importCharges, importOutages, importUsageRequests, type ImportResult } from '../../db/ledger-import';
 import type { PolicyStore } from '../../db/policies';
-import { requireStaff } from '../auth';
+import { requireStaff, staffActor, type StaffPrincipal } from '../auth';
 import { HttpError } from '../errors';
 import { AccountBody, ChargeBatch, OutageBatch, UsageRequestBatch } from '../schemas';
 
@@ -27,15 +28,29 @@ export function ledgerRoutes(db: Db, policies: PolicyStore): Router {
 
   router.put('/v1/accounts/:accountId', feeder, async (req, res) => {
     const body = AccountBody.parse(req.body);
-    if (!policies.current(body.policyId)) throw new HttpError(422, `unknown policyId ${body.policyId}`);
-    const { rows } = await db.query<{ inserted: boolean }>(
-      `INSERT INTO accounts (id, email, policy_id, status, currency) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, policy_id = EXCLUDED.policy_id, status = EXCLUDED.status,
-                                      currency = EXCLUDED.currency, updated_at = now()
-       RETURNING (xmax = 0) AS inserted`,
-      [req.params.accountId, body.email, body.policyId, body.status, body.currency],
-    );
-    res.status(rows[0]?.inserted ? 201 : 200).json({ id: req.params.accountId, ...body });
+    const policy = policies.current(body.policyId);
+    if (!policy) throw new HttpError(422, `unknown policyId ${body.policyId}`);
+    const accountId = String(req.params.accountId);
+    const { inserted, forfeiture } = await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query<{ inserted: boolean }>(
+        `INSERT INTO accounts (id, email, policy_id, status, currency) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, policy_id = EXCLUDED.policy_id, status = EXCLUDED.status,
+                                        currency = EXCLUDED.currency, updated_at = now()
+         RETURNING (xmax = 0) AS inserted`,
+        [accountId, body.email, body.policyId, body.status, body.currency],
+      );
+      // Termination forfeits remaining credits where the pack says so, in the same transaction.
+      const forfeited =
+        body.status === 'terminated'
+          ? await forfeitCredits(tx, accountId, policy.pack, { actor: `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`, policyId: policy.id })
+          : undefined;
+      return { inserted: rows[0]?.inserted, forfeiture: forfeited };
+    });
+    const credits = forfeiture && {
+      forfeited: forfeiture.forfeited, clause: forfeiture.clause,
+      grants: forfeiture.grants.map((g) => ({ grantId: g.grantId, amountMinor: g.amount.amountMinor, currency: g.amount.currency })),
+    };
+    res.status(inserted ? 201 : 200).json({ id: accountId, ...body, ...(credits ? { credits } : {}) });
   });
 
   router.post('/v1/usage/requests', feeder, async (req, res) => {

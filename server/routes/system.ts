@@ -2,8 +2,6 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Db } from '../../db';
-import type { PolicyStore } from '../../db/policies';
-import { HttpError } from '../errors';
 import { openApiDocument } from '../openapi';
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
@@ -15,8 +13,8 @@ async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
-/** Health, metrics, the OpenAPI document and the published policy packs. */
-export function systemRoutes(db: Db, temporal: Client, policies: PolicyStore): Router {
+/** Health, metrics and the OpenAPI document. */
+export function systemRoutes(db: Db, temporal: Client): Router {
   const router = Router();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -36,16 +34,6 @@ export function systemRoutes(db: Db, temporal: Client, policies: PolicyStore): R
 
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
-  });
-
-  router.get('/v1/policies', (_req, res) => {
-    res.json({ policies: policies.list().map((p) => ({ id: p.id, version: p.version, title: p.pack.title, calendar: p.pack.calendar, sla: p.pack.sla })) });
-  });
-
-  router.get('/v1/policies/:policyId', (req, res) => {
-    const policy = policies.current(String(req.params.policyId));
-    if (!policy) throw new HttpError(404, `no policy ${String(req.params.policyId)}`);
-    res.json({ id: policy.id, version: policy.version, pack: policy.pack });
   });
 
   return router;

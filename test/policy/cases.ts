@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Assessment, ClaimFacts, ClaimItem, Decision, DecisionOutcome, Remedy, RequestVerdict } from '../../common/claim';
-import { assessClaim, PolicyViolation, staffDecision, type StaffDecisionInput } from '../../domain/policy';
+import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionInput } from '../../domain/policy';
 import { claim, ledger, normalise, policy, SEED_DIR, STAFF, type LedgerParts } from './fixtures';
 
 /** One row of a policy's table: the document sentence it comes from, the claim, the ledger and what must follow. */
@@ -45,7 +45,9 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
     it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       expect(seed).toContain(normalise(c.quote));
       const theClaim = claim(c.claim);
-      const assessment = assessClaim(loaded, theClaim, ledger(policyId, c.ledger));
+      // Through the simulator: the same evaluation support and operators run from the API and the CLI.
+      const { assessment, policy: simulatedUnder } = simulateClaim(loaded, { claim: theClaim, facts: ledger(policyId, c.ledger) });
+      expect(simulatedUnder).toEqual({ id: loaded.id, version: loaded.version });
       expect(assessment.kind).toBe(c.expect.kind);
 
       if (assessment.kind === 'needs_info') {

@@ -1,0 +1,17 @@
+import type { Decision } from '../common/claim';
+
+/** A decision as the API shows it, for a real claim and for a simulation alike. */
+export function decisionView(decision: Decision, audience: 'customer' | 'staff') {
+  return {
+    outcome: decision.outcome,
+    amountMinor: decision.amount.amountMinor,
+    currency: decision.amount.currency,
+    remedy: decision.remedy,
+    reasons: decision.reasons,
+    arithmetic: decision.arithmetic,
+    findings: decision.findings.map((f) => ({ requestId: f.requestId, verdict: f.verdict, refundableMinor: f.refundable.amountMinor, chargedMinor: f.charged.amountMinor })),
+    decidedBy: audience === 'staff' ? decision.decidedBy : { type: decision.decidedBy.type },
+    policy: decision.policy,
+    note: decision.note ?? null,
+  };
+}

@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import type { Db } from '../../db';
+import type { PolicyStore } from '../../db/policies';
+import { parsePolicyPack, PolicyPackError, simulateClaim, type LoadedPolicy } from '../../domain/policy';
+import { requireStaff, STAFF_ROLES } from '../auth';
+import { HttpError } from '../errors';
+import { SimulationBody, simulationView, toSimulationInput } from '../simulation';
+
+/** The published policy packs, and the simulator that evaluates a claim against one without starting anything. */
+export function policyRoutes(db: Db, policies: PolicyStore): Router {
+  const router = Router();
+
+  function published(policyId: string): LoadedPolicy {
+    const policy = policies.current(policyId);
+    if (!policy) throw new HttpError(404, `no policy ${policyId}; see GET /v1/policies`);
+    return policy;
+  }
+
+  router.get('/v1/policies', (_req, res) => {
+    res.json({
+      policies: policies.list().map((p) => ({ id: p.id, version: p.version, title: p.pack.title, calendar: p.pack.calendar, sla: p.pack.sla })),
+    });
+  });
+
+  router.get('/v1/policies/:policyId', (req, res) => {
+    const policy = published(String(req.params.policyId));
+    res.json({ id: policy.id, version: policy.version, pack: policy.pack });
+  });
+
+  router.post('/v1/policies/:policyId/simulate', requireStaff(db, STAFF_ROLES), (req, res) => {
+    const current = published(String(req.params.policyId));
+    const body = SimulationBody.parse(req.body);
+    const policy = body.pack ? draftPack(body.pack, current.id) : current;
+    const result = simulateClaim(policy, toSimulationInput(body, new Date()));
+    res.json(simulationView(result, policy.version !== current.version));
+  });
+
+  return router;
+}
+
+function draftPack(pack: unknown, policyId: string): LoadedPolicy {
+  try {
+    const draft = parsePolicyPack(pack, 'request body "pack"');
+    if (draft.id !== policyId) throw new HttpError(422, `the draft pack is for ${draft.id}, not ${policyId}`);
+    return draft;
+  } catch (err) {
+    if (err instanceof PolicyPackError) throw new HttpError(422, err.message);
+    throw err;
+  }
+}
