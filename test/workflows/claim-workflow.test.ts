@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Assessment } from '../../common/claim';
-import { confirmPayoutUpdate, customerReplyUpdate, decideUpdate, withdrawUpdate } from '../../common/messages';
+import { confirmPayoutUpdate, customerReplyUpdate, decideUpdate, requestInfoUpdate, withdrawUpdate } from '../../common/messages';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import { pixazoAssessment } from './pixazo-scenarios';
@@ -181,6 +181,35 @@ describe(SUITE, () => {
     expect(ledger.payouts).toBe(1);
     expect(ledger.alerts[0]!.deadline.kind).toBe('payout');
     expect(ledger.notices).toEqual(['acknowledgement', 'decision', 'money_sent']);
+  });
+
+  it('lets support ask the customer for information, then returns the claim to review when they reply', async () => {
+    const { ledger } = await run([needsReview(), needsReview()], async ({ start, ledger }) => {
+      const { handle } = await start();
+      await waitForStatus(handle, 'in_review');
+      const asked = await handle.executeUpdate(requestInfoUpdate, { args: [{ message: 'Which invoice was this?', actor: LEAD }] });
+      expect(asked).toBe('awaiting_customer');
+      await handle.executeUpdate(customerReplyUpdate, { args: [{ invoiceNumber: 'INV-7', message: 'INV-7' }] });
+      await waitForStatus(handle, 'in_review');
+      await handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] });
+      expect(await handle.result()).toBe('closed');
+      return { ledger };
+    });
+    expect(ledger.statuses).toEqual(['checking', 'in_review', 'awaiting_customer', 'checking', 'in_review', 'approved', 'closed']);
+    expect(ledger.notices).toEqual(['acknowledgement', 'info_request', 'decision', 'money_sent']);
+  });
+
+  it('refuses a withdrawal once the remedy is under way', async () => {
+    const refund: Assessment = { kind: 'decided', decision: proposal({ remedy: 'refund' }) };
+    await run([refund], async ({ start }) => {
+      const { handle } = await start();
+      await waitForStatus(handle, 'awaiting_payout');
+      await expect(handle.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toMatchObject({
+        cause: { type: 'ClaimNotInExpectedState' },
+      });
+      await handle.executeUpdate(confirmPayoutUpdate, { args: [{ processorReference: 're_9', actor: FINANCE }] });
+      expect(await handle.result()).toBe('closed');
+    });
   });
 
   it('lets the customer withdraw a claim in review', async () => {
