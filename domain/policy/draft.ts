@@ -1,18 +1,11 @@
-import type { Actor, Decision, DecisionOutcome, DecisionReason, RequestFinding, Remedy } from '../../common/claim';
-import { zero, type Money } from '../../common/money';
+import type { Actor, Decision, DecisionReason } from '../../common/claim';
+import { zero } from '../../common/money';
 import type { LoadedPolicy } from './loaded';
 
 export const POLICY_ENGINE: Actor = { type: 'system', id: 'policy-engine' };
 
 /** What one handling concludes, before the gates decide whether a person must confirm it. */
-export interface Draft {
-  outcome: DecisionOutcome;
-  amount: Money;
-  /** The paying remedy; a denial always ends up as `none`. */
-  remedy: Remedy;
-  reasons: DecisionReason[];
-  arithmetic: string[];
-  findings: RequestFinding[];
+export interface Draft extends Pick<Decision, 'outcome' | 'amount' | 'remedy' | 'reasons' | 'arithmetic' | 'findings'> {
   /** Reasons a person must look at; empty means the engine may decide alone. */
   review: DecisionReason[];
 }

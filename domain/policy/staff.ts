@@ -1,25 +1,12 @@
-import {
-  DECISION_OUTCOMES,
-  type Actor,
-  type ClaimFacts,
-  type Decision,
-  type DecisionOutcome,
-  type Remedy,
-} from '../../common/claim';
+import { DECISION_OUTCOMES, type ClaimFacts, type Decision } from '../../common/claim';
 import { money, sumMoney } from '../../common/money';
+import type { StaffDecisionInput as PersonsDecision } from '../../common/messages';
 import { PolicyViolation, type PolicyViolationCode } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
 
-export interface StaffDecisionInput {
-  outcome: DecisionOutcome;
-  /** Positive integer minor units; may be omitted when approving the proposal's amount, never for a partial approval. */
-  amountMinor?: number;
-  remedy: Remedy;
-  /** The person's basis; required for restricted remedies (e.g. a refund required by law). */
-  note?: string;
-  actor: Actor;
-  /** Only needed without a proposal, whose currency is used otherwise. */
+/** A person's decision as the workflow receives it, plus a currency for decisions made without a proposal. */
+export interface StaffDecisionInput extends PersonsDecision {
   currency?: string;
 }
 
