@@ -1,4 +1,5 @@
 import { createClaimActivities } from './claims';
+import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities } from './notifications';
@@ -13,7 +14,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeadlineActivities(deps),
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),
+    ...createCreditActivities(deps),
   };
 }
 
-export type RefundDeskActivities = ReturnType<typeof createActivities>;
+/** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
+export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities>;
+export type { CreditActivities } from './credits';

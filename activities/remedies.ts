@@ -1,6 +1,9 @@
 import type { Decision } from '../common/claim';
 import { creditIdempotencyKey, payoutIdempotencyKey } from '../common/ids';
 import { minorFromDb } from '../common/money';
+import { withTransaction } from '../db';
+import { grantCredits } from '../db/credits';
+import { creditExpiresAt, expiryRuleFor } from '../domain/credits';
 import type { ActivityDeps } from './deps';
 
 export interface CreditIssued {
@@ -18,22 +21,48 @@ export interface PayoutRecorded {
  * Money steps. Each is keyed by the claim id with a UNIQUE constraint, so however often an activity
  * is retried or a worker crashes, a claim gets at most one credit and one payout.
  */
-export function createRemedyActivities({ db, payments }: ActivityDeps) {
+export function createRemedyActivities({ db, payments, policies }: ActivityDeps) {
   return {
+    /**
+     * Records the claim's credit and, in the same transaction, its grant in the credits ledger
+     * (kind claim, or service for a service credit) with expiry from the claim's pinned pack.
+     * Retried runs find both and add nothing.
+     */
     async issueCredit(input: { claimId: string; decision: Decision }): Promise<CreditIssued> {
       const { amount, remedy } = input.decision;
-      await db.query(
-        `INSERT INTO credits_issued (claim_id, account_id, amount_minor, currency, kind, idempotency_key)
-         SELECT id, account_id, $2, $3, $4, $5 FROM claims WHERE id = $1
-         ON CONFLICT (claim_id) DO NOTHING`,
-        [input.claimId, amount.amountMinor, amount.currency, remedy === 'service_credit' ? 'service' : 'claim', creditIdempotencyKey(input.claimId)],
-      );
-      const { rows } = await db.query<{ id: string; amount_minor: string; currency: string }>(
-        'SELECT id, amount_minor, currency FROM credits_issued WHERE claim_id = $1',
+      const kind = remedy === 'service_credit' ? 'service' : 'claim';
+      const { rows: claims } = await db.query<{ account_id: string; policy_id: string; policy_version: string }>(
+        'SELECT account_id, policy_id, policy_version FROM claims WHERE id = $1',
         [input.claimId],
       );
-      const row = rows[0]!;
-      return { creditId: String(row.id), amountMinor: minorFromDb(row.amount_minor), currency: row.currency };
+      const claim = claims[0];
+      if (!claim) throw new Error(`no claim ${input.claimId}`);
+      const policy = await policies.pinned(claim.policy_id, claim.policy_version);
+      return withTransaction(db, async (tx) => {
+        // The account lock orders this after any concurrent issue for the same claim and any termination.
+        await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [claim.account_id]);
+        const issuedAt = new Date();
+        const rule = expiryRuleFor(policy.pack, kind);
+        const expiresAt = rule && creditExpiresAt(rule, issuedAt, policy.pack.calendar.timeZone);
+        await tx.query(
+          `INSERT INTO credits_issued (claim_id, account_id, amount_minor, currency, kind, idempotency_key, expires_at, created_at)
+           SELECT id, account_id, $2, $3, $4, $5, $6, $7 FROM claims WHERE id = $1
+           ON CONFLICT (claim_id) DO NOTHING`,
+          [input.claimId, amount.amountMinor, amount.currency, kind, creditIdempotencyKey(input.claimId), expiresAt, issuedAt],
+        );
+        const { rows } = await tx.query<{ id: string; amount_minor: string; currency: string; kind: 'claim' | 'service'; created_at: Date }>(
+          'SELECT id, amount_minor, currency, kind, created_at FROM credits_issued WHERE claim_id = $1',
+          [input.claimId],
+        );
+        const row = rows[0]!;
+        const issued = { amountMinor: minorFromDb(row.amount_minor), currency: row.currency };
+        await grantCredits(tx, {
+          accountId: claim.account_id, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
+          grantedAt: row.created_at, policy, actor: 'system:claim-workflow',
+          why: `${row.kind} credit for claim ${input.claimId}`,
+        });
+        return { creditId: String(row.id), ...issued };
+      });
     },
 
     /** Records the payout first, then asks the processor with the same idempotency key, so a crash in between is safe. */

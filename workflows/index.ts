@@ -1,1 +1,2 @@
 export { claimWorkflow } from './claim';
+export { creditExpiryWorkflow } from './credit-expiry';
