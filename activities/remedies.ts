@@ -1,8 +1,9 @@
 import type { Decision } from '../common/claim';
 import { creditIdempotencyKey, payoutIdempotencyKey } from '../common/ids';
-import { minorFromDb } from '../common/money';
+import { formatMoney, minorFromDb } from '../common/money';
 import { withTransaction } from '../db';
 import { grantCredits } from '../db/credits';
+import { appendClaimEvent } from '../db/events';
 import { creditExpiresAt, expiryRuleFor } from '../domain/credits';
 import type { ActivityDeps } from './deps';
 
@@ -60,6 +61,15 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
           accountId: claim.account_id, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
           grantedAt: row.created_at, policy, actor: 'system:claim-workflow',
           why: `${row.kind} credit for claim ${input.claimId}`,
+        });
+        // The money movement and its line in the claim's history commit together.
+        await appendClaimEvent(tx, {
+          claimId: input.claimId,
+          eventKey: 'credit_issued',
+          type: 'credit_issued',
+          actor: { type: 'system', id: 'remedy' },
+          why: `${row.kind} credit of ${formatMoney(issued)} granted${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ', never expiring'}`,
+          data: { creditId: String(row.id), amount: issued, expiresAt },
         });
         return { creditId: String(row.id), ...issued };
       });

@@ -3,6 +3,8 @@ import {
   AccountBody, ChargeBatch, ClaimBody, CustomerReplyBody, DecisionBody, InfoRequestBody, OutageBatch,
   PayoutConfirmationBody, UsageRequestBatch, WithdrawBody,
 } from './schemas';
+import { CreditConsumeBody, CreditGrantBody } from './routes/credits';
+import { SimulationBody } from './simulation';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const json = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
@@ -51,6 +53,10 @@ export function openApiDocument() {
       '/v1/cases/{claimId}/request-info': { post: { summary: 'Ask the customer for information (agent, lead, admin)', security: staff, parameters: claimId, requestBody: json(InfoRequestBody), responses: responses('200') } },
       '/v1/cases/{claimId}/payout-confirmation': { post: { summary: 'Confirm a refund payout was sent (finance, admin)', security: staff, parameters: claimId, requestBody: json(PayoutConfirmationBody), responses: responses('200') } },
       '/v1/policies': { get: { summary: 'Published policy packs', responses: responses('200') } },
+      '/v1/policies/{policyId}/simulate': { post: { summary: 'Evaluate a claim against supplied ledger facts, optionally under a draft pack; starts nothing (any staff role)', security: staff, parameters: [{ ...claimId[0], name: 'policyId' }], requestBody: json(SimulationBody), responses: responses('200') } },
+      '/v1/accounts/{accountId}/credits': { get: { summary: 'Credit balance, grants and movements (any staff role)', security: staff, parameters: [{ ...claimId[0], name: 'accountId' }], responses: responses('200') } },
+      '/v1/accounts/{accountId}/credits/grants': { post: { summary: 'Grant purchased or promotional credits (operator, admin)', security: staff, parameters: [{ ...claimId[0], name: 'accountId' }], requestBody: json(CreditGrantBody), responses: responses('201') } },
+      '/v1/accounts/{accountId}/credits/consume': { post: { summary: 'Consume credits, soonest-expiring first (operator, admin); honours Idempotency-Key', security: staff, parameters: [{ ...claimId[0], name: 'accountId' }], requestBody: json(CreditConsumeBody), responses: responses('200') } },
       '/v1/policies/{policyId}': { get: { summary: 'One policy pack', parameters: [{ ...claimId[0], name: 'policyId' }], responses: responses('200') } },
       '/healthz': { get: { summary: 'Whether Temporal and PostgreSQL can be reached', responses: { '200': { description: 'healthy' }, '503': { description: 'degraded' } } } },
     },

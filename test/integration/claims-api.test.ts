@@ -50,7 +50,7 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     expect(claim.decision).toMatchObject({ outcome: 'approved', amountMinor: 300, currency: 'USD', remedy: 'credit' });
     expect(claim.decision.reasons.map((r: { clause: string }) => r.clause)).toContain('§5.2');
     expect(claim.timeline.map((e: { type: string }) => e.type)).toEqual(
-      expect.arrayContaining(['submitted', 'evidence_check_started', 'decided', 'closed']),
+      expect.arrayContaining(['submitted', 'evidence_check_started', 'decided', 'credit_issued', 'closed']),
     );
 
     const credits = await d.db.query('SELECT amount_minor, currency, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId]);
@@ -139,5 +139,15 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     expect(crossed.status).toBe(404);
     expect(crossed.body.status).toBeUndefined();
     expect((await d.call('GET', `/v1/claims/${a.body.claimId}`)).status).toBe(401);
+  });
+
+  it('reports its health and serves its OpenAPI document', async () => {
+    const health = await d.call('GET', '/healthz');
+    expect(health).toEqual({ status: 200, body: { status: 'ok', postgres: { ok: true }, temporal: { ok: true } } });
+    const { status, body } = await d.call('GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/claims', '/v1/cases/{claimId}/decision', '/v1/policies/{policyId}/simulate']));
+    expect(body.paths['/v1/claims'].post.requestBody.content['application/json'].schema.properties.reason.enum).toContain('failed_request');
   });
 });
