@@ -78,6 +78,7 @@ export const REQUEST_VERDICTS = [
   'unverified_timeout',
   'not_found',
   'other_account',
+  'already_remedied',
   'outside_window',
 ] as const;
 export type RequestVerdict = (typeof REQUEST_VERDICTS)[number];

@@ -67,4 +67,6 @@ export interface LedgerFacts {
   charges: LedgerCharge[];
   /** Outages overlapping any claimed request or the claimed charge's billing period. */
   outages: LedgerOutage[];
+  /** Claimed requests another claim of the account already credited or refunded: a call is remedied once. */
+  alreadyRemedied: { requestId: string; claimId: string }[];
 }

@@ -2,6 +2,7 @@ import type { LedgerFacts } from '../common/ledger';
 import type { Queryable } from './index';
 
 export interface LedgerLookup {
+  claimId: string;
   accountId: string;
   requestIds: string[];
   transactionId: string | null;
@@ -11,7 +12,8 @@ export interface LedgerLookup {
 /**
  * Everything the evidence check needs in ONE indexed round trip, however many request ids a claim names:
  * the account, the claimed requests (by primary key), the claimed charge with its look-alikes for
- * duplicate detection, and outages overlapping any of them.
+ * duplicate detection, outages overlapping any of them, and which of the claimed requests another of
+ * the account's claims already credited or refunded.
  */
 const LEDGER_FACTS_SQL = `
 WITH claimed_requests AS (
@@ -51,7 +53,13 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object(
       'id', o.id, 'startedAt', o.started_at, 'endedAt', o.ended_at, 'scheduled', o.scheduled,
       'forceMajeure', o.force_majeure, 'cause', o.cause) ORDER BY o.started_at), '[]')
-     FROM relevant_outages o) AS outages
+     FROM relevant_outages o) AS outages,
+  (SELECT coalesce(json_agg(json_build_object('requestId', f->>'requestId', 'claimId', c.id)), '[]')
+     FROM claims c CROSS JOIN LATERAL jsonb_array_elements(c.decision->'findings') f
+    WHERE c.account_id = $1 AND c.id <> $5
+      AND c.status IN ('approved', 'awaiting_payout', 'closed')
+      AND f->>'requestId' = ANY($2::text[])
+      AND (f->'refundable'->>'amountMinor')::bigint > 0) AS "alreadyRemedied"
 `;
 
 type Row = Omit<LedgerFacts, 'account'> & { account: LedgerFacts['account'] | null };
@@ -62,6 +70,7 @@ export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Pro
     lookup.requestIds,
     lookup.transactionId,
     lookup.invoiceNumber,
+    lookup.claimId,
   ]);
   const row = rows[0];
   if (!row?.account) throw new Error(`account ${lookup.accountId} is not in the ledger`);
@@ -72,6 +81,7 @@ export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Pro
       ...c, createdAt: iso(c.createdAt)!, periodStart: iso(c.periodStart), periodEnd: iso(c.periodEnd),
     })),
     outages: row.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt)!, endedAt: iso(o.endedAt) })),
+    alreadyRemedied: row.alreadyRemedied,
   };
 }
 

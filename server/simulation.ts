@@ -32,9 +32,11 @@ export const SimulationBody = z
         requests: z.array(UsageRequestRecord.extend(simulatedAccount)).max(10_000).default([]),
         charges: z.array(ChargeRecord.extend(simulatedAccount)).max(1_000).default([]),
         outages: z.array(OutageRecord).max(1_000).default([]),
+        /** Claimed requests earlier claims already credited or refunded. */
+        alreadyRemedied: z.array(z.object({ requestId: id, claimId: id }).strict()).max(10_000).default([]),
       })
       .strict()
-      .default({ account: { status: 'active', currency: 'USD' }, requests: [], charges: [], outages: [] }),
+      .default({ account: { status: 'active', currency: 'USD' }, requests: [], charges: [], outages: [], alreadyRemedied: [] }),
     /** A draft policy pack to try instead of the published version. */
     pack: z.record(z.string(), z.unknown()).optional(),
   })
@@ -63,6 +65,7 @@ export function toSimulationInput(body: SimulationRequest, now: Date): Simulatio
         ...c, createdAt: iso(c.createdAt), periodStart: c.periodStart && iso(c.periodStart), periodEnd: c.periodEnd && iso(c.periodEnd),
       })),
       outages: ledger.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt), endedAt: o.endedAt && iso(o.endedAt) })),
+      alreadyRemedied: ledger.alreadyRemedied,
     },
   };
 }

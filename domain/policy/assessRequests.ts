@@ -24,7 +24,13 @@ export function assessRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: L
   );
 
   const groups = groupByVerdict(findings);
-  const verdictReason = ([verdict, ids]: [RequestVerdict, string[]]) => reasonFrom(pack.requests[verdict], { requestIds: ids });
+  const earlierClaims = (ids: string[]) =>
+    [...new Set(facts.alreadyRemedied.filter((r) => ids.includes(r.requestId)).map((r) => r.claimId))].join(', ');
+  const verdictReason = ([verdict, ids]: [RequestVerdict, string[]]) =>
+    reasonFrom(pack.requests[verdict], {
+      requestIds: ids,
+      ...(verdict === 'already_remedied' && { detail: `Remedied under ${earlierClaims(ids)}.` }),
+    });
   const review = groups.filter(([verdict]) => pack.requests[verdict].disposition === 'review').map(verdictReason);
   if (foreign.length > 0) {
     const ids = foreign.map((f) => f.requestId);

@@ -12,19 +12,21 @@ import type { PolicyPack } from './schema';
  * Check order, first match wins:
  *  1. not_found       – the ledger has no such request, so nothing else can be known;
  *  2. other_account   – before anything else so another account's usage is never described;
- *  3. outside_window  – a late claim is late whatever happened to the call;
- *  4. not_charged     – nothing was charged, so there is nothing to give back;
- *  5. client_error    – HTTP 4xx;
- *  6. platform_error  – HTTP 5xx (including gateway timeouts that reached the client as 504);
- *  7. timeouts        – during an unscheduled, non-force-majeure outage, else unverified;
- *  8. output check    – charged without output, else a successful call.
+ *  3. already_remedied – an earlier claim already credited or refunded this call;
+ *  4. outside_window  – a late claim is late whatever happened to the call;
+ *  5. not_charged     – nothing was charged, so there is nothing to give back;
+ *  6. client_error    – HTTP 4xx;
+ *  7. platform_error  – HTTP 5xx (including gateway timeouts that reached the client as 504);
+ *  8. timeouts        – during an unscheduled, non-force-majeure outage, else unverified;
+ *  9. output check    – charged without output, else a successful call.
  */
 export function classifyRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): RequestFinding[] {
   const { pack } = policy;
   const ledger = new Map(facts.requests.map((r) => [r.requestId, r]));
+  const remedied = new Set(facts.alreadyRemedied.map((r) => r.requestId));
   return [...new Set(claim.requestIds)].map((requestId) => {
     const request = ledger.get(requestId);
-    const verdict = request ? verdictFor(pack, claim, request, facts.outages) : 'not_found';
+    const verdict = request ? verdictFor(pack, claim, request, facts.outages, remedied) : 'not_found';
     // Another account's charge is not the claimant's money, so it is reported as zero.
     const charged =
       request && verdict !== 'other_account' ? money(request.amountMinor, request.currency) : zero(facts.account.currency);
@@ -33,8 +35,11 @@ export function classifyRequests(policy: LoadedPolicy, claim: ClaimFacts, facts:
   });
 }
 
-function verdictFor(pack: PolicyPack, claim: ClaimFacts, request: LedgerRequest, outages: LedgerOutage[]): RequestVerdict {
+function verdictFor(
+  pack: PolicyPack, claim: ClaimFacts, request: LedgerRequest, outages: LedgerOutage[], remedied: ReadonlySet<string>,
+): RequestVerdict {
   if (request.accountId !== claim.accountId) return 'other_account';
+  if (remedied.has(request.requestId)) return 'already_remedied';
   // Pay-per-use calls are metered when made, so startedAt is both the failed call and its charge date.
   if (windowApplies(pack, claim.reason) && !withinClaimWindow(pack, request.startedAt, claim.submittedAt)) {
     return 'outside_window';

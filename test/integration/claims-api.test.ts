@@ -62,6 +62,19 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     expect(moneyMail.text).toContain('$3.00');
   });
 
+  it('never remedies the same call twice: a second claim for credited calls is denied, naming the first', async () => {
+    const { accountId, requestIds } = await pixazoAccount();
+    const first = await d.call('POST', '/v1/claims', { body: { accountId, reason: 'failed_request', requestIds } });
+    await waitForClaimStatus(d, first.body.claimId, first.body.claimToken, 'closed');
+    const second = await d.call('POST', '/v1/claims', { body: { accountId, reason: 'failed_request', requestIds } });
+    const denied = await waitForClaimStatus(d, second.body.claimId, second.body.claimToken, 'denied');
+    const reason = denied.decision.reasons.find((r: { code: string }) => r.code === 'already_remedied');
+    expect(reason).toMatchObject({ clause: '§5.2', requestIds });
+    expect(reason.message).toContain(first.body.claimId);
+    const credits = await d.db.query('SELECT count(*)::int AS n FROM credits_issued c JOIN claims cl ON cl.id = c.claim_id WHERE cl.account_id = $1', [accountId]);
+    expect(credits.rows[0].n).toBe(1);
+  });
+
   it('treats a resubmission with the same Idempotency-Key as the same claim, and a changed body as a conflict', async () => {
     const { accountId, requestIds } = await pixazoAccount();
     const body = { accountId, reason: 'failed_request', requestIds };

@@ -5,6 +5,13 @@ const LEGAL_BASIS = 'Consumer law of the customer’s country requires a refund 
 
 runPolicyCases('apiany', [
   {
+    name: 'a failed request already returned as credit by an earlier claim is denied',
+    quote: 'the remedy is a credit adjustment to your APIAny account, not a monetary refund',
+    claim: { requestIds: ['req_1'] },
+    ledger: { requests: [failed5xx('req_1')], alreadyRemedied: [{ requestId: 'req_1', claimId: 'clm_earlier' }] },
+    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['already_remedied'], verdicts: { req_1: 'already_remedied' } },
+  },
+  {
     name: 'a failed platform request comes back as credit, not money',
     quote: 'the remedy is a credit adjustment to your APIAny account, not a monetary refund',
     claim: { requestIds: ['req_1'] },

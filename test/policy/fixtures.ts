@@ -89,6 +89,7 @@ export interface LedgerParts {
   requests?: LedgerRequest[];
   charges?: LedgerCharge[];
   outages?: LedgerOutage[];
+  alreadyRemedied?: LedgerFacts['alreadyRemedied'];
 }
 
 export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
@@ -97,6 +98,7 @@ export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
     requests: parts.requests ?? [],
     charges: parts.charges ?? [],
     outages: parts.outages ?? [],
+    alreadyRemedied: parts.alreadyRemedied ?? [],
   };
 }
 

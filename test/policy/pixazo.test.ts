@@ -3,6 +3,19 @@ import { charge, failed4xx, failed5xx, outage, request, timedOut } from './fixtu
 
 runPolicyCases('pixazo-api', [
   {
+    name: 'a call an earlier claim already credited is not refunded twice',
+    quote: 'the Client shall be entitled to a full refund or credit for the affected API call(s)',
+    claim: { requestIds: ['req_1', 'req_2'] },
+    ledger: { requests: [failed5xx('req_1'), failed5xx('req_2')], alreadyRemedied: [{ requestId: 'req_1', claimId: 'clm_earlier' }] },
+    expect: {
+      kind: 'decided',
+      outcome: 'partially_approved',
+      amountMinor: 120,
+      codes: ['already_remedied'],
+      verdicts: { req_1: 'already_remedied', req_2: 'platform_error' },
+    },
+  },
+  {
     name: 'a 5xx call is refunded in full, as credit by default',
     quote: 'Returns an HTTP 5xx server error response attributable to the Pixazo platform',
     claim: { requestIds: ['req_1'] },

@@ -31,7 +31,7 @@ export function pixazoAssessment(scenario: keyof typeof SCENARIOS): Assessment {
   };
   const facts: LedgerFacts = {
     account: { id: 'acct_wf', email: 'wf@example.com', policyId: 'pixazo-api', status: 'active', currency: 'USD' },
-    requests, charges: [], outages: [],
+    requests, charges: [], outages: [], alreadyRemedied: [],
   };
   return assessClaim(policy, claim, facts);
 }
