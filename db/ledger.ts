@@ -29,13 +29,15 @@ WITH claimed_requests AS (
                      OR c.payment_reference = cc.payment_reference
                      OR (c.amount_minor = cc.amount_minor AND c.created_at BETWEEN cc.created_at - interval '1 day' AND cc.created_at + interval '1 day'))
 ), relevant_outages AS (
-  SELECT o.* FROM outages o
-   WHERE EXISTS (SELECT 1 FROM claimed_requests r
-                  WHERE o.started_at <= coalesce(r.completed_at, r.started_at)
-                    AND coalesce(o.ended_at, 'infinity') >= r.started_at)
-      OR EXISTS (SELECT 1 FROM claimed_charge c
-                  WHERE c.period_start IS NOT NULL AND c.period_end IS NOT NULL
-                    AND o.started_at < c.period_end AND coalesce(o.ended_at, 'infinity') > c.period_start)
+  -- Range overlap (&&) on the same expression as outages_window_gist_idx, probed once per call.
+  SELECT DISTINCT o.* FROM claimed_requests r
+    JOIN outages o ON tstzrange(o.started_at, coalesce(o.ended_at, 'infinity'), '[]')
+                   && tstzrange(r.started_at, greatest(r.started_at, r.completed_at), '[]')
+  UNION
+  SELECT o.* FROM claimed_charge c
+    JOIN outages o ON tstzrange(o.started_at, coalesce(o.ended_at, 'infinity'), '[]')
+                   && tstzrange(c.period_start, c.period_end, '()')
+   WHERE c.period_start IS NOT NULL AND c.period_end IS NOT NULL
 )
 SELECT
   (SELECT json_build_object('id', a.id, 'email', a.email, 'policyId', a.policy_id, 'status', a.status, 'currency', a.currency)

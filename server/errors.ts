@@ -43,6 +43,10 @@ function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'the claim workflow is no longer running');
   const bodyError = err as { type?: string; status?: number; message?: string; code?: string; detail?: string };
   if (bodyError.code === '23505') return new HttpError(409, `conflicts with an existing record: ${bodyError.detail ?? bodyError.message}`);
+  // PostgreSQL refused a value zod let through (year 0000, a NUL character, a CHECK such as period_end > period_start).
+  if (bodyError.code === '23514' || bodyError.code?.startsWith('22')) {
+    return new HttpError(422, `a record has a value the ledger cannot store: ${bodyError.message}`);
+  }
   if (bodyError.type === 'entity.parse.failed') return new HttpError(400, 'request body is not valid JSON');
   if (bodyError.type === 'entity.too.large') return new HttpError(413, 'request body is too large');
   return undefined;
