@@ -8,12 +8,14 @@
 // Jest runs with --runInBand by default (override with JEST_WORKERS=n); its
 // global setup starts one PostgreSQL and one Temporal dev server for the run.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDeps } from './ensure-deps.mjs';
 import { fmtMs, repoRoot } from './lib/proc.mjs';
 import { ensureTemporalCli, ensureTestServer } from './lib/tools.mjs';
 
 const timings = [];
+const JEST_RESULTS = path.join(repoRoot, '.data', 'jest-results.json');
 
 function run(name, script, args) {
   return new Promise((resolve) => {
@@ -57,20 +59,34 @@ async function main() {
   if (testServer) process.env.TEMPORAL_TEST_SERVER_PATH ||= testServer;
   timings.push({ name: 'setup', ms: Date.now() - t0, rc: 0 });
 
+  mkdirSync(path.dirname(JEST_RESULTS), { recursive: true });
+  rmSync(JEST_RESULTS, { force: true });
   const workers = process.env.JEST_WORKERS ? [`--maxWorkers=${process.env.JEST_WORKERS}`] : ['--runInBand'];
   const steps = [
     ['eslint', 'node_modules/eslint/bin/eslint.js', ['.']],
     ['tsc', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', '.']],
-    ['jest', 'node_modules/jest/bin/jest.js', [...workers, ...process.argv.slice(2)]],
+    ['jest', 'node_modules/jest/bin/jest.js', [...workers, '--json', `--outputFile=${JEST_RESULTS}`, ...process.argv.slice(2)]],
   ];
   for (const [name, script, args] of steps) {
     const rc = await run(name, script, args);
     if (rc !== 0) {
       summary(Date.now() - started);
+      closingLine();
       process.exit(rc);
     }
   }
   summary(Date.now() - started);
+  closingLine();
+}
+
+/** One plain `N passed, N failed` line that any CI can read, whatever the test runner. */
+function closingLine() {
+  try {
+    const r = JSON.parse(readFileSync(JEST_RESULTS, 'utf8'));
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
+  } catch {
+    /* jest did not run */
+  }
 }
 
 main().catch((err) => {
