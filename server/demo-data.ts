@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { importCharges, importUsageRequests } from '../db/ledger-import';
+import { importLedgerRecords } from '../db/ledger-import';
 import { hashKey } from './auth';
 
 /** Demo staff keys, printed by `npm run dev`; never used outside local development. */
@@ -45,10 +45,10 @@ export async function seedDemoData(db: Db, knownPolicies: ReadonlySet<string>, n
       { ...base, requestId: `req_${a.id}_ok_1`, httpStatus: 200, outcome: 'success' as const, amountMinor: 120, outputDelivered: true, startedAt: at(27), completedAt: at(27) },
     ];
   });
-  if (requests.length) await importUsageRequests(db, requests);
+  if (requests.length) await importLedgerRecords(db, 'requests', requests);
   const charges = accounts.map((a) => ({
     transactionId: `txn_${a.id}_1`, invoiceNumber: `INV-${a.id}-1`, paymentReference: `pi_${a.id}_1`, accountId: a.id,
     amountMinor: 5000, currency: 'USD', kind: 'credit_purchase' as const, periodStart: null, periodEnd: null, createdAt: at(72),
   }));
-  if (charges.length) await importCharges(db, charges);
+  if (charges.length) await importLedgerRecords(db, 'charges', charges);
 }

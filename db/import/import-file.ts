@@ -18,7 +18,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import type { Queryable } from '../index';
 import { CsvParser, CsvRecordTooLong, type CsvEvent } from './csv';
-import { batchInsertSql, emptyCellValue, KINDS, requiredFields, rowProblem, type KindSpec, type LedgerKind } from './kinds';
+import { Batch, batchInsertSql, emptyCellValue, KINDS, requiredFields, rowProblem, type KindSpec, type LedgerKind } from './kinds';
 
 export type LedgerFileFormat = 'csv' | 'ndjson';
 
@@ -93,31 +93,6 @@ export function formatFromFileName(file: string): LedgerFileFormat | undefined {
 }
 
 /** One batch of valid rows, column-wise: the shape `unnest($1::int[], $2::text[], …)` takes. */
-class Batch {
-  readonly lines: number[] = [];
-  readonly keys: string[] = [];
-  readonly columns: unknown[][];
-  constructor(private readonly spec: KindSpec) {
-    this.columns = spec.columns.map(() => []);
-  }
-  get size(): number {
-    return this.lines.length;
-  }
-  add(line: number, record: Record<string, unknown>): void {
-    this.lines.push(line);
-    this.keys.push(String(record[this.spec.keyField]));
-    const cols = this.spec.columns;
-    for (let c = 0; c < cols.length; c++) this.columns[c]!.push(record[cols[c]!.field]);
-  }
-  slice(from: number, to: number): Batch {
-    const part = new Batch(this.spec);
-    part.lines.push(...this.lines.slice(from, to));
-    part.keys.push(...this.keys.slice(from, to));
-    this.columns.forEach((col, c) => part.columns[c]!.push(...col.slice(from, to)));
-    return part;
-  }
-}
-
 /** Rejections, keeping only the `limit` lowest line numbers (batches may report out of line order). */
 class Rejections {
   count = 0;

@@ -166,3 +166,29 @@ export function requiredFields(spec: KindSpec): string[] {
     .filter(([, schema]) => !(schema as z.ZodType).safeParse(undefined).success)
     .map(([field]) => field);
 }
+
+/** Records as one array per column, the parameters of batchInsertSql; `lines` are file lines or batch indexes. */
+export class Batch {
+  readonly lines: number[] = [];
+  readonly keys: string[] = [];
+  readonly columns: unknown[][];
+  constructor(private readonly spec: KindSpec) {
+    this.columns = spec.columns.map(() => []);
+  }
+  get size(): number {
+    return this.lines.length;
+  }
+  add(line: number, record: Record<string, unknown>): void {
+    this.lines.push(line);
+    this.keys.push(String(record[this.spec.keyField]));
+    const cols = this.spec.columns;
+    for (let c = 0; c < cols.length; c++) this.columns[c]!.push(record[cols[c]!.field]);
+  }
+  slice(from: number, to: number): Batch {
+    const part = new Batch(this.spec);
+    part.lines.push(...this.lines.slice(from, to));
+    part.keys.push(...this.keys.slice(from, to));
+    this.columns.forEach((col, c) => part.columns[c]!.push(...col.slice(from, to)));
+    return part;
+  }
+}

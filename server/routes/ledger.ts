@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { withTransaction, type Db } from '../../db';
 import { forfeitCredits } from '../../db/credits';
-import { importCharges, importOutages, importUsageRequests, type ImportResult } from '../../db/ledger-import';
+import { importLedgerRecords, LedgerBatchRefused, type ImportResult } from '../../db/ledger-import';
 import type { PolicyStore } from '../../db/policies';
 import { requireStaff, staffActor, type StaffPrincipal } from '../auth';
 import { HttpError } from '../errors';
@@ -9,14 +9,12 @@ import { AccountBody, ChargeBatch, OutageBatch, UsageRequestBatch } from '../sch
 
 const FEEDERS = ['operator', 'admin'] as const;
 
-/** Postgres foreign-key violation: a record names an account the platform never fed in. */
-async function refuseUnknownAccounts(work: () => Promise<ImportResult>): Promise<ImportResult> {
+/** A refused batch is the caller's to fix: say which record and why. */
+async function refusedAs422(work: () => Promise<ImportResult>): Promise<ImportResult> {
   try {
     return await work();
   } catch (err) {
-    if ((err as { code?: string }).code === '23503') {
-      throw new HttpError(422, `a record names an unknown account; PUT /v1/accounts/:accountId first (${(err as Error).message})`);
-    }
+    if (err instanceof LedgerBatchRefused) throw new HttpError(422, `nothing was stored: ${err.message}`);
     throw err;
   }
 }
@@ -55,17 +53,17 @@ export function ledgerRoutes(db: Db, policies: PolicyStore): Router {
 
   router.post('/v1/usage/requests', feeder, async (req, res) => {
     const { records } = UsageRequestBatch.parse(req.body);
-    res.json(await refuseUnknownAccounts(() => importUsageRequests(db, records)));
+    res.json(await refusedAs422(() => importLedgerRecords(db, 'requests', records)));
   });
 
   router.post('/v1/usage/charges', feeder, async (req, res) => {
     const { records } = ChargeBatch.parse(req.body);
-    res.json(await refuseUnknownAccounts(() => importCharges(db, records)));
+    res.json(await refusedAs422(() => importLedgerRecords(db, 'charges', records)));
   });
 
   router.post('/v1/usage/outages', feeder, async (req, res) => {
     const { records } = OutageBatch.parse(req.body);
-    res.json(await importOutages(db, records));
+    res.json(await refusedAs422(() => importLedgerRecords(db, 'outages', records)));
   });
 
   return router;

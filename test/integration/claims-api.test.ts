@@ -118,8 +118,16 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
       body: { records: [{ requestId: `orphan_${ulid()}`, accountId: 'acct_missing', endpoint: '/x', httpStatus: 500, outcome: 'error', amountMinor: 1, currency: 'USD', outputDelivered: false, startedAt: new Date().toISOString() }] },
     });
     expect(unknownAccount.status).toBe(422);
+    expect(unknownAccount.body.error).toMatch(/records\.0: unknown account "acct_missing"/);
+    const backwardsPeriod = await d.call('POST', '/v1/usage/charges', {
+      bearer: KEYS.operator,
+      body: { records: [{ transactionId: `ok_${ulid()}`, accountId, amountMinor: 100, currency: 'USD', kind: 'usage', periodStart: '2026-11-02T00:00:00Z', periodEnd: '2026-11-01T00:00:00Z', createdAt: '2026-11-02T00:00:00Z' }] },
+    });
+    expect(backwardsPeriod.status).toBe(422);
+    expect(backwardsPeriod.body.error).toMatch(/periodEnd must be after periodStart/);
     const orphans = await d.db.query("SELECT 1 FROM usage_requests WHERE request_id LIKE 'orphan_%' OR request_id LIKE 'ok_%'");
     expect(orphans.rowCount).toBe(0);
+    expect((await d.db.query("SELECT 1 FROM charges WHERE transaction_id LIKE 'ok_%'")).rowCount).toBe(0);
   });
 
   it('refuses a decision from a staff role that may not decide (403), and accepts the lead', async () => {
