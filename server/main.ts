@@ -1,6 +1,4 @@
 import type { Server } from 'node:http';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { manualPayoutGateway } from '../activities/payments';
 import { createSmtpMailer } from '../activities/mailer';
@@ -8,6 +6,7 @@ import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
 import { CREDIT_EXPIRY_SCHEDULE_ID } from '../domain/credits';
+import { ensureCreditExpirySchedule } from './credit-expiry-schedule';
 import { createRefundDeskWorker } from '../worker/create-worker';
 import { createApp } from './app';
 import { hashKey } from './auth';
@@ -17,7 +16,6 @@ import { startPendingClaims } from './intake';
 import { createLogger } from './logger';
 import { connectTemporal } from './temporal';
 import { installTemporalLogging } from './temporal-logging';
-import type * as workflows from '../workflows';
 
 export interface RunningDesk {
   apiUrl: string;
@@ -88,30 +86,4 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       await db.end();
     },
   };
-}
-
-/**
- * Creates the Temporal Schedule that runs creditExpiryWorkflow (hourly by default), or brings an
- * existing one up to date (task queue, interval), so every start of the desk may call it.
- */
-export async function ensureCreditExpirySchedule(
-  client: Client,
-  options: { taskQueue: string; scheduleId?: string; every?: Duration },
-): Promise<void> {
-  const scheduleId = options.scheduleId ?? CREDIT_EXPIRY_SCHEDULE_ID;
-  const spec: ScheduleSpec = { intervals: [{ every: options.every ?? '1 hour' }] };
-  const action: ScheduleOptionsAction = {
-    type: 'startWorkflow',
-    workflowType: 'creditExpiryWorkflow' satisfies keyof typeof workflows,
-    workflowId: scheduleId,
-    taskQueue: options.taskQueue,
-    args: [],
-  };
-  const policies: ScheduleOptions['policies'] = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies }));
-  }
 }

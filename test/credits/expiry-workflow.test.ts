@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { ulid } from 'ulid';
 import type { CreditActivities } from '../../activities';
 import type { ExpiryResult } from '../../domain/credits';
-import { ensureCreditExpirySchedule } from '../../server/main';
+import { ensureCreditExpirySchedule } from '../../server/credit-expiry-schedule';
 import type { creditExpiryWorkflow } from '../../workflows';
 import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
 import { quietRuntime, workflowBundle } from '../workflows/workflow-harness';
