@@ -1,8 +1,21 @@
-import type { Deadline, DeadlineKind } from '../common/claim';
+import type { Actor, Deadline, DeadlineKind } from '../common/claim';
+import { withTransaction, type Queryable } from '../db';
 import { getClaim, listDeadlines, saveDeadlines, settleDeadlines } from '../db/claims';
+import { appendClaimEvent } from '../db/events';
 import { addBusinessDays, businessDaysBetween } from '../domain/calendar/business-days';
 import { deadlineFor } from '../domain/policy';
 import type { ActivityDeps } from './deps';
+import { activityEventKey } from './event-key';
+
+const SLA_CLOCK: Actor = { type: 'system', id: 'sla-clock' };
+
+const describe = (deadlines: Deadline[]) =>
+  deadlines.map((d) => `${d.kind} due ${d.dueAt} (${d.businessDays} business days, ${d.clause})`).join('; ');
+
+/** Deadline changes are state changes: each goes into the claim's event log with the change itself. */
+async function logDeadlines(tx: Queryable, claimId: string, type: string, why: string, data: Record<string, unknown>) {
+  await appendClaimEvent(tx, { claimId, eventKey: activityEventKey(type), type, actor: SLA_CLOCK, why, data });
+}
 
 /**
  * Business-day arithmetic lives here, not in the workflow, so a holiday-data update
@@ -20,7 +33,10 @@ export function createDeadlineActivities({ db, policies }: ActivityDeps) {
       const { claim, policy } = await pinnedPolicy(input.claimId);
       const from = input.from ?? claim.submittedAt;
       const deadlines = input.kinds.map((kind) => deadlineFor(policy, kind, from));
-      await saveDeadlines(db, input.claimId, deadlines);
+      await withTransaction(db, async (tx) => {
+        await saveDeadlines(tx, input.claimId, deadlines);
+        await logDeadlines(tx, input.claimId, 'deadlines_planned', describe(deadlines), { deadlines });
+      });
       return deadlines;
     },
 
@@ -34,13 +50,20 @@ export function createDeadlineActivities({ db, policies }: ActivityDeps) {
         ...d,
         dueAt: paused === 0 ? d.dueAt : addBusinessDays(new Date(d.dueAt), paused, calendar).toISOString(),
       }));
-      await saveDeadlines(db, input.claimId, shifted);
-      await settleDeadlines(db, input.claimId, ['customer_reply'], 'met');
+      await withTransaction(db, async (tx) => {
+        await saveDeadlines(tx, input.claimId, shifted);
+        await settleDeadlines(tx, input.claimId, ['customer_reply'], 'met');
+        const why = `the SLA clock stood still for ${paused} business days while the claim waited on the customer`;
+        await logDeadlines(tx, input.claimId, 'deadlines_paused', `${why}: ${describe(shifted)}`, { pausedBusinessDays: paused, deadlines: shifted });
+      });
       return shifted;
     },
 
     async settleDeadlines(input: { claimId: string; kinds: DeadlineKind[]; state: 'met' | 'breached' | 'cancelled' }): Promise<void> {
-      await settleDeadlines(db, input.claimId, input.kinds, input.state);
+      await withTransaction(db, async (tx) => {
+        const settled = await settleDeadlines(tx, input.claimId, input.kinds, input.state);
+        if (settled.length) await logDeadlines(tx, input.claimId, 'deadlines_settled', `${settled.join(', ')} ${input.state}`, { kinds: settled, state: input.state });
+      });
     },
   };
 }

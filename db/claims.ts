@@ -154,11 +154,13 @@ export async function listDeadlines(db: Queryable, claimId: string): Promise<(De
   return rows.map((r) => ({ kind: r.kind, dueAt: r.due_at.toISOString(), businessDays: r.business_days, clause: r.clause, state: r.state }));
 }
 
+/** Closes the still-open deadlines of these kinds; returns the kinds it closed. */
 export async function settleDeadlines(
   db: Queryable, claimId: string, kinds: Deadline['kind'][], state: 'met' | 'breached' | 'cancelled',
-): Promise<void> {
-  await db.query(
-    `UPDATE claim_deadlines SET state = $3 WHERE claim_id = $1 AND kind = ANY($2::text[]) AND state = 'open'`,
+): Promise<Deadline['kind'][]> {
+  const { rows } = await db.query<{ kind: Deadline['kind'] }>(
+    `UPDATE claim_deadlines SET state = $3 WHERE claim_id = $1 AND kind = ANY($2::text[]) AND state = 'open' RETURNING kind`,
     [claimId, kinds, state],
   );
+  return rows.map((r) => r.kind);
 }

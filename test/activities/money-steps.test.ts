@@ -107,5 +107,9 @@ describe('business-day deadlines from the pinned policy', () => {
     expect(await rows('SELECT kind, state FROM claim_deadlines WHERE claim_id = $1', [claimId])).toEqual([
       { kind: 'resolution', state: 'open' },
     ]);
+    await activity.run(world.activities.planDeadlines, { claimId, kinds }); // a retry of the same activity
+    expect(await rows("SELECT actor_id, why FROM claim_events WHERE claim_id = $1 AND type = 'deadlines_planned'", [claimId])).toEqual([
+      { actor_id: 'sla-clock', why: expect.stringContaining('resolution due 2026-12-08T04:59:59.999Z (10 business days') },
+    ]);
   });
 });
