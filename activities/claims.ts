@@ -7,6 +7,7 @@ import { appendClaimEvent } from '../db/events';
 import { fetchLedgerFacts } from '../db/ledger';
 import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
 import type { ActivityDeps } from './deps';
+import { loadPinnedClaim } from './pinned-claim';
 
 export interface TransitionInput {
   claimId: string;
@@ -18,11 +19,9 @@ export interface TransitionInput {
   data?: Record<string, unknown>;
 }
 
-export function createClaimActivities({ db, policies }: ActivityDeps) {
-  async function pinned(claimId: string) {
-    const claim = await getClaim(db, claimId);
-    return { claim, policy: await policies.pinned(claim.policyId, claim.policyVersion) };
-  }
+export function createClaimActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const pinned = (claimId: string) => loadPinnedClaim(deps, claimId);
 
   return {
     /** Moves the case projection and appends the event in one transaction; a retry records nothing twice. */

@@ -1,11 +1,12 @@
 import type { Actor, Deadline, DeadlineKind } from '../common/claim';
 import { withTransaction, type Queryable } from '../db';
-import { getClaim, listDeadlines, saveDeadlines, settleDeadlines } from '../db/claims';
+import { listDeadlines, saveDeadlines, settleDeadlines } from '../db/claims';
 import { appendClaimEvent } from '../db/events';
 import { addBusinessDays, businessDaysBetween } from '../domain/calendar/business-days';
 import { deadlineFor } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { activityEventKey } from './event-key';
+import { loadPinnedClaim } from './pinned-claim';
 
 const SLA_CLOCK: Actor = { type: 'system', id: 'sla-clock' };
 
@@ -21,11 +22,9 @@ async function logDeadlines(tx: Queryable, claimId: string, type: string, why: s
  * Business-day arithmetic lives here, not in the workflow, so a holiday-data update
  * changes only future activity results and can never break replay.
  */
-export function createDeadlineActivities({ db, policies }: ActivityDeps) {
-  async function pinnedPolicy(claimId: string) {
-    const claim = await getClaim(db, claimId);
-    return { claim, policy: await policies.pinned(claim.policyId, claim.policyVersion) };
-  }
+export function createDeadlineActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const pinnedPolicy = (claimId: string) => loadPinnedClaim(deps, claimId);
 
   return {
     /** Plans deadlines counted in the policy's business days from `from` (default: submission). */

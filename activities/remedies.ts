@@ -6,6 +6,7 @@ import { grantCredits } from '../db/credits';
 import { appendClaimEvent } from '../db/events';
 import { creditExpiresAt, expiryRuleFor } from '../domain/credits';
 import type { ActivityDeps } from './deps';
+import { loadPinnedClaim } from './pinned-claim';
 
 export interface CreditIssued {
   creditId: string;
@@ -32,16 +33,10 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
     async issueCredit(input: { claimId: string; decision: Decision }): Promise<CreditIssued> {
       const { amount, remedy } = input.decision;
       const kind = remedy === 'service_credit' ? 'service' : 'claim';
-      const { rows: claims } = await db.query<{ account_id: string; policy_id: string; policy_version: string }>(
-        'SELECT account_id, policy_id, policy_version FROM claims WHERE id = $1',
-        [input.claimId],
-      );
-      const claim = claims[0];
-      if (!claim) throw new Error(`no claim ${input.claimId}`);
-      const policy = await policies.pinned(claim.policy_id, claim.policy_version);
+      const { claim, policy } = await loadPinnedClaim({ db, policies }, input.claimId);
       return withTransaction(db, async (tx) => {
         // The account lock orders this after any concurrent issue for the same claim and any termination.
-        await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [claim.account_id]);
+        await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [claim.accountId]);
         const issuedAt = new Date();
         const rule = expiryRuleFor(policy.pack, kind);
         const expiresAt = rule && creditExpiresAt(rule, issuedAt, policy.pack.calendar.timeZone);
@@ -58,7 +53,7 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
         const row = rows[0]!;
         const issued = { amountMinor: minorFromDb(row.amount_minor), currency: row.currency };
         await grantCredits(tx, {
-          accountId: claim.account_id, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
+          accountId: claim.accountId, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
           grantedAt: row.created_at, policy, actor: 'system:claim-workflow',
           why: `${row.kind} credit for claim ${input.claimId}`,
         });

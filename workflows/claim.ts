@@ -1,6 +1,6 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { Actor, ClaimItem, ClaimStatus, Deadline, Decision, DecisionReason } from '../common/claim';
+import { FINAL_STATUSES, type Actor, type ClaimItem, type ClaimStatus, type Deadline, type Decision, type DecisionReason } from '../common/claim';
 import {
   claimStateQuery,
   confirmPayoutUpdate,
@@ -121,7 +121,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     },
     {
       validator: (_input: WithdrawInput) => {
-        if (remedyStarted || ['closed', 'denied', 'abandoned', 'withdrawn'].includes(state.status)) {
+        if (remedyStarted || FINAL_STATUSES.includes(state.status)) {
           refuse(`claim ${claimId} can no longer be withdrawn (${state.status})`);
         }
       },

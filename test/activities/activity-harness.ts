@@ -74,3 +74,15 @@ export async function activityWorld(): Promise<ActivityWorld> {
     },
   };
 }
+
+/** Registers a world for the test file: built before its tests, closed after them. */
+export function useActivityWorld(): () => ActivityWorld {
+  let world: ActivityWorld | undefined;
+  beforeAll(async () => {
+    world = await activityWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => world!;
+}

@@ -1,17 +1,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { CreditIssued } from '../../activities/remedies';
 import type { Actor, Decision, DeadlineKind } from '../../common/claim';
-import { activityWorld, type ActivityWorld } from './activity-harness';
+import { useActivityWorld, type ActivityWorld } from './activity-harness';
 
-let world: ActivityWorld;
+const currentWorld = useActivityWorld();
 const activity = new MockActivityEnvironment();
-
-beforeAll(async () => {
-  world = await activityWorld();
-});
-
-afterAll(async () => {
-  await world?.close();
+let world: ActivityWorld;
+beforeAll(() => {
+  world = currentWorld();
 });
 
 function approved(remedy: Decision['remedy'], amountMinor = 300): Decision {

@@ -6,17 +6,13 @@ import { createActivities } from '../../activities';
 import { createSmtpMailer } from '../../activities/mailer';
 import type { Assessment } from '../../common/claim';
 import { PolicyStore } from '../../db/policies';
-import { activityWorld, type ActivityWorld } from './activity-harness';
+import { useActivityWorld, type ActivityWorld } from './activity-harness';
 
-let world: ActivityWorld;
+const currentWorld = useActivityWorld();
 const activity = new MockActivityEnvironment();
-
-beforeAll(async () => {
-  world = await activityWorld();
-});
-
-afterAll(async () => {
-  await world?.close();
+let world: ActivityWorld;
+beforeAll(() => {
+  world = currentWorld();
 });
 
 /** A policies folder whose pixazo-api pack differs from the published one: automatic decisions stop at 50. */
