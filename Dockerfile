@@ -8,8 +8,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `npm install`, not `npm ci`: some registry mirrors lack optional platform packages.
-RUN npm install --omit=dev --no-audit --no-fund \
+# The lockfile pins @swc/core and unrs-resolver to versions whose every platform package is published.
+RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM node:20-bookworm-slim

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs `npm install` when node_modules is missing or older than package.json /
-// package-lock.json. Plain Node, no dependencies (it runs before they exist).
+// Runs `npm ci` when node_modules is missing or older than package.json /
+// package-lock.json, so every install is exactly the committed lockfile.
+// Plain Node, no dependencies (it runs before they exist).
 //
 //   node scripts/ensure-deps.mjs          # as a command
 //   import { ensureDeps } from './ensure-deps.mjs'   # from other scripts
 //
-// Note: always `npm install`, never `npm ci` (the registry mirror lacks some
-// optional platform packages, which makes `npm ci` fail).
+// The lockfile lists every platform's optional binaries (see package.json
+// "overrides"), so `npm ci` works with the npm of Node 20 and with npm 11.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,20 +36,20 @@ export function installReason(dir = root) {
   return undefined;
 }
 
-/** Install dependencies if needed. Throws when `npm install` fails. */
+/** Install dependencies from the lockfile if needed. Throws when `npm ci` fails. */
 export function ensureDeps({ dir = root, quiet = false } = {}) {
   const reason = installReason(dir);
   if (!reason) return false;
-  if (!quiet) console.log(`[deps] ${reason}: running npm install …`);
+  if (!quiet) console.log(`[deps] ${reason}: running npm ci …`);
   const started = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const res = spawnSync(npm, ['install', '--no-audit', '--no-fund'], {
+  const res = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
     cwd: dir,
     stdio: 'inherit',
     shell: process.platform === 'win32',
   });
-  if (res.error) throw new Error(`npm install could not start: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(`npm install failed (exit ${res.status ?? res.signal})`);
+  if (res.error) throw new Error(`npm ci could not start: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(`npm ci failed (exit ${res.status ?? res.signal})`);
   // npm leaves the marker untouched when nothing changed; touch it so an
   // edited-but-equivalent package.json does not trigger an install every run.
   const marker = path.join(dir, 'node_modules', '.package-lock.json');
@@ -58,7 +59,7 @@ export function ensureDeps({ dir = root, quiet = false } = {}) {
   } catch {
     /* no marker (no dependencies at all) */
   }
-  if (!quiet) console.log(`[deps] npm install done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!quiet) console.log(`[deps] npm ci done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }
 
