@@ -1,3 +1,4 @@
+import { createChargebackActivities, type ChargebackActivities } from './chargebacks';
 import { createClaimActivities } from './claims';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
@@ -15,9 +16,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),
     ...createCreditActivities(deps),
+    ...createChargebackActivities(deps),
   };
 }
 
 /** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
-export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities>;
+export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities | keyof ChargebackActivities>;
 export type { CreditActivities } from './credits';

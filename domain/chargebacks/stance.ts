@@ -15,6 +15,8 @@ export interface ChargebackStance {
   /** Hold credits equal to the disputed amount (not spendable, not yet deducted). */
   holdCredits: boolean;
   creditHold: StanceCitation;
+  /** Cited when a person terminates the account over a dispute. */
+  termination: StanceCitation;
 }
 
 function cite({ clause, quote, assumption }: StanceCitation): StanceCitation {
@@ -23,11 +25,12 @@ function cite({ clause, quote, assumption }: StanceCitation): StanceCitation {
 
 /** Reads the pack's `chargebacks` section into the stance applied when a dispute opens. */
 export function stanceOf(pack: PolicyPack): ChargebackStance {
-  const { suspension, disputedCredits } = pack.chargebacks;
+  const { suspension, disputedCredits, lostDispute } = pack.chargebacks;
   return {
     suspendImmediately: suspension.onDispute === 'immediate',
     suspension: cite(suspension),
     holdCredits: disputedCredits.hold,
     creditHold: cite(disputedCredits),
+    termination: cite(lostDispute),
   };
 }
