@@ -4,12 +4,16 @@ import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import { errorHandler, HttpError } from './errors';
 import type { Logger } from './logger';
+import { loadChargebackConfig, type ChargebackConfig } from './chargeback-config';
+import { accountRoutes } from './routes/accounts';
 import { caseRoutes } from './routes/cases';
+import { chargebackRoutes } from './routes/chargebacks';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
 import { policyRoutes } from './routes/policies';
 import { systemRoutes } from './routes/system';
+import { stripeWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
   db: Db;
@@ -18,11 +22,15 @@ export interface AppDeps {
   logger: Logger;
   taskQueue: string;
   claimTokenSecret: string;
+  /** Defaults to the development settings (the dev signing secret, manual disputes). */
+  chargebacks?: ChargebackConfig;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Before the JSON parser: Stripe signs the raw bytes.
+  app.use(stripeWebhookRoutes(deps, deps.chargebacks ?? loadChargebackConfig({})));
   app.use(express.json({ limit: '25mb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -38,6 +46,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
   app.use(caseRoutes(deps.db, deps.temporal));
+  app.use(chargebackRoutes(deps));
+  app.use(accountRoutes(deps.db));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });

@@ -8,7 +8,9 @@ import { PolicyStore } from '../db/policies';
 import { CREDIT_EXPIRY_SCHEDULE_ID } from '../domain/credits';
 import { ensureCreditExpirySchedule } from './credit-expiry-schedule';
 import { createRefundDeskWorker } from '../worker/create-worker';
+import { buildChargebackAdapters } from '../adapters/chargeback-adapters';
 import { createApp } from './app';
+import { startChargebackSweep } from './chargeback-intake';
 import { hashKey } from './auth';
 import type { AppConfig } from './config';
 import { seedDemoData } from './demo-data';
@@ -47,7 +49,8 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       connection: workerConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
+      deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes,
+        chargebacks: buildChargebackAdapters(db, config.chargebacks) },
     });
     workerRun = worker.run();
     // Tolerates a worker that is already draining (e.g. after a signal), so close() still frees the pool.
@@ -66,7 +69,8 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
   const resumed = await startPendingClaims(intake);
   if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
 
-  const app = createApp({ ...intake, logger });
+  const app = createApp({ ...intake, logger, chargebacks: config.chargebacks });
+  const stopSweep = startChargebackSweep({ ...intake, logger }, config.chargebacks.sweepIntervalMs);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -78,6 +82,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
   return {
     apiUrl,
     async close() {
+      stopSweep();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopWorker();
       await workerRun?.catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createSmtpMailer } from '../activities/mailer';
 import { manualPayoutGateway } from '../activities/payments';
+import { buildChargebackAdapters } from '../adapters/chargeback-adapters';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
@@ -21,7 +22,8 @@ async function main() {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
+    deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes,
+      chargebacks: buildChargebackAdapters(db, config.chargebacks) },
   });
   await worker.run();
   await connection.close();

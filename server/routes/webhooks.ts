@@ -1,0 +1,59 @@
+import express, { Router } from 'express';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { receiveDisputeEvent, type ChargebackIntakeDeps } from '../chargeback-intake';
+import type { ChargebackConfig } from '../chargeback-config';
+import { HttpError } from '../errors';
+import { disputeKindOf, stripeDisputeFacts } from '../stripe-events';
+
+type StripeEvent = ReturnType<typeof Stripe.webhooks.constructEvent>;
+
+/** Tries each endpoint secret in turn (several are live during a rotation); the last failure says why. */
+function verify(raw: Buffer, header: string, secrets: readonly string[], toleranceSeconds: number): StripeEvent {
+  let failure: Error = new Error('no webhook secret is configured');
+  for (const secret of secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds);
+    } catch (err) {
+      failure = err as Error;
+    }
+  }
+  throw failure;
+}
+
+/**
+ * Stripe's dispute webhooks, verified against the raw body. Registered before the JSON body parser,
+ * so the bytes Stripe signed are the bytes checked. A 2xx is sent only once the event is stored.
+ */
+export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: Pick<ChargebackConfig, 'stripeWebhookSecrets' | 'stripeToleranceSeconds'>): Router {
+  const router = Router();
+  router.post('/v1/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const header = req.get('stripe-signature');
+    if (!header) throw new HttpError(400, 'missing Stripe-Signature header');
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let event: StripeEvent;
+    try {
+      event = verify(raw, header, config.stripeWebhookSecrets, config.stripeToleranceSeconds);
+    } catch (err) {
+      // Logged without the payload or the header: neither belongs in logs.
+      deps.logger.warn({ reason: (err as Error).message, bytes: raw.length }, 'stripe webhook refused');
+      throw new HttpError(400, `webhook signature verification failed: ${(err as Error).message}`);
+    }
+    const kind = disputeKindOf(event.type);
+    if (!kind) {
+      res.status(200).json({ received: true, ignored: `event type ${event.type} is not a dispute event` });
+      return;
+    }
+    let facts;
+    try {
+      facts = stripeDisputeFacts(event, kind);
+    } catch (err) {
+      const issues = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) : [(err as Error).message];
+      deps.logger.warn({ eventId: event.id, type: event.type, issues }, 'stripe dispute event is malformed');
+      throw new HttpError(400, `malformed dispute event: ${issues.join('; ')}`);
+    }
+    const receipt = await receiveDisputeEvent(deps, facts, event);
+    res.status(200).json({ received: true, chargebackId: receipt.chargebackId, duplicate: receipt.duplicate });
+  });
+  return router;
+}
