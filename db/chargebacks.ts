@@ -2,6 +2,7 @@ import { minorFromDb, type Money } from '../common/money';
 import type { Actor } from '../common/claim';
 import {
   isLater,
+  outcomeOf,
   positionOf,
   type ChargebackDeadline,
   type ChargebackStatus,
@@ -103,15 +104,16 @@ export async function applyEventToCase(
   match: (MatchedCharge & { policyVersion: string }) | undefined,
 ): Promise<AppliedEvent> {
   const pos = positionOf(facts);
+  const outcome = outcomeOf(facts.processorStatus);
   const inserted = await tx.query<ChargebackRow>(
     `INSERT INTO chargebacks (id, processor, dispute_id, charge_ref, payment_intent_ref, transaction_id, account_id, policy_id,
        policy_version, unmatched, amount_minor, currency, reason, processor_status, due_by, status,
-       latest_event_at, latest_event_rank, latest_event_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $17, $18)
+       latest_event_at, latest_event_rank, latest_event_id, outcome)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $17, $18, $19)
      ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
     [id, facts.processor, facts.disputeId, facts.chargeRef, facts.paymentIntentRef, match?.transactionId ?? null,
       match?.accountId ?? null, match?.policyId ?? null, match?.policyVersion ?? null, !match, facts.amount.amountMinor,
-      facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId],
+      facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId, outcome],
   );
   if (inserted.rows[0]) return { record: toRecord(inserted.rows[0]), created: true, superseded: true };
   const { rows } = await tx.query<ChargebackRow>(`SELECT ${COLUMNS} FROM chargebacks WHERE id = $1 FOR UPDATE`, [id]);
@@ -120,9 +122,9 @@ export async function applyEventToCase(
   if (!isLater(pos, held)) return { record: toRecord(current), created: false, superseded: false };
   const { rows: updated } = await tx.query<ChargebackRow>(
     `UPDATE chargebacks SET amount_minor = $2, currency = $3, reason = $4, processor_status = $5, due_by = $6,
-            latest_event_at = $7, latest_event_rank = $8, latest_event_id = $9, updated_at = now()
+            latest_event_at = $7, latest_event_rank = $8, latest_event_id = $9, outcome = $10, updated_at = now()
       WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, facts.amount.amountMinor, facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId],
+    [id, facts.amount.amountMinor, facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId, outcome],
   );
   return { record: toRecord(updated[0]!), created: false, superseded: true };
 }
@@ -161,10 +163,6 @@ export async function transitionChargeback(tx: Tx, e: ChargebackEventInput): Pro
     return e.to;
   }
   return from;
-}
-
-export async function setChargebackOutcome(db: Queryable, id: string, outcome: DisputeOutcome): Promise<void> {
-  await db.query('UPDATE chargebacks SET outcome = $2, updated_at = now() WHERE id = $1', [id, outcome]);
 }
 
 export async function saveEvidence(db: Queryable, id: string, evidence: EvidencePack): Promise<void> {

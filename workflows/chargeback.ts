@@ -246,8 +246,9 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
 
   // --- staff actions (Temporal updates) ---
 
+  // Validators check what is known when the update arrives; handlers check again once the case is open.
   const requireOpen = () => {
-    if (!opened || state.outcome || !AWAITING_RESPONSE.includes(state.status)) refuse(`chargeback ${chargebackId} is ${state.status}; it can no longer be answered`);
+    if (state.outcome || !AWAITING_RESPONSE.includes(state.status)) refuse(`chargeback ${chargebackId} is ${state.status}; it can no longer be answered`);
   };
 
   setHandler(disputeEventSignal, (event) => {
@@ -301,23 +302,35 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
   );
 
   const requireMatched = () => {
-    if (!opened || state.unmatched) refuse(`chargeback ${chargebackId} is not matched to an account`);
+    if (state.unmatched) refuse(`chargeback ${chargebackId} is not matched to an account`);
+  };
+  const requireAccount = (ok: (status: NonNullable<ChargebackState['accountStatus']>) => boolean, why: string) => {
+    requireMatched();
+    if (state.accountStatus && !ok(state.accountStatus)) refuse(why);
   };
 
   setHandler(
     suspendAccountUpdate,
     (input) => exclusive(async () => {
+      requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`);
       if (await setAccount('suspended', input.actor, input.why, stance?.suspension.clause ?? null)) {
         await tellCustomer({ template: 'suspended', clause: stance!.suspension.clause, quote: stance!.suspension.quote });
       }
       return state;
     }),
-    { validator: (_input: StaffActionInput) => { requireMatched(); if (state.accountStatus !== 'active') refuse(`the account is ${state.accountStatus}`); } },
+    { validator: (_input: StaffActionInput) => requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`) },
   );
+
+  /** Reinstate lifts a suspension, or records after a lost dispute that an active account stays active. */
+  function requireReinstatable(): void {
+    const decidingAfterLoss = state.status === 'lost' && !accountDecided;
+    requireAccount((a) => a === 'suspended' || (a === 'active' && decidingAfterLoss), `the account is ${state.accountStatus}; there is nothing to reinstate`);
+  }
 
   setHandler(
     reinstateAccountUpdate,
     (input) => exclusive(async () => {
+      requireReinstatable();
       if (state.accountStatus === 'suspended' && (await setAccount('active', input.actor, input.why, stance?.suspension.clause ?? null))) {
         await tellCustomer({ template: 'reinstated' });
       } else {
@@ -326,18 +339,13 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       if (state.outcome === 'lost') accountDecided = true;
       return state;
     }),
-    {
-      validator: (_input: StaffActionInput) => {
-        requireMatched();
-        const decidingAfterLoss = state.status === 'lost' && !accountDecided && state.accountStatus === 'active';
-        if (state.accountStatus !== 'suspended' && !decidingAfterLoss) refuse(`the account is ${state.accountStatus}; there is nothing to reinstate`);
-      },
-    },
+    { validator: (_input: StaffActionInput) => requireReinstatable() },
   );
 
   setHandler(
     terminateAccountUpdate,
     (input) => exclusive(async () => {
+      requireAccount((a) => a !== 'terminated', 'the account is already terminated');
       const termination = stance?.termination;
       if (await setAccount('terminated', input.actor, input.why, termination?.clause ?? null)) {
         await tellCustomer({ template: 'terminated', clause: termination!.clause, quote: termination!.quote });
@@ -345,7 +353,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       accountDecided = true;
       return state;
     }),
-    { validator: (_input: StaffActionInput) => { requireMatched(); if (state.accountStatus === 'terminated') refuse('the account is already terminated'); } },
+    { validator: (_input: StaffActionInput) => requireAccount((a) => a !== 'terminated', 'the account is already terminated') },
   );
 
   // --- the case's life ---
