@@ -21,7 +21,7 @@ const move = (claimId: string, to: ClaimStatus) =>
 const plan = (claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]> =>
   activity.run(world.activities.planDeadlines, { claimId, kinds, from: LONG_AGO });
 const escalate = (claimId: string, deadline: Deadline, audience: 'lead' | 'finance') =>
-  activity.run(world.activities.alertStaff, { claimId, eventKey: `test:escalated:${deadline.kind}`, template: 'escalation', audience, deadline });
+  activity.run(world.activities.alertStaff, { claimId, eventKey: `test:escalated:${deadline.kind}`, template: 'escalation' as const, audience, deadline });
 const refund = (amountMinor: number): Decision => ({
   outcome: 'approved', amount: { amountMinor, currency: 'USD' }, remedy: 'refund', reasons: [], arithmetic: [], findings: [],
   decidedBy: { type: 'staff', id: 'lead' }, policy: { id: 'pixazo-api', version: 'x' },
@@ -50,7 +50,7 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
     // The customer never replied.
     const abandoned = await world.newClaim();
     await plan(abandoned, ['customer_reply']);
-    await activity.run(world.activities.settleDeadlines, { claimId: abandoned, kinds: ['customer_reply'], state: 'breached' });
+    await activity.run(world.activities.settleDeadlines, { claimId: abandoned, kinds: ['customer_reply' as const], state: 'breached' as const });
     await move(abandoned, 'abandoned');
 
     const samples = parseExposition(await createDeskMetrics().scrape(world.db));
