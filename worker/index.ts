@@ -5,6 +5,8 @@ import { buildChargebackAdapters } from '../adapters/chargeback-adapters';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { createDeskMetrics } from '../metrics/desk-metrics';
+import { serveMetrics } from '../metrics/endpoint';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { installTemporalLogging } from '../server/temporal-logging';
@@ -17,16 +19,20 @@ async function main() {
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);
+  const metrics = createDeskMetrics();
+  const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createRefundDeskWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    metrics,
     deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes,
       chargebacks: buildChargebackAdapters(db, config.chargebacks) },
   });
   await worker.run();
   await connection.close();
+  await metricsEndpoint.close();
   await db.end();
 }
 

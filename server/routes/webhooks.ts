@@ -36,8 +36,9 @@ export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: Pick<Cha
       event = verify(raw, header, config.stripeWebhookSecrets, config.stripeToleranceSeconds);
     } catch (err) {
       // Logged without the payload or the header: neither belongs in logs.
-      deps.logger.warn({ reason: (err as Error).message, bytes: raw.length }, 'stripe webhook refused');
-      throw new HttpError(400, `webhook signature verification failed: ${(err as Error).message}`);
+      const reason = (err as Error).message.split('\n')[0]!.trim();
+      deps.logger.warn({ reason, bytes: raw.length }, 'stripe webhook refused');
+      throw new HttpError(400, `webhook signature verification failed: ${reason}`);
     }
     const kind = disputeKindOf(event.type);
     if (!kind) {
