@@ -8,17 +8,20 @@ import { disputeKindOf, stripeDisputeFacts } from '../stripe-events';
 
 type StripeEvent = ReturnType<typeof Stripe.webhooks.constructEvent>;
 
-/** Tries each endpoint secret in turn (several are live during a rotation); the last failure says why. */
+/**
+ * Tries each endpoint secret in turn (several are live during a rotation). A stale timestamp under the
+ * secret that signed the event says more than a mismatch under the others, so it is the reason given.
+ */
 function verify(raw: Buffer, header: string, secrets: readonly string[], toleranceSeconds: number): StripeEvent {
-  let failure: Error = new Error('no webhook secret is configured');
+  const failures: Error[] = [];
   for (const secret of secrets) {
     try {
       return Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds);
     } catch (err) {
-      failure = err as Error;
+      failures.push(err as Error);
     }
   }
-  throw failure;
+  throw failures.find((f) => /tolerance/i.test(f.message)) ?? failures[0] ?? new Error('no webhook secret is configured');
 }
 
 /**
