@@ -106,6 +106,7 @@ describe('chargeback workflow on the time-skipping server', () => {
       await world.waitFor(p, (s) => s.status === 'lost', 'lost');
       await world.handle(p).executeUpdate(reinstateAccountUpdate, { args: [{ why: 'keep the account', actor: LEAD }] });
       expect(await world.handle(p).result()).toBe('closed');
+      await recordChargebackHistory('pixazo-accepted-lost-kept', world.handle(p));
     });
     expect((await world.events(p)).filter((e) => e.to).map((e) => e.to)).toEqual(['open', 'accepted', 'lost', 'closed']);
   });
@@ -146,6 +147,7 @@ describe('chargeback workflow on the time-skipping server', () => {
       await world.send(p, 'closed', { processorStatus: 'lost', at: new Date(t0 + 3000) });
       await world.send(p, 'created', { at: new Date(t0) });
       await world.waitFor(p, (s) => s.status === 'lost', 'lost');
+      await recordChargebackHistory('imaginator-closed-before-created', world.handle(p));
     });
     const record = await getChargeback(world.db, p.chargebackId);
     expect(record).toMatchObject({ processorStatus: 'lost', outcome: 'lost', status: 'lost' });
@@ -167,6 +169,7 @@ describe('chargeback workflow on the time-skipping server', () => {
     await run(async () => {
       await world.send(p, 'created');
       await world.waitFor(p, (s) => s.unmatched && s.deadlines.length === 3, 'unmatched case opened');
+      await recordChargebackHistory('unmatched-opened', world.handle(p));
     });
     const record = await getChargeback(world.db, p.chargebackId);
     expect(record).toMatchObject({ unmatched: true, accountId: null, status: 'open' });
