@@ -15,6 +15,7 @@ import { startChargebackSweep } from './chargeback-intake';
 import { hashKey } from './auth';
 import type { AppConfig } from './config';
 import { seedDemoData } from './demo-data';
+import { seedDemoDispute } from './demo-dispute';
 import { startPendingClaims } from './intake';
 import { createLogger } from './logger';
 import { connectTemporal } from './temporal';
@@ -74,6 +75,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
 
   const app = createApp({ ...intake, logger, metrics, chargebacks: config.chargebacks });
   const stopSweep = startChargebackSweep({ ...intake, logger }, config.chargebacks.sweepIntervalMs);
+  if (options.seedDemo) await seedDemoDispute({ ...intake, logger }, policies);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ChargebackActivities } from '../activities/chargebacks';
 import type { PlatformEventType } from '../activities/chargeback-notices';
 import {
@@ -24,9 +24,16 @@ import { msUntil, workflowNowIso } from './clock';
 
 const NON_RETRYABLE = ['ChargebackUnknown', 'ChargebackUnmatched', 'ProcessorEventUnknown'];
 
-/** Database steps: short, retried quickly. */
-const acts = proxyActivities<ChargebackActivities>({
-  startToCloseTimeout: '1 minute',
+/** Database steps: local activities (no task-queue round trip), short and retried quickly. */
+const acts = proxyLocalActivities<ChargebackActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Mail and the evidence query: ordinary activities with their own timeouts. */
+const slow = proxyActivities<ChargebackActivities>({
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
@@ -95,7 +102,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
   }
 
   async function tellCustomer(notice: Parameters<ChargebackActivities['notifyChargebackCustomer']>[0]['notice']) {
-    await acts.notifyChargebackCustomer({ chargebackId, key: nextKey(`customer_${notice.template}`), notice });
+    await slow.notifyChargebackCustomer({ chargebackId, key: nextKey(`customer_${notice.template}`), notice });
   }
 
   async function setAccount(to: 'suspended' | 'active' | 'terminated', actor: Actor, why: string, clause: string | null, onlyIfOurs = false) {
@@ -140,19 +147,19 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     state.accountStatus = view.accountStatus;
     stance = view.stance;
     if (view.unmatched || !stance) {
-      await acts.alertChargebackStaff({
+      await slow.alertChargebackStaff({
         chargebackId, eventKey: nextKey('unmatched'), audience: 'lead', type: 'unmatched_dispute',
         why: 'no ledger charge matches this dispute; match it by hand and answer the processor before the deadline',
       });
     } else if (state.outcome) {
       // The dispute was already closed when its first event arrived: no stance to apply, only the record.
-      await acts.buildEvidencePack({ chargebackId });
+      await slow.buildEvidencePack({ chargebackId });
     } else {
       if (stance.suspendImmediately) {
         const { clause, quote } = stance.suspension;
         if (await setAccount('suspended', SYSTEM, `chargeback ${chargebackId} opened`, clause)) await tellCustomer({ template: 'suspended', clause, quote });
       } else {
-        await acts.alertChargebackStaff({
+        await slow.alertChargebackStaff({
           chargebackId, eventKey: nextKey('suspension_decision'), audience: 'lead', type: 'suspension_decision_needed', clause: stance.suspension.clause,
           why: `the policy leaves suspension to a person: ${stance.suspension.assumption ?? stance.suspension.quote}`,
         });
@@ -162,7 +169,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
         state.creditsHeld = held !== null;
         if (held && held.amountMinor > 0) await tellCustomer({ template: 'credits_held', amount: held, clause: stance.creditHold.clause, quote: stance.creditHold.quote });
       }
-      await acts.buildEvidencePack({ chargebackId });
+      await slow.buildEvidencePack({ chargebackId });
     }
     tellPlatform('chargeback.opened');
     if (state.dueBy) await planEvidenceDeadlines(false);
@@ -188,7 +195,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     fired.add(keyOf(d));
     if (!isActive(d)) return;
     const alert = (audience: 'lead' | 'admin', type: string, why: string) =>
-      acts.alertChargebackStaff({ chargebackId, eventKey: nextKey(type), audience, type, why, deadline: d, timer: true });
+      slow.alertChargebackStaff({ chargebackId, eventKey: nextKey(type), audience, type, why, deadline: d, timer: true });
     if (d.kind === 'evidence_warning') {
       await alert('lead', 'evidence_deadline_warning', `evidence is due by ${state.dueBy}; accept or contest before then`);
     } else if (d.kind === 'evidence_escalation') {
@@ -231,7 +238,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     if (!accountDecided) {
       const deadline = await acts.planAccountDecision({ chargebackId, from: workflowNowIso() });
       state.deadlines.push(deadline);
-      await acts.alertChargebackStaff({
+      await slow.alertChargebackStaff({
         chargebackId, eventKey: nextKey('account_decision'), audience: 'lead', type: 'account_decision_needed', clause: deadline.clause,
         why: `the dispute was lost; reinstate or terminate the account by ${deadline.dueAt}`,
       });
@@ -280,7 +287,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
         tellPlatform('chargeback.contested');
       } else {
         await step('contest_prepared', input.note ?? 'evidence prepared; finance submits it in the processor dashboard and confirms', 'contest_pending', input.actor, null, { receipt, edited });
-        await acts.alertChargebackStaff({
+        await slow.alertChargebackStaff({
           chargebackId, eventKey: nextKey('submission_needed'), audience: 'finance', type: 'evidence_submission_needed',
           why: `submit the stored evidence in the processor's dashboard before ${state.dueBy ?? 'the deadline'}, then confirm it here`,
         });

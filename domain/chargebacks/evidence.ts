@@ -150,7 +150,7 @@ export function toStripeEvidence(e: EvidencePack): StripeDisputeEvidence {
     fields.customer_email_address = e.account.email;
     fields.refund_policy_disclosure =
       `The account holder accepted "${e.account.policy.title}" (version ${e.account.policy.version}). ` +
-      e.clauses.map((c) => `${c.clause}: "${c.quote}"`).join(' ');
+      [...new Set(e.clauses.map((c) => `${c.clause}: "${c.quote}"`))].join(' ');
   }
   if (e.charge) {
     fields.service_date = e.charge.createdAt.slice(0, 10);
