@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
-import type { Mailer } from './mailer';
-import type { PaymentGateway } from './payments';
+import type { Mailer } from '../adapters/mailer';
+import type { PaymentGateway } from '../adapters/payments';
 
 /** Everything activities touch, built once in the worker and injected. */
 export interface ActivityDeps {

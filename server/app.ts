@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import { errorHandler, HttpError } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import { caseRoutes } from './routes/cases';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Db } from '../../db';
+import { pingDatabase, type Db } from '../../db';
 import { openApiDocument } from '../openapi';
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
@@ -21,7 +21,7 @@ export function systemRoutes(db: Db, temporal: Client): Router {
 
   router.get('/healthz', async (_req, res) => {
     const [postgres, temporalServer] = await Promise.all([
-      probe(() => db.query('SELECT 1')),
+      probe(() => pingDatabase(db)),
       probe(() => temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres.ok && temporalServer.ok;

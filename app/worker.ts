@@ -1,0 +1,21 @@
+import { runRefundDeskWorker } from '../worker/create-worker';
+import { loadConfig } from './config';
+import { wireRefundDesk } from './wiring';
+
+/** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
+async function main() {
+  const { config, activityDeps, close } = await wireRefundDesk(loadConfig());
+  const worker = await runRefundDeskWorker({
+    address: config.temporal.address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: activityDeps,
+  });
+  await worker.done;
+  await close();
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
