@@ -126,10 +126,6 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<ClaimReco
   return rows.map(toRecord);
 }
 
-export async function updateClaimStatus(db: Queryable, claimId: string, status: ClaimStatus): Promise<void> {
-  await db.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [claimId, status]);
-}
-
 export async function saveDecision(db: Queryable, claimId: string, decision: Decision): Promise<void> {
   await db.query('UPDATE claims SET decision = $2, updated_at = now() WHERE id = $1', [claimId, decision]);
 }

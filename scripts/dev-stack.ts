@@ -6,15 +6,15 @@
  *   Temporal       CLI dev server, state in .data/temporal, 7233 / UI 8233
  *                  (TEMPORAL_PORT / TEMPORAL_UI_PORT)                             — or TEMPORAL_ADDRESS
  *   Mail sink      SMTP 1025 (SMTP_PORT), web 8025 (MAIL_UI_PORT), .data/mail     — or SMTP_HOST
- *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true }) from app/desk.ts
+ *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true }) from wiring/desk.ts
  *
  * Flags: --infra (or DEV_INFRA_ONLY=1) starts only the infrastructure and
  * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
  * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
  */
 import path from 'node:path';
-import { loadConfig } from '../app/config';
-import { startRefundDesk } from '../app/desk';
+import { loadConfig } from '../wiring/config';
+import { startRefundDesk } from '../wiring/desk';
 import { startMailSink, type MailSink } from '../mail/sink';
 import { DEMO_STAFF_KEYS } from '../server/demo-data';
 import type { LocalPostgres } from './lib/postgres.mjs';

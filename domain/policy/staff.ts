@@ -1,20 +1,18 @@
 import { DECISION_OUTCOMES, type ClaimFacts, type Decision } from '../../common/claim';
 import { money, sumMoney } from '../../common/money';
-import type { StaffDecisionInput as PersonsDecision } from '../../common/messages';
+import type { StaffDecisionInput } from '../../common/messages';
 import { PolicyViolation, type PolicyViolationCode } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
 
 /** A person's decision as the workflow receives it, plus a currency for decisions made without a proposal. */
-export interface StaffDecisionInput extends PersonsDecision {
-  currency?: string;
-}
+export type StaffDecisionWithCurrency = StaffDecisionInput & { currency?: string };
 
 /** A person's decision, checked against the pack and citing the clause that lets a person decide. */
 export function staffDecision(
   policy: LoadedPolicy,
   claim: ClaimFacts,
-  input: StaffDecisionInput,
+  input: StaffDecisionWithCurrency,
   proposal?: Decision,
 ): Decision {
   const { pack } = policy;

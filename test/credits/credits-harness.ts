@@ -16,7 +16,7 @@ import type { GrantKind } from '../../domain/credits';
 import { DEFAULT_POLICY_DIR } from '../../domain/policy';
 import { createApp } from '../../server/app';
 import { hashKey } from '../../server/auth';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../wiring/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /** A pack identical to APIAny's except that termination does not forfeit credits. */

@@ -3,7 +3,7 @@ import { startApi } from '../server/start-api';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
 import type { AppConfig } from './config';
-import { wireRefundDesk } from './wiring';
+import { wireRefundDesk } from './wire';
 
 export interface RunningDesk {
   apiUrl: string;

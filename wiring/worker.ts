@@ -1,6 +1,6 @@
 import { runRefundDeskWorker } from '../worker/create-worker';
 import { loadConfig } from './config';
-import { wireRefundDesk } from './wiring';
+import { wireRefundDesk } from './wire';
 
 /** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
 async function main() {
