@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
-import { REFUSALS } from '../common/messages';
+import { REFUSALS } from '../common/refusals';
 import type { Logger } from './logger';
 
 /** An error that already knows its HTTP status and a message fit for the caller. */
