@@ -6,7 +6,7 @@ import { withTransaction } from '../db';
 import { getClaim, lockClaimStatus, mergeCustomerReply, saveDecision, saveEvidence, updateClaimStatus } from '../db/claims';
 import { appendClaimEvent } from '../db/events';
 import { fetchLedgerFacts } from '../db/ledger';
-import { holdsOfOtherClaims, lockAccountForRemedies, registerWaiter, releaseHolds, reserveRemedyItems, RemedyLimitExceeded, takeWaiters } from '../db/remedies';
+import { holdsOfOtherClaims, lockAccountForRemedies, lockAccountOfClaim, registerWaiter, releaseHolds, reserveRemedyItems, RemedyLimitExceeded, takeWaiters } from '../db/remedies';
 import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
@@ -105,6 +105,7 @@ export function createClaimActivities(deps: ActivityDeps) {
     async recordDecision(input: { claimId: string; eventKey: string; decision: Decision; to: ClaimStatus }): Promise<void> {
       const { decision } = input;
       await withTransaction(db, async (tx) => {
+        await lockAccountOfClaim(tx, input.claimId);
         const from = await lockClaimStatus(tx, input.claimId);
         await saveDecision(tx, input.claimId, decision);
         const appended = await appendClaimEvent(tx, {
@@ -131,7 +132,12 @@ export function createClaimActivities(deps: ActivityDeps) {
      * for the workflow to wake; each waiter is returned once.
      */
     async settleRemedyHolds(input: { claimId: string; release: boolean }): Promise<{ wake: string[] }> {
-      if (input.release) await withTransaction(db, (tx) => releaseHolds(tx, input.claimId));
+      if (input.release) {
+        await withTransaction(db, async (tx) => {
+          await lockAccountOfClaim(tx, input.claimId);
+          await releaseHolds(tx, input.claimId);
+        });
+      }
       return { wake: await takeWaiters(db, input.claimId) };
     },
 

@@ -122,7 +122,7 @@ export interface ChargeShare {
 export type Assessment =
   | { kind: 'decided'; decision: Decision }
   | { kind: 'needs_review'; proposal: Decision; why: DecisionReason[] }
-  | { kind: 'needs_info'; missing: ClaimItem[]; why: DecisionReason[] };
+  | { kind: 'needs_info'; missing: ClaimItem[]; why: DecisionReason[]; message?: string };
 
 /** An evidence check either assesses the claim or finds its items reserved by other claims still pending. */
 export type EvidenceCheck = Assessment | { kind: 'waiting'; heldBy: string[]; items: string[] };

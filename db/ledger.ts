@@ -17,7 +17,8 @@ export interface LedgerLookup {
  */
 const LEDGER_FACTS_SQL = `
 WITH claimed_requests AS (
-  SELECT * FROM usage_requests WHERE request_id = ANY($2::text[])
+  -- Only the claimant's own requests: another account's request is simply not found, and nothing of it is shown.
+  SELECT * FROM usage_requests WHERE request_id = ANY($2::text[]) AND account_id = $1
 ), claimed_charge AS (
   SELECT * FROM charges
    WHERE account_id = $1 AND (transaction_id = $3 OR invoice_number = $4)

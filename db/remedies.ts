@@ -50,6 +50,11 @@ export async function lockAccountForRemedies(tx: Queryable, accountId: string): 
   await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
 }
 
+/** The same lock, found through a claim: releases take it too, so no waiter registers unseen. */
+export async function lockAccountOfClaim(tx: Queryable, claimId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM accounts WHERE id = (SELECT account_id FROM claims WHERE id = $1) FOR UPDATE', [claimId]);
+}
+
 /** Live holds of OTHER claims on these requests (of this account) and charges. */
 export async function holdsOfOtherClaims(
   db: Queryable, claimId: string, accountId: string, requestIds: string[], transactionIds: string[],
@@ -243,4 +248,10 @@ export async function confirmClaimPayout(
     [claimId, processorReference, confirmedBy],
   );
   return findPayout(db, claimId);
+}
+
+/** When the claim's credit was issued, if it was. */
+export async function findCreditIssuedAt(db: Queryable, claimId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ created_at: Date }>('SELECT created_at FROM credits_issued WHERE claim_id = $1', [claimId]);
+  return rows[0]?.created_at.toISOString();
 }

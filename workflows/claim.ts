@@ -184,7 +184,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       if (assessment === 'withdrawn') return endWithdrawn();
       if (assessment.kind === 'decided') return assessment.decision;
       if (assessment.kind === 'needs_info') {
-        const ended = await awaitCustomer(assessment.missing, null, describe(assessment.why));
+        const ended = await awaitCustomer(assessment.missing, assessment.message ?? null, describe(assessment.why));
         if (ended) return ended;
         continue;
       }
