@@ -1,14 +1,14 @@
 import type { Assessment, ClaimFacts, DecisionReason } from '../../common/claim';
 import type { LedgerFacts } from '../../common/ledger';
-import { assessChargeReview } from './chargeReview';
+import { assessChargeReview } from './charge-review';
 import { findClaimedCharge } from './charges';
-import { assessRequests } from './assessRequests';
+import { assessRequests } from './assess-requests';
 import { denialDraft, engineDecision, type Draft } from './draft';
 import { assessDuplicateCharge } from './duplicates';
 import { PolicyViolation } from './errors';
 import type { LoadedPolicy } from './loaded';
-import { missingItems } from './missingItems';
-import { assessOutageShare } from './outageShare';
+import { missingItems } from './missing-items';
+import { assessOutageShare } from './outage-share';
 import { reasonFrom } from './reasons';
 import type { ReasonRule } from './schema';
 

@@ -1,6 +1,6 @@
 import type { ClaimFacts } from '../../common/claim';
 import type { LedgerCharge, LedgerFacts } from '../../common/ledger';
-import { windowApplies, withinClaimWindow } from './claimWindow';
+import { windowApplies, withinClaimWindow } from './claim-window';
 import { denialDraft, type Draft } from './draft';
 import type { LoadedPolicy } from './loaded';
 import { reasonFrom } from './reasons';

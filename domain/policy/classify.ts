@@ -1,7 +1,7 @@
 import type { ClaimFacts, RequestFinding, RequestVerdict } from '../../common/claim';
 import type { LedgerFacts, LedgerOutage, LedgerRequest } from '../../common/ledger';
 import { money, zero } from '../../common/money';
-import { windowApplies, withinClaimWindow } from './claimWindow';
+import { windowApplies, withinClaimWindow } from './claim-window';
 import { epochMs } from './instant';
 import type { LoadedPolicy } from './loaded';
 import { isEligibleOutage, outageInterval, overlapsRequest } from './outages';

@@ -7,7 +7,7 @@ export { assessClaim } from './assess';
 export { staffDecision, type StaffDecisionInput } from './staff';
 export { PolicyViolation, POLICY_VIOLATION_CODES, type PolicyViolationCode } from './errors';
 export { deadlineFor, slaFor } from './deadlines';
-export { withinClaimWindow } from './claimWindow';
+export { withinClaimWindow } from './claim-window';
 export { proportionHalfUp } from './proportion';
 export { POLICY_ENGINE } from './draft';
 export { packRules, type PackRule } from './rules';

@@ -5,7 +5,8 @@ import { loadPolicyPacks, type LoadedPolicy } from '../../domain/policy';
 
 /** Shared builders: one account, calls on 5 May 2026, claim submitted 10 May 2026. */
 
-export const SEED_DIR = path.resolve(__dirname, '../../../shared/seeds');
+/** The published policy texts the packs quote, copied word for word into the repository. */
+export const SEED_DIR = path.resolve(__dirname, '../../policies/sources');
 export const POLICIES = loadPolicyPacks();
 
 export function policy(id: string): LoadedPolicy {
