@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Actor, Assessment, ClaimStatus, Decision, EvidenceCheck } from '../common/claim';
 import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages';
+import { formatMoney, money } from '../common/money';
 import { REFUSALS } from '../common/refusals';
 import { withTransaction } from '../db';
 import { getClaim, lockClaimStatus, mergeCustomerReply, saveDecision, saveEvidence, updateClaimStatus } from '../db/claims';
@@ -94,8 +95,11 @@ export function createClaimActivities(deps: ActivityDeps) {
       } catch (err: unknown) {
         if (err instanceof PolicyViolation) throw refusal(REFUSALS.policyViolation, err.message, [err.code]);
         if (err instanceof RemedyLimitExceeded) {
-          const left = err.remainingMinor === null ? '' : `; ${err.remainingMinor} minor units of it remain`;
-          throw refusal(REFUSALS.policyViolation, `${err.message}${left}`, ['amount_above_remainder']);
+          const currency = input.proposal?.amount.currency ?? 'USD';
+          const message = err.remainingMinor === null
+            ? `${err.message}; nothing of it remains to be paid back`
+            : `only ${formatMoney(money(err.remainingMinor, currency))} of charge ${err.item} remains to be paid back`;
+          throw refusal(REFUSALS.policyViolation, message, ['amount_above_remainder']);
         }
         throw err;
       }

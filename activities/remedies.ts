@@ -92,10 +92,10 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
     async confirmPayout(input: { claimId: string; processorReference: string; confirmedBy: string }): Promise<PayoutRow> {
       const payout = await confirmClaimPayout(db, input.claimId, input.processorReference, input.confirmedBy);
       if (!payout) throw ApplicationFailure.create({ type: REFUSALS.wrongState, message: `claim ${input.claimId} has no payout`, nonRetryable: true });
-      if (payout.status !== 'confirmed' || payout.processorReference !== input.processorReference) {
+      if (payout.confirmedReference !== input.processorReference) {
         throw ApplicationFailure.create({
           type: REFUSALS.conflicting,
-          message: `the payout of claim ${input.claimId} was confirmed with processor reference ${payout.processorReference}, not ${input.processorReference}`,
+          message: `the payout of claim ${input.claimId} was confirmed with processor reference ${payout.confirmedReference}, not ${input.processorReference}`,
           nonRetryable: true,
         });
       }

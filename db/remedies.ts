@@ -196,19 +196,21 @@ export interface PayoutRow {
   paymentReference: string | null;
   processorReference: string | null;
   status: 'pending' | 'confirmed';
+  /** The reference finance confirmed the payout with. */
+  confirmedReference: string | null;
   confirmedBy: string | null;
   confirmedAt: string | null;
 }
 
 interface PayoutDbRow {
   id: string; payment_reference: string | null; processor_ref: string | null; status: 'pending' | 'confirmed';
-  confirmed_by: string | null; confirmed_at: Date | null;
+  confirmed_reference: string | null; confirmed_by: string | null; confirmed_at: Date | null;
 }
 const toPayout = (r: PayoutDbRow): PayoutRow => ({
   id: String(r.id), paymentReference: r.payment_reference, processorReference: r.processor_ref, status: r.status,
-  confirmedBy: r.confirmed_by, confirmedAt: r.confirmed_at?.toISOString() ?? null,
+  confirmedReference: r.confirmed_reference, confirmedBy: r.confirmed_by, confirmedAt: r.confirmed_at?.toISOString() ?? null,
 });
-const PAYOUT_COLUMNS = 'id, payment_reference, processor_ref, status, confirmed_by, confirmed_at';
+const PAYOUT_COLUMNS = 'id, payment_reference, processor_ref, status, confirmed_reference, confirmed_by, confirmed_at';
 
 /** Inserts the claim's payout (paying back the claimed charge's payment) unless it exists; returns it. */
 export async function insertClaimPayout(
@@ -243,8 +245,9 @@ export async function confirmClaimPayout(
   db: Queryable, claimId: string, processorReference: string, confirmedBy: string,
 ): Promise<PayoutRow | undefined> {
   await db.query(
-    `UPDATE payouts SET status = 'confirmed', processor_ref = coalesce(processor_ref, $2), confirmed_by = $3, confirmed_at = now()
-      WHERE claim_id = $1 AND status = 'pending' AND (processor_ref IS NULL OR processor_ref = $2)`,
+    `UPDATE payouts SET status = 'confirmed', processor_ref = coalesce(processor_ref, $2), confirmed_reference = $2,
+                        confirmed_by = $3, confirmed_at = now()
+      WHERE claim_id = $1 AND status = 'pending'`,
     [claimId, processorReference, confirmedBy],
   );
   return findPayout(db, claimId);

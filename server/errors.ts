@@ -30,7 +30,7 @@ const REFUSAL_STATUS: Record<string, number> = {
 const MOVING_RETRY_AFTER_SECONDS = 1;
 
 /** The business refusal behind a failed update, whether the workflow or one of its activities raised it. */
-function businessRefusal(err: Error): ApplicationFailure | undefined {
+export function businessRefusal(err: Error): ApplicationFailure | undefined {
   for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof ApplicationFailure && REFUSAL_STATUS[cause.type ?? '']) return cause;
   }

@@ -66,9 +66,10 @@ BEGIN
     RETURN NEW;
   END IF;
   -- The row lock serialises every hold on this charge; the sum below then sees all committed holds.
+  -- A claim has one hold per charge (unique index), so its own row is the one being written or replaced.
   SELECT amount_minor INTO charge_amount FROM charges WHERE transaction_id = NEW.transaction_id FOR UPDATE;
   SELECT coalesce(sum(amount_minor), 0) INTO held FROM remedy_holds
-   WHERE transaction_id = NEW.transaction_id AND state <> 'released' AND id <> NEW.id;
+   WHERE transaction_id = NEW.transaction_id AND state <> 'released' AND claim_id <> NEW.claim_id;
   IF held + NEW.amount_minor > charge_amount THEN
     RAISE EXCEPTION 'charge % would be remedied above its amount', NEW.transaction_id
       USING ERRCODE = 'check_violation', CONSTRAINT = 'remedy_holds_within_charge',
@@ -95,3 +96,7 @@ END $$;
 CREATE TRIGGER remedy_holds_final
   BEFORE UPDATE OR DELETE ON remedy_holds
   FOR EACH ROW EXECUTE FUNCTION keep_remedied_holds();
+
+-- The reference finance gave when confirming a payout: confirming again with it is the same confirmation.
+ALTER TABLE payouts ADD COLUMN confirmed_reference TEXT;
+UPDATE payouts SET confirmed_reference = processor_ref WHERE status = 'confirmed';

@@ -10,7 +10,7 @@ import { caseView } from '../case-view';
 import { claimFromPath, closedClaimMessage, isSameDecision, requireOpenClaim } from '../claim-refusals';
 import { HttpError } from '../errors';
 import { CaseQuery, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../schemas';
-import { claimHandle } from '../temporal';
+import { claimAction } from '../temporal';
 
 /** Who may do what: agents triage, leads decide, finance confirms payouts, admins do everything. */
 export const CASE_PERMISSIONS = {
@@ -54,7 +54,7 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
       return;
     }
     await requireOpenClaim(db, claim);
-    const decision = await claimHandle(temporal, claim.claimId).executeUpdate(decideUpdate, { args: [{ ...body, actor }] });
+    const decision = await claimAction(temporal, claim.claimId, decideUpdate, [{ ...body, actor }]);
     res.json({ claimId: claim.claimId, status: await statusNow(claim.claimId), decision });
   });
 
@@ -63,7 +63,7 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
     const { message } = InfoRequestBody.parse(req.body);
     const actor = staffActor(res.locals.staff as StaffPrincipal);
     await requireOpenClaim(db, claim);
-    const status = await claimHandle(temporal, claim.claimId).executeUpdate(requestInfoUpdate, { args: [{ message, actor }] });
+    const status = await claimAction(temporal, claim.claimId, requestInfoUpdate, [{ message, actor }]);
     res.json({ claimId: claim.claimId, status });
   });
 
@@ -72,8 +72,8 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
     const { processorReference } = PayoutConfirmationBody.parse(req.body);
     const actor = staffActor(res.locals.staff as StaffPrincipal);
     const payout = await findPayout(db, claim.claimId);
-    if (payout?.status === 'confirmed' && payout.processorReference !== processorReference) {
-      throw new HttpError(409, `the payout of claim ${claim.claimId} was already confirmed with processor reference ${payout.processorReference}`);
+    if (payout?.status === 'confirmed' && payout.confirmedReference !== processorReference) {
+      throw new HttpError(409, `the payout of claim ${claim.claimId} was already confirmed with processor reference ${payout.confirmedReference}`);
     }
     // Confirming again with the same reference is the same confirmation.
     if (payout?.status === 'confirmed' && claim.status === 'closed') {
@@ -81,7 +81,7 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
       return;
     }
     await requireOpenClaim(db, claim);
-    const status = await claimHandle(temporal, claim.claimId).executeUpdate(confirmPayoutUpdate, { args: [{ processorReference, actor }] });
+    const status = await claimAction(temporal, claim.claimId, confirmPayoutUpdate, [{ processorReference, actor }]);
     res.json({ claimId: claim.claimId, status });
   });
 

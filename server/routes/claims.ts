@@ -9,7 +9,7 @@ import { claimView } from '../claim-view';
 import { HttpError } from '../errors';
 import { submitClaim, type IntakeDeps } from '../intake';
 import { ClaimBody, ClaimIdParam, CustomerReplyBody, WithdrawBody } from '../schemas';
-import { claimHandle } from '../temporal';
+import { claimAction } from '../temporal';
 
 /** The customer's side: submit, read, reply, withdraw. */
 export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Router {
@@ -45,7 +45,7 @@ export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Ro
     requireClaimToken(secret, req, claimId);
     const reply = CustomerReplyBody.parse(req.body);
     await requireOpenClaim(deps.db, claim);
-    const status = await claimHandle(deps.temporal, claimId).executeUpdate(customerReplyUpdate, { args: [reply] });
+    const status = await claimAction(deps.temporal, claimId, customerReplyUpdate, [reply]);
     res.json({ claimId, status });
   });
 
@@ -55,7 +55,7 @@ export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Ro
     requireClaimToken(secret, req, claimId);
     const body = WithdrawBody.parse(req.body ?? {});
     await requireOpenClaim(deps.db, claim);
-    const status = await claimHandle(deps.temporal, claimId).executeUpdate(withdrawUpdate, { args: [body] });
+    const status = await claimAction(deps.temporal, claimId, withdrawUpdate, [body]);
     res.json({ claimId, status });
   });
 

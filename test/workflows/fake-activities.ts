@@ -113,7 +113,7 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
       return { payoutId: '1', processorReference: null };
     }),
     confirmPayout: jest.fn(async ({ processorReference, confirmedBy }) => ({
-      id: '1', paymentReference: null, processorReference, status: 'confirmed' as const, confirmedBy, confirmedAt: new Date(serverNow()).toISOString(),
+      id: '1', paymentReference: null, processorReference, status: 'confirmed' as const, confirmedReference: processorReference, confirmedBy, confirmedAt: new Date(serverNow()).toISOString(),
     })),
     notifyCustomer: jest.fn(async ({ notice }) => {
       ledger.notices.push(notice.template);
