@@ -5,6 +5,7 @@ import { createSmtpMailer } from '../activities/mailer';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { createDeskMetrics } from '../metrics/desk-metrics';
 import { CREDIT_EXPIRY_SCHEDULE_ID } from '../domain/credits';
 import { ensureCreditExpirySchedule } from './credit-expiry-schedule';
 import { createRefundDeskWorker } from '../worker/create-worker';
@@ -37,6 +38,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
   }
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
+  const metrics = createDeskMetrics();
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
   let workerRun: Promise<void> | undefined;
   let stopWorker = () => {};
@@ -47,6 +49,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       connection: workerConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      metrics,
       deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
     });
     workerRun = worker.run();
@@ -66,7 +69,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
   const resumed = await startPendingClaims(intake);
   if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
 
-  const app = createApp({ ...intake, logger });
+  const app = createApp({ ...intake, logger, metrics });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });

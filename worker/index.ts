@@ -4,6 +4,8 @@ import { manualPayoutGateway } from '../activities/payments';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { createDeskMetrics } from '../metrics/desk-metrics';
+import { serveMetrics } from '../metrics/endpoint';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { installTemporalLogging } from '../server/temporal-logging';
@@ -16,15 +18,19 @@ async function main() {
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);
+  const metrics = createDeskMetrics();
+  const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createRefundDeskWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    metrics,
     deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
   });
   await worker.run();
   await connection.close();
+  await metricsEndpoint.close();
   await db.end();
 }
 
