@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
+import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
+import { measureHttpDuration } from '../metrics/http-duration';
 import { errorHandler, HttpError } from './errors';
 import type { Logger } from 'pino';
 import { caseRoutes } from './routes/cases';
@@ -18,11 +20,15 @@ export interface AppDeps {
   logger: Logger;
   taskQueue: string;
   claimTokenSecret: string;
+  /** Shared with an in-process worker, so its activity failures show on this /metrics too; default: the API's own. */
+  metrics?: DeskMetrics;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const metrics = deps.metrics ?? createDeskMetrics();
   app.disable('x-powered-by');
+  app.use(measureHttpDuration(metrics));
   app.use(express.json({ limit: '25mb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -32,12 +38,12 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
-  app.use(systemRoutes(deps.db, deps.temporal));
+  app.use(systemRoutes(deps.db, deps.temporal, metrics));
   app.use(policyRoutes(deps.db, deps.policies));
   app.use(ledgerRoutes(deps.db, deps.policies));
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
-  app.use(caseRoutes(deps.db, deps.temporal));
+  app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });

@@ -19,7 +19,7 @@ export async function startRefundDesk(
   options: { seedDemo?: boolean; runWorker?: boolean } = {},
 ): Promise<RunningDesk> {
   const wiring = await wireRefundDesk(config, { ownSignals: true });
-  const { db, policies, logger } = wiring;
+  const { db, policies, logger, metrics } = wiring;
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
@@ -30,6 +30,7 @@ export async function startRefundDesk(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       deps: wiring.activityDeps,
+      metrics,
     });
   }
   const api = await startApi({
@@ -37,6 +38,7 @@ export async function startRefundDesk(
     policies,
     temporal,
     logger,
+    metrics,
     port: config.port,
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,

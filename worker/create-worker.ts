@@ -1,6 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../common/ids';
+import { countActivityFailures } from '../metrics/activity-failures';
+import type { DeskMetrics } from '../metrics/desk-metrics';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -9,16 +11,19 @@ export interface WorkerSetup {
   deps: ActivityDeps;
   /** A pre-built workflow bundle (tests bundle once); otherwise the workflows folder is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where failed activity attempts are counted. */
+  metrics?: Pick<DeskMetrics, 'activityFailures'>;
 }
 
 /** The Refund Desk worker: every workflow, and the activities built from `deps`. */
-export async function createRefundDeskWorker({ connection, namespace, taskQueue = TASK_QUEUE, deps, workflowBundle }: WorkerSetup): Promise<Worker> {
+export async function createRefundDeskWorker({ connection, namespace, taskQueue = TASK_QUEUE, deps, workflowBundle, metrics }: WorkerSetup): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
+    ...(metrics && { interceptors: { activity: [countActivityFailures(metrics)] } }),
   });
 }
 

@@ -11,7 +11,7 @@ export interface StartTemporalOptions {
   ip?: string;
   /** Extra namespaces ('default' always exists). */
   namespaces?: string[];
-  /** Custom search attributes, e.g. { ClaimStatus: 'Keyword' }. */
+  /** Custom search attributes, e.g. { RefundPolicy: 'Keyword' }; default: the claim attributes. */
   searchAttributes?: Record<string, 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList'>;
   extraArgs?: string[];
   pidFile?: string;

@@ -6,6 +6,8 @@
 //   await t.stop();
 //
 // With TEMPORAL_ADDRESS set, that server is used instead (stop() is a no-op).
+// Either way the claim search attributes (scripts/lib/search-attributes.mjs) are registered:
+// `--search-attribute NAME=TYPE` on a fresh server, the operator API for one resumed from dataDir.
 // Without dataDir the server is in-memory. The server runs in its own process
 // group (so a terminal Ctrl-C does not kill it before the app has drained);
 // stop() / process exit kill that group, and a server orphaned by a killed run
@@ -13,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { claimSearchAttributes, ensureSearchAttributes } from './search-attributes.mjs';
 import { ensureTemporalCli } from './tools.mjs';
 import { canConnect, cmdlineOf, fmtMs, isAlive, isPortFree, sleep, tailBuffer, terminate } from './proc.mjs';
 
@@ -58,6 +61,12 @@ function splitAddress(address) {
   return [address.slice(0, i).replace(/^\[|\]$/g, ''), address.slice(i + 1)];
 }
 
+async function registerSearchAttributes(address, namespace, attributes, log) {
+  if (!Object.keys(attributes).length) return;
+  const added = await ensureSearchAttributes(address, namespace, attributes);
+  if (added.length) log(`[temporal] registered search attributes ${added.join(', ')} on ${address}`);
+}
+
 async function stopOrphan(pidFile, marker, log) {
   let pid;
   try {
@@ -81,7 +90,7 @@ async function stopOrphan(pidFile, marker, log) {
  * @param {boolean} [opts.headless=false]
  * @param {string} [opts.ip='127.0.0.1']
  * @param {string[]} [opts.namespaces]  extra namespaces to create ('default' always exists)
- * @param {Record<string,string>} [opts.searchAttributes]  e.g. { ClaimStatus: 'Keyword' }
+ * @param {Record<string,string>} [opts.searchAttributes]  defaults to the claim attributes, e.g. { RefundPolicy: 'Keyword' }
  * @param {string[]} [opts.extraArgs]
  * @param {string} [opts.pidFile]  defaults to <dataDir>/server.pid
  * @param {string} [opts.logFile]  defaults to <dataDir>/server.log; in-memory servers keep only a tail
@@ -97,7 +106,7 @@ export async function startTemporalDevServer({
   headless = false,
   ip = '127.0.0.1',
   namespaces = [],
-  searchAttributes = {},
+  searchAttributes = claimSearchAttributes(),
   extraArgs = [],
   pidFile,
   logFile,
@@ -108,7 +117,12 @@ export async function startTemporalDevServer({
   const namespace = 'default';
   if (useEnv && process.env.TEMPORAL_ADDRESS) {
     const address = process.env.TEMPORAL_ADDRESS;
-    await waitForTemporal(address, { namespace: process.env.TEMPORAL_NAMESPACE || namespace, timeoutMs: readyTimeoutMs });
+    const ns = process.env.TEMPORAL_NAMESPACE || namespace;
+    await waitForTemporal(address, { namespace: ns, timeoutMs: readyTimeoutMs });
+    // Someone else's server: register what is missing if we may, but do not refuse to start over it.
+    await registerSearchAttributes(address, ns, searchAttributes, log).catch((err) =>
+      log(`[temporal] could not register search attributes on ${address}: ${err.message}`),
+    );
     return { address, uiUrl: process.env.TEMPORAL_UI_URL, namespace, external: true, stop: async () => {} };
   }
 
@@ -208,6 +222,7 @@ export async function startTemporalDevServer({
   const address = `${ip}:${port}`;
   try {
     await waitForTemporal(address, { namespace, timeoutMs: readyTimeoutMs, isDead: () => exited });
+    await registerSearchAttributes(address, namespace, searchAttributes, log);
   } catch (err) {
     await stop();
     throw new Error(`${err.message}\n--- temporal server output (tail) ---\n${tail.text()}`);

@@ -53,7 +53,8 @@ export const CreditConsumeBody = z
   })
   .strict();
 
-const StatementQuery = z.object({ movementLimit: z.coerce.number().int().min(1).max(5000).default(500) });
+/** Query of GET /v1/accounts/:accountId/credits. */
+export const StatementQuery = z.object({ movementLimit: z.coerce.number().int().min(1).max(5000).default(500) });
 
 function refusalToHttp(err: unknown): never {
   if (err instanceof CreditRefusal) {

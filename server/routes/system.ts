@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { pingDatabase, type Db } from '../../db';
+import type { DeskMetrics } from '../../metrics/desk-metrics';
 import { openApiDocument } from '../openapi';
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
@@ -14,10 +14,8 @@ async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; erro
 }
 
 /** Health, metrics and the OpenAPI document. */
-export function systemRoutes(db: Db, temporal: Client): Router {
+export function systemRoutes(db: Db, temporal: Client, metrics: DeskMetrics): Router {
   const router = Router();
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
 
   router.get('/healthz', async (_req, res) => {
     const [postgres, temporalServer] = await Promise.all([
@@ -29,7 +27,7 @@ export function systemRoutes(db: Db, temporal: Client): Router {
   });
 
   router.get('/metrics', async (_req, res) => {
-    res.type(metrics.contentType).send(await metrics.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.scrape(db));
   });
 
   router.get('/openapi.json', (_req, res) => {

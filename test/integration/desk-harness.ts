@@ -23,12 +23,13 @@ export interface Desk {
 /**
  * The whole product in-process against the real services the global setup started:
  * PostgreSQL, the Temporal dev server, and a real SMTP listener. A task queue of its own keeps
- * test files from picking up each other's workflows.
+ * test files from picking up each other's workflows. `env` overrides the configuration (e.g. DATABASE_URL).
  */
-export async function startDesk(): Promise<Desk> {
+export async function startDesk(env: Record<string, string> = {}): Promise<Desk> {
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const config = loadConfig({
     ...process.env,
+    ...env,
     PORT: '0',
     SMTP_PORT: String(sink.smtpPort),
     TEMPORAL_TASK_QUEUE: `it-${ulid()}`,

@@ -45,6 +45,7 @@ const BREAKS: [string, Probe][] = [
   ['worker/ importing server/', { file: 'worker/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" }],
   ['common/ importing domain/', { file: 'common/probe.ts', code: "import { loadPolicyPacks } from '../domain/policy';\nexport const x = loadPolicyPacks;\n" }],
   ['workflows/ importing adapters/', { file: 'workflows/probe.ts', code: "import { manualPayoutGateway } from '../adapters/payments';\nexport const x = manualPayoutGateway;\n" }],
+  ['metrics/ importing server/', { file: 'metrics/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" }],
   ['bench/ importing a test fixture', { file: 'bench/probe.ts', code: "import { policy } from '../test/policy/fixtures';\nexport const x = policy;\n" }],
 ];
 

@@ -5,7 +5,8 @@
 //                              or refund_desk_test_<random> on an existing DATABASE_URL server)
 //   TEST_PG_ADMIN_URL          maintenance DB on the same server (see test/support/db.ts)
 //   TEMPORAL_ADDRESS           in-memory `temporal server start-dev` on a random port
-//                              (or the TEMPORAL_ADDRESS you set), namespace 'default'
+//                              (or the TEMPORAL_ADDRESS you set), namespace 'default',
+//                              with the claim search attributes registered
 //   TEMPORAL_NAMESPACE         'default'
 //   TEMPORAL_TEST_SERVER_PATH  time-skipping test server binary; '' => SDK download fallback
 //                              (see test/support/temporal-env.ts)
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createDatabaseIfMissing, startPostgres, withDatabase } from '../../scripts/lib/postgres.mjs';
 import { cmdlineOf, fmtMs, freePort, isAlive, repoRoot, terminate } from '../../scripts/lib/proc.mjs';
+import { claimSearchAttributes, ensureSearchAttributes } from '../../scripts/lib/search-attributes.mjs';
 import { startTemporalDevServer, waitForTemporal } from '../../scripts/lib/temporal.mjs';
 import { ensureTestServer } from '../../scripts/lib/tools.mjs';
 
@@ -70,11 +72,13 @@ async function startDatabase(runDir, port) {
 async function startTemporal(runDir, port) {
   if (process.env.TEMPORAL_ADDRESS) {
     await waitForTemporal(process.env.TEMPORAL_ADDRESS, { timeoutMs: 30_000 });
+    await ensureSearchAttributes(process.env.TEMPORAL_ADDRESS, 'default', claimSearchAttributes());
     return { address: process.env.TEMPORAL_ADDRESS, external: true, stop: async () => {} };
   }
   return startTemporalDevServer({
     port,
     headless: true,
+    searchAttributes: claimSearchAttributes(),
     pidFile: path.join(runDir, 'temporal.pid'),
     useEnv: false,
     log: () => {},

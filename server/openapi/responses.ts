@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import {
+  CHANNELS, CLAIM_ITEMS, CLAIM_REASONS, CLAIM_STATUSES, DEADLINE_KINDS, DECISION_OUTCOMES, REMEDIES, REQUEST_VERDICTS,
+} from '../../common/claim';
+import { ACCOUNT_STATUSES } from '../../common/ledger';
+import { GRANT_KINDS, MOVEMENT_KINDS } from '../../domain/credits';
+import { PolicyPackSchema } from '../../domain/policy/schema';
+
+/**
+ * What the API sends back, as zod schemas for the OpenAPI document. Strict objects: a field a handler
+ * adds without documenting it fails test/operations/openapi.test.ts, which checks real responses.
+ */
+
+const instant = z.string().describe('ISO-8601 instant');
+const minor = z.number().int().describe('integer minor units (cents)');
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const claimStatus = z.enum(CLAIM_STATUSES);
+const actorType = z.enum(['customer', 'staff', 'system', 'timer']);
+const Actor = z.strictObject({ type: actorType, id: z.string() });
+const Money = z.strictObject({ amountMinor: minor, currency });
+const PolicyRef = z.strictObject({ id: z.string(), version: z.string() });
+
+/** Any error: a message for people, and details (zod issues, a refusal's type) for programs. */
+export const ErrorBody = z.strictObject({
+  error: z.string().describe('what went wrong and how to fix it'),
+  details: z.unknown().optional().describe('for 400: the invalid fields [{path, message}]; for refusals: {type, details}'),
+});
+
+const DecisionReason = z.strictObject({
+  code: z.string(), clause: z.string(), quote: z.string(), message: z.string(),
+  requestIds: z.array(z.string()).optional(), transactionId: z.string().optional(),
+});
+
+/** A decision as claim views and the simulator show it (staff see who decided). */
+export const DecisionView = z.strictObject({
+  outcome: z.enum(DECISION_OUTCOMES),
+  amountMinor: minor,
+  currency,
+  remedy: z.enum(REMEDIES),
+  reasons: z.array(DecisionReason),
+  arithmetic: z.array(z.string()),
+  findings: z.array(z.strictObject({ requestId: z.string(), verdict: z.enum(REQUEST_VERDICTS), refundableMinor: minor, chargedMinor: minor })),
+  decidedBy: z.strictObject({ type: actorType, id: z.string().optional().describe('staff only') }),
+  policy: PolicyRef,
+  note: z.string().nullable(),
+});
+
+/** A decision as the claim workflow records it, returned by POST /v1/cases/:claimId/decision. */
+export const Decision = z.strictObject({
+  outcome: z.enum(DECISION_OUTCOMES),
+  amount: Money,
+  remedy: z.enum(REMEDIES),
+  reasons: z.array(DecisionReason),
+  arithmetic: z.array(z.string()),
+  findings: z.array(z.strictObject({ requestId: z.string(), verdict: z.enum(REQUEST_VERDICTS), refundable: Money, charged: Money })),
+  decidedBy: Actor,
+  policy: PolicyRef,
+  note: z.string().optional(),
+});
+
+export const ClaimAccepted = z.strictObject({
+  claimId: z.string(),
+  status: claimStatus,
+  claimToken: z.string().describe('Bearer token for the customer to read, answer or withdraw this claim'),
+  links: z.strictObject({ self: z.string() }),
+});
+
+/** The claim as its customer (or, with the optional fields, staff) sees it. */
+export const ClaimView = z.strictObject({
+  claimId: z.string(),
+  status: claimStatus,
+  reason: z.enum(CLAIM_REASONS),
+  channel: z.enum(CHANNELS),
+  submittedAt: instant,
+  accountId: z.string(),
+  requestIds: z.array(z.string()),
+  transactionId: z.string().nullable(),
+  invoiceNumber: z.string().nullable(),
+  explanation: z.string().nullable(),
+  policy: PolicyRef,
+  decision: DecisionView.nullable(),
+  deadlines: z.array(z.strictObject({
+    kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string(),
+    state: z.enum(['open', 'met', 'breached', 'cancelled']),
+  })),
+  evidence: z.array(z.unknown()).optional().describe('staff only'),
+  escalatedAt: instant.nullable().optional().describe('staff only'),
+  escalationLevel: z.string().nullable().optional().describe('staff only'),
+  timeline: z.array(z.strictObject({
+    at: instant, type: z.string(), from: claimStatus.nullable(), to: claimStatus.nullable(), why: z.string(),
+    actor: z.strictObject({ type: actorType, id: z.string().optional().describe('staff only') }),
+  })),
+});
+
+/** An action on a claim answered with the status it left the claim in. */
+export const ClaimStatusReply = z.strictObject({ claimId: z.string(), status: claimStatus });
+
+export const CaseList = z.strictObject({
+  cases: z.array(z.strictObject({
+    claimId: z.string(), status: claimStatus, reason: z.enum(CLAIM_REASONS), accountId: z.string(), policyId: z.string(),
+    submittedAt: instant, escalatedAt: instant.nullable(), escalationLevel: z.string().nullable(), outcome: z.enum(DECISION_OUTCOMES).nullable(),
+  })),
+});
+
+export const CaseDecided = z.strictObject({ claimId: z.string(), decision: Decision });
+
+export const AccountSaved = z.strictObject({
+  id: z.string(),
+  email: z.string(),
+  policyId: z.string(),
+  status: z.enum(ACCOUNT_STATUSES),
+  currency,
+  credits: z.strictObject({
+    forfeited: z.boolean(), clause: z.string(),
+    grants: z.array(z.strictObject({ grantId: z.string(), amountMinor: minor, currency })),
+  }).optional().describe('present when the account was terminated: what its credits became, citing the pack'),
+});
+
+export const LedgerBatchResult = z.strictObject({
+  received: z.number().int(), inserted: z.number().int(), duplicates: z.number().int().describe('records already in the ledger, skipped'),
+});
+
+const CreditGrant = z.strictObject({
+  id: z.string(), accountId: z.string(), kind: z.enum(GRANT_KINDS), amountMinor: minor, remainingMinor: minor, currency,
+  grantedAt: instant, expiresAt: instant.nullable(), source: z.string(), policy: PolicyRef, expiryClause: z.string(),
+});
+
+export const CreditStatement = z.strictObject({
+  accountId: z.string(),
+  status: z.enum(ACCOUNT_STATUSES),
+  policyId: z.string(),
+  balances: z.array(z.strictObject({ currency, balanceMinor: minor, availableMinor: minor })),
+  grants: z.array(CreditGrant),
+  movements: z.array(z.strictObject({
+    id: z.string(), accountId: z.string(), grantId: z.string(), kind: z.enum(MOVEMENT_KINDS), amountMinor: minor, currency,
+    at: instant, actor: z.string(), why: z.string(), operation: z.string(),
+  })),
+  movementCount: z.number().int(),
+});
+
+export const CreditGranted = z.strictObject({ grant: CreditGrant, replayed: z.boolean() });
+
+export const CreditConsumed = z.strictObject({
+  operation: z.string(),
+  consumed: Money,
+  parts: z.array(z.strictObject({ grantId: z.string(), amountMinor: minor })),
+  replayed: z.boolean().describe('true when this idempotency key was already used and nothing new happened'),
+});
+
+export const PolicyList = z.strictObject({
+  policies: z.array(z.strictObject({
+    id: z.string(), version: z.string(), title: z.string(),
+    calendar: PolicyPackSchema.shape.calendar, sla: PolicyPackSchema.shape.sla,
+  })),
+});
+
+export const PolicyVersion = z.strictObject({ id: z.string(), version: z.string(), pack: PolicyPackSchema });
+
+export const SimulationView = z.strictObject({
+  policy: z.strictObject({ id: z.string(), version: z.string(), draft: z.boolean() }),
+  assessment: z.enum(['decided', 'needs_review', 'needs_info']),
+  decision: DecisionView.nullable(),
+  missing: z.array(z.enum(CLAIM_ITEMS)),
+  why: z.array(DecisionReason),
+});
+
+const Probe = z.strictObject({ ok: z.boolean(), error: z.string().optional() });
+export const Health = z.strictObject({ status: z.enum(['ok', 'degraded']), postgres: Probe, temporal: Probe });

@@ -1,0 +1,28 @@
+import { CaseQuery, ClaimIdParam, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../../schemas';
+import { CaseDecided, CaseList, ClaimStatusReply } from '../responses';
+import type { RouteDoc } from '../route-doc';
+
+const claimId = { claimId: ClaimIdParam.shape.claimId };
+
+/** Support and finance work on cases. */
+export const caseDocs: RouteDoc[] = [
+  {
+    method: 'get', path: '/v1/cases', summary: 'List cases, oldest first (agent, lead, finance, admin)', auth: 'staff',
+    query: CaseQuery, responses: { 200: { description: 'matching cases', schema: CaseList } }, errors: [400, 401, 403],
+  },
+  {
+    method: 'post', path: '/v1/cases/:claimId/decision', summary: 'Decide a case in review (lead, admin)', auth: 'staff',
+    pathParams: claimId, body: DecisionBody, responses: { 200: { description: 'the decision as recorded', schema: CaseDecided } },
+    errors: [400, 401, 403, 404, 409, 422],
+  },
+  {
+    method: 'post', path: '/v1/cases/:claimId/request-info', summary: 'Ask the customer for information (agent, lead, admin)', auth: 'staff',
+    pathParams: claimId, body: InfoRequestBody, responses: { 200: { description: 'the customer was asked', schema: ClaimStatusReply } },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post', path: '/v1/cases/:claimId/payout-confirmation', summary: 'Confirm a refund payout was sent (finance, admin)', auth: 'staff',
+    pathParams: claimId, body: PayoutConfirmationBody, responses: { 200: { description: 'payout confirmed', schema: ClaimStatusReply } },
+    errors: [400, 401, 403, 404, 409],
+  },
+];

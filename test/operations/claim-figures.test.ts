@@ -1,0 +1,80 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { ClaimStatus, Deadline, DeadlineKind, Decision } from '../../common/claim';
+import { createDb } from '../../db';
+import { createDeskMetrics } from '../../metrics/desk-metrics';
+import { useActivityWorld, type ActivityWorld } from '../activities/activity-harness';
+import { parseExposition, seriesOf, valueOf } from './scrape';
+
+const currentWorld = useActivityWorld();
+const activity = new MockActivityEnvironment();
+let world: ActivityWorld;
+beforeAll(() => {
+  world = currentWorld();
+});
+
+const SYSTEM = { type: 'system', id: 'test' } as const;
+/** Deadlines counted from a day long past, so they are due before the test runs. */
+const LONG_AGO = '2026-10-01T15:00:00Z';
+
+const move = (claimId: string, to: ClaimStatus) =>
+  activity.run(world.activities.recordTransition, { claimId, eventKey: `test:${to}`, type: to, to, actor: SYSTEM, why: 'test' });
+const plan = (claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]> =>
+  activity.run(world.activities.planDeadlines, { claimId, kinds, from: LONG_AGO });
+const escalate = (claimId: string, deadline: Deadline, audience: 'lead' | 'finance') =>
+  activity.run(world.activities.alertStaff, { claimId, eventKey: `test:escalated:${deadline.kind}`, template: 'escalation' as const, audience, deadline });
+const refund = (amountMinor: number): Decision => ({
+  outcome: 'approved', amount: { amountMinor, currency: 'USD' }, remedy: 'refund', reasons: [], arithmetic: [], findings: [],
+  decidedBy: { type: 'staff', id: 'lead' }, policy: { id: 'pixazo-api', version: 'x' },
+});
+
+describe('claim figures read from PostgreSQL at scrape time', () => {
+  it('count overdue and escalated open cases, breached deadlines and payouts awaiting finance, through the real activities', async () => {
+    // Escalated to the lead at its review deadline, and still in review: overdue.
+    const escalated = await world.newClaim();
+    await move(escalated, 'in_review');
+    const review = (await plan(escalated, ['review_warning', 'review', 'resolution'])).find((d) => d.kind === 'review')!;
+    await escalate(escalated, review, 'lead');
+    // Only its early warning is past: not overdue.
+    const warned = await world.newClaim();
+    await move(warned, 'in_review');
+    await plan(warned, ['review_warning']);
+    // A refund finance has not confirmed yet.
+    const payout = await world.newClaim('billing_error');
+    await activity.run(world.activities.requestPayout, { claimId: payout, decision: refund(500) });
+    await move(payout, 'awaiting_payout');
+    // Escalated to finance, then closed: its breach counts, the escalation no longer does.
+    const closed = await world.newClaim();
+    const [payoutDeadline] = await plan(closed, ['payout']);
+    await escalate(closed, payoutDeadline!, 'finance');
+    await move(closed, 'closed');
+    // The customer never replied.
+    const abandoned = await world.newClaim();
+    await plan(abandoned, ['customer_reply']);
+    await activity.run(world.activities.settleDeadlines, { claimId: abandoned, kinds: ['customer_reply' as const], state: 'breached' as const });
+    await move(abandoned, 'abandoned');
+
+    const samples = parseExposition(await createDeskMetrics().scrape(world.db));
+    expect(valueOf(samples, 'refund_desk_overdue_cases')).toBe(1);
+    expect(seriesOf(samples, 'refund_desk_escalated_cases')).toEqual({ 'level=lead': 1, 'level=finance': 0 });
+    expect(seriesOf(samples, 'refund_desk_sla_breaches_total')).toEqual({
+      'deadline=review': 1, 'deadline=resolution': 0, 'deadline=payout': 1, 'deadline=customer_reply': 1,
+    });
+    expect(valueOf(samples, 'refund_desk_open_cases', { status: 'in_review' })).toBe(2);
+    expect(valueOf(samples, 'refund_desk_open_cases', { status: 'awaiting_payout' })).toBe(1);
+    expect(valueOf(samples, 'refund_desk_open_cases', { status: 'received' })).toBe(0);
+    expect(valueOf(samples, 'refund_desk_payouts_awaiting_confirmation_minor_units', { currency: 'USD' })).toBe(500);
+    const age = valueOf(samples, 'refund_desk_payout_awaiting_confirmation_oldest_age_seconds', { currency: 'USD' })!;
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(600);
+    expect(seriesOf(samples, 'refund_desk_claims_received_total')).toEqual({ 'policy=pixazo-api,channel=api': 5 });
+  });
+
+  it('says when the database cannot be read, and still serves the process metrics', async () => {
+    const unreachable = createDb('postgres://refund_desk@127.0.0.1:1/nowhere', 1); // nothing listens on port 1
+    const samples = parseExposition(await createDeskMetrics().scrape(unreachable));
+    await unreachable.end();
+    expect(valueOf(samples, 'refund_desk_claim_figures_up')).toBe(0);
+    expect(seriesOf(samples, 'refund_desk_open_cases')).toEqual({});
+    expect(samples.some((s) => s.name === 'process_cpu_user_seconds_total')).toBe(true);
+  });
+});
