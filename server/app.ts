@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(ledgerRoutes(deps.db, deps.policies));
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
-  app.use(caseRoutes(deps.db, deps.temporal));
+  app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });

@@ -1,37 +1,18 @@
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import { holidayDates, type HolidayList } from './holiday-list';
 
-/** A policy's business calendar: weekends and the public holidays of a region, in a time zone. */
+/** A policy's business calendar: weekends and the days of one holiday list, in a time zone. */
 export interface BusinessCalendar {
   timeZone: string;
-  /** date-holidays region: a country ("US") or country-state ("US-CA"). */
-  holidayRegion: string;
+  holidays: Pick<HolidayList, 'days'>;
 }
 
 const WEEKEND = new Set([6, 7]); // luxon weekdays: Saturday 6, Sunday 7
-const holidayCache = new Map<string, Set<string>>();
 
-/** The region's public holidays of one year as local ISO dates (substitute days included). */
-function publicHolidays(region: string, year: number): Set<string> {
-  const cacheKey = `${region}:${year}`;
-  let days = holidayCache.get(cacheKey);
-  if (!days) {
-    const [country, state] = region.split('-');
-    const calendar = new Holidays(country ?? region, state ?? '');
-    days = new Set(
-      calendar
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
-    holidayCache.set(cacheKey, days);
-  }
-  return days;
-}
-
+/** A weekday that is neither a listed holiday nor the observed day of one. */
 export function isBusinessDay(localDay: DateTime, calendar: BusinessCalendar): boolean {
   if (WEEKEND.has(localDay.weekday)) return false;
-  return !publicHolidays(calendar.holidayRegion, localDay.year).has(localDay.toISODate() ?? '');
+  return !holidayDates(calendar.holidays, localDay.year).has(localDay.toISODate() ?? '');
 }
 
 function localDayOf(moment: Date, calendar: BusinessCalendar): DateTime {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { CLAIM_ITEMS, CLAIM_REASONS, REMEDIES, REQUEST_VERDICTS } from '../../common/claim';
-import { isKnownHolidayRegion } from './holidays';
+import { HolidayListSchema } from './holidays';
 
 /** A policy pack: one published refund document turned into data the engine reads. */
 
@@ -32,8 +32,8 @@ const PayingRemedy = RemedySchema.exclude(['none']);
 
 const Calendar = z.strictObject({
   timeZone: text.refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone'),
-  /** date-holidays country, optionally "-STATE": "US", "US-CA". */
-  holidayRegion: text.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/).refine(isKnownHolidayRegion, 'unknown holiday region'),
+  /** The holidays business days skip, observed days included, with the list's official source. */
+  holidays: HolidayListSchema,
   ...citation,
 });
 

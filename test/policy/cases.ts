@@ -22,6 +22,8 @@ export interface PolicyCase {
     verdicts?: Record<string, RequestVerdict>;
     /** Lines that must appear in the arithmetic, exactly. */
     arithmetic?: string[];
+    /** Words one of the reasons must say to the customer. */
+    says?: string;
   };
   staff?: {
     input: Omit<StaffDecisionInput, 'actor'>;
@@ -74,6 +76,7 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
 
       const reasons = [...(decision?.reasons ?? []), ...(assessment.kind === 'decided' ? [] : assessment.why)];
       for (const code of c.expect.codes ?? []) expect(reasons.map((r) => r.code)).toContain(code);
+      if (c.expect.says) expect(reasons.map((r) => r.message).join('\n')).toContain(c.expect.says);
       for (const reason of reasons) {
         expect(seed).toContain(normalise(reason.quote));
         expect(reason.message.length).toBeGreaterThan(0);
@@ -85,7 +88,7 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
 
   function runStaff(c: PolicyCase, theClaim: ClaimFacts, proposal: Decision | undefined): void {
     const staff = c.staff!;
-    const decide = () => staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal);
+    const decide = () => staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal, ledger(policyId, c.ledger));
     if ('violation' in staff.expect) {
       expect(decide).toThrow(PolicyViolation);
       try {

@@ -54,7 +54,10 @@ describe('policy packs', () => {
   });
 
   it('sora2-api follows California law: Los Angeles time and California holidays', () => {
-    expect(POLICIES.get('sora2-api')!.pack.calendar).toMatchObject({ timeZone: 'America/Los_Angeles', holidayRegion: 'US-CA' });
+    expect(POLICIES.get('sora2-api')!.pack.calendar).toMatchObject({
+      timeZone: 'America/Los_Angeles',
+      holidays: { name: 'California state holidays (the days state offices close)' },
+    });
   });
 });
 
@@ -112,11 +115,11 @@ describe('pack validation', () => {
     expect(() => parsePolicyPack(pack)).toThrow(/warning must come before/);
   });
 
-  it('rejects an unknown holiday region and time zone', () => {
+  it('rejects an unreadable holiday rule and an unknown time zone', () => {
     const pack = pixazo();
-    pack.calendar.holidayRegion = 'US-ZZ';
+    pack.calendar.holidays.days[0]!.rule = 'the first full moon of spring';
     pack.calendar.timeZone = 'Mars/Olympus';
-    expect(() => parsePolicyPack(pack)).toThrow(/unknown holiday region[\s\S]*IANA|IANA[\s\S]*unknown holiday region/);
+    expect(() => parsePolicyPack(pack)).toThrow(/not a date-holidays rule[\s\S]*IANA|IANA[\s\S]*not a date-holidays rule/);
   });
 
   it('rejects an outage-share handling without its rules', () => {

@@ -1,6 +1,9 @@
 import { addBusinessDays, businessDaysBetween } from '../../domain/calendar/business-days';
+import { loadPolicyPacks } from '../../domain/policy';
 
-const newYork = { timeZone: 'America/New_York', holidayRegion: 'US' };
+const POLICIES = loadPolicyPacks();
+const newYork = POLICIES.get('pixazo-api')!.pack.calendar; // US federal holidays
+const california = POLICIES.get('sora2-api')!.pack.calendar; // California state-office holidays
 
 describe('business-day deadlines', () => {
   it('skips the weekend and Thanksgiving (2026-11-26) in New York', () => {
@@ -17,9 +20,8 @@ describe('business-day deadlines', () => {
     expect(due.toISOString()).toBe('2026-11-24T04:59:59.999Z'); // end of Monday 23
   });
 
-  it('uses the policy region: US-CA also closes the day after Thanksgiving', () => {
-    const california = { timeZone: 'America/Los_Angeles', holidayRegion: 'US-CA' };
-    // Friday 2026-11-20 in LA; US-CA adds the day after Thanksgiving (Fri 27) as a public holiday.
+  it("uses the pack's list: California state offices also close the day after Thanksgiving", () => {
+    // Friday 2026-11-20 in LA; the California list adds the day after Thanksgiving (Fri 27).
     const due = addBusinessDays(new Date('2026-11-20T20:00:00Z'), 4, california);
     expect(due.toISOString()).toBe('2026-12-01T07:59:59.999Z'); // end of Mon 30 Nov in PST
   });

@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Assessment } from '../../common/claim';
 import { confirmPayoutUpdate, customerReplyUpdate, decideUpdate, requestInfoUpdate, withdrawUpdate } from '../../common/messages';
+import { loadPolicyPacks } from '../../domain/policy';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import { pixazoAssessment } from './pixazo-scenarios';
@@ -10,7 +11,7 @@ import {
   waitForStatus,
 } from './workflow-harness';
 
-const NEW_YORK = { timeZone: 'America/New_York', holidayRegion: 'US' };
+const NEW_YORK = loadPolicyPacks().get('pixazo-api')!.pack.calendar; // America/New_York, US federal holidays
 const SLA: TestSla = {
   calendar: NEW_YORK,
   businessDays: { review_warning: 5, review: 7, resolution: 10, payout: 10, customer_reply: 10 },
@@ -232,7 +233,7 @@ describe(SUITE, () => {
       await handle.executeUpdate(withdrawUpdate, { args: [{}] });
       await expect(
         handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] }),
-      ).rejects.toMatchObject({ cause: { type: 'ClaimNotInExpectedState', message: expect.stringMatching(/withdrawn/) } });
+      ).rejects.toMatchObject({ cause: { type: 'ClaimClosed', message: expect.stringMatching(/is closed as withdrawn/) } });
     });
   });
 });
