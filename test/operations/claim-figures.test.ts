@@ -72,7 +72,7 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
   it('keeps running totals equal to a recount of the rows, however often an activity is retried', async () => {
     const decided = await world.newClaim('billing_error');
     const record = (decision: Decision) =>
-      activity.run(world.activities.recordDecision, { claimId: decided, eventKey: 'test:decided', decision, to: 'approved' });
+      activity.run(world.activities.recordDecision, { claimId: decided, eventKey: 'test:decided', decision, to: 'approved' as const });
     await record(refund(700));
     await record(refund(700)); // a retry
     await record({ ...refund(600), outcome: 'partially_approved' }); // a decision replaced: counted under its new outcome only
@@ -81,7 +81,7 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
       await activity.run(world.activities.confirmPayout, { claimId: decided, processorReference: 're_t', confirmedBy: 'finance:ana' });
     }
     const credited = await world.newClaim();
-    for (let i = 0; i < 2; i++) await activity.run(world.activities.issueCredit, { claimId: credited, decision: { ...refund(250), remedy: 'credit' } });
+    for (let i = 0; i < 2; i++) await activity.run(world.activities.issueCredit, { claimId: credited, decision: { ...refund(250), remedy: 'credit' as const } });
 
     const tallies = await world.db.query(`SELECT metric, labels, value::int FROM claim_tallies`);
     const recount = await world.db.query(`
