@@ -4,7 +4,7 @@ import { manualPayoutGateway } from '../activities/payments';
 import { createDb } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
-import { createDeskMetrics } from '../metrics/desk-metrics';
+import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
@@ -18,7 +18,7 @@ async function main() {
   const db = createDb(config.databaseUrl);
   await migrate(db);
   const policies = await PolicyStore.open(db, config.policiesDir);
-  const metrics = createDeskMetrics();
+  const metrics = createWorkerMetrics();
   const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createRefundDeskWorker({
