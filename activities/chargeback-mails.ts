@@ -1,5 +1,5 @@
 import { formatMoney, type Money } from '../common/money';
-import type { OutgoingMail } from './mailer';
+import type { OutgoingMail } from '../adapters/mailer';
 
 /** What the customer is told about a dispute on their account. */
 export type ChargebackCustomerNotice =

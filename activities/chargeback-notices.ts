@@ -6,7 +6,7 @@ import type { ChargebackDeadline } from '../domain/chargebacks';
 import type { ChargebackAdapters } from './chargeback-adapters';
 import { renderChargebackCustomerMail, renderChargebackStaffMail, type ChargebackCustomerNotice } from './chargeback-mails';
 import type { ActivityDeps } from './deps';
-import type { OutgoingMail } from './mailer';
+import type { OutgoingMail } from '../adapters/mailer';
 
 /** The platform events a chargeback emits (Standard Webhooks `type`). */
 export type PlatformEventType =

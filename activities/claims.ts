@@ -1,13 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Actor, Assessment, ClaimStatus, Decision } from '../common/claim';
-import { REFUSALS, type CustomerReplyInput, type StaffDecisionInput } from '../common/messages';
+import type { Actor, Assessment, ClaimStatus, Decision, EvidenceCheck } from '../common/claim';
+import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages';
+import { formatMoney, money } from '../common/money';
+import { REFUSALS } from '../common/refusals';
 import { withTransaction } from '../db';
-import { getClaim, saveDecision } from '../db/claims';
+import { getClaim, lockClaimStatus, mergeCustomerReply, saveDecision, saveEvidence, updateClaimStatus } from '../db/claims';
 import { appendClaimEvent } from '../db/events';
 import { fetchLedgerFacts } from '../db/ledger';
+import { holdsOfOtherClaims, lockAccountForRemedies, lockAccountOfClaim, registerWaiter, releaseHolds, reserveRemedyItems, RemedyLimitExceeded, takeWaiters } from '../db/remedies';
 import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
+import { remedyItemsOf } from './remedy-items';
 
 export interface TransitionInput {
   claimId: string;
@@ -19,6 +23,10 @@ export interface TransitionInput {
   data?: Record<string, unknown>;
 }
 
+function refusal(type: string, message: string, details: unknown[] = []): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details });
+}
+
 export function createClaimActivities(deps: ActivityDeps) {
   const { db } = deps;
   const pinned = (claimId: string) => loadPinnedClaim(deps, claimId);
@@ -27,73 +35,121 @@ export function createClaimActivities(deps: ActivityDeps) {
     /** Moves the case projection and appends the event in one transaction; a retry records nothing twice. */
     async recordTransition(t: TransitionInput): Promise<void> {
       await withTransaction(db, async (tx) => {
-        const { rows } = await tx.query<{ status: ClaimStatus }>('SELECT status FROM claims WHERE id = $1 FOR UPDATE', [t.claimId]);
-        const from = rows[0]?.status;
-        if (!from) throw ApplicationFailure.create({ type: REFUSALS.unknownClaim, message: `claim ${t.claimId} does not exist`, nonRetryable: true });
+        const from = await lockClaimStatus(tx, t.claimId);
+        if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
         const appended = await appendClaimEvent(tx, { ...t, from, to: t.to });
-        if (appended && t.to && t.to !== from) {
-          await tx.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [t.claimId, t.to]);
-        }
+        if (appended && t.to && t.to !== from) await updateClaimStatus(tx, t.claimId, t.to);
       });
     },
 
-    /** Window and evidence check against the usage ledger (one round trip), then the policy's verdict. */
+    /** Window and evidence check without reservations; kept for claims started before the remedy ledger. */
     async assessClaim(input: { claimId: string }): Promise<Assessment> {
       const { claim, policy } = await pinned(input.claimId);
       const facts = await fetchLedgerFacts(db, claim);
       const assessment = assessClaim(policy, claim, facts);
-      const findings = assessment.kind === 'needs_info' ? [] : (assessment.kind === 'decided' ? assessment.decision : assessment.proposal).findings;
-      await db.query('UPDATE claims SET evidence = $2, updated_at = now() WHERE id = $1', [input.claimId, JSON.stringify(findings)]);
+      await saveEvidence(db, input.claimId, findingsOf(assessment));
       return assessment;
     },
 
-    /** Checks a person's decision against the pinned policy; a violation is a business refusal, not a retry. */
+    /**
+     * Window and evidence check that reserves what it would pay, in one transaction under the account's lock:
+     * items another claim still holds make this claim wait; what others already paid is left out of the proposal.
+     */
+    async runEvidenceCheck(input: { claimId: string }): Promise<EvidenceCheck> {
+      const { claim, policy } = await pinned(input.claimId);
+      return withTransaction(db, async (tx) => {
+        await lockAccountForRemedies(tx, claim.accountId);
+        const facts = await fetchLedgerFacts(tx, claim);
+        const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => r.requestId);
+        const charges = facts.charges.map((c) => c.transactionId);
+        const pending = (await holdsOfOtherClaims(tx, claim.claimId, claim.accountId, ownRequests, charges)).filter((h) => h.state === 'pending');
+        if (pending.length > 0) {
+          const heldBy = [...new Set(pending.map((h) => h.claimId))].sort();
+          await registerWaiter(tx, claim.claimId, heldBy);
+          return { kind: 'waiting', heldBy, items: [...new Set(pending.map((h) => h.requestId ?? h.transactionId!))] };
+        }
+        const assessment = assessClaim(policy, claim, facts);
+        await reserveRemedyItems(tx, claim.claimId, claim.accountId, remedyItemsOf(assessment, claim.accountId, facts));
+        await saveEvidence(tx, input.claimId, findingsOf(assessment));
+        return assessment;
+      });
+    },
+
+    /**
+     * Checks a person's decision against the pinned policy and what other claims left of the items, and
+     * resizes the claim's reservation to it; a violation is a business refusal (422), not a retry.
+     */
     async validateStaffDecision(input: { claimId: string; decision: StaffDecisionInput; proposal: Decision | null }): Promise<Decision> {
       const { claim, policy } = await pinned(input.claimId);
       try {
-        return staffDecision(policy, claim, input.decision, input.proposal ?? undefined);
+        return await withTransaction(db, async (tx) => {
+          await lockAccountForRemedies(tx, claim.accountId);
+          const facts = await fetchLedgerFacts(tx, claim);
+          const decision = staffDecision(policy, claim, input.decision, input.proposal ?? undefined, facts);
+          if (decision.outcome !== 'denied') {
+            const items = remedyItemsOf({ kind: 'needs_review', proposal: decision, why: [] }, claim.accountId, facts);
+            await reserveRemedyItems(tx, claim.claimId, claim.accountId, items);
+          }
+          return decision;
+        });
       } catch (err: unknown) {
-        if (err instanceof PolicyViolation) {
-          throw ApplicationFailure.create({ type: REFUSALS.policyViolation, message: err.message, nonRetryable: true, details: [err.code] });
+        if (err instanceof PolicyViolation) throw refusal(REFUSALS.policyViolation, err.message, [err.code]);
+        if (err instanceof RemedyLimitExceeded) {
+          const currency = input.proposal?.amount.currency ?? 'USD';
+          const message = err.remainingMinor === null
+            ? `${err.message}; nothing of it remains to be paid back`
+            : `only ${formatMoney(money(err.remainingMinor, currency))} of charge ${err.item} remains to be paid back`;
+          throw refusal(REFUSALS.policyViolation, message, ['amount_above_remainder']);
         }
         throw err;
       }
     },
 
+    /** Records the decision; a denial releases the claim's reservations, an engine decision those it does not pay. */
     async recordDecision(input: { claimId: string; eventKey: string; decision: Decision; to: ClaimStatus }): Promise<void> {
       const { decision } = input;
       await withTransaction(db, async (tx) => {
-        const { rows } = await tx.query<{ status: ClaimStatus }>('SELECT status FROM claims WHERE id = $1 FOR UPDATE', [input.claimId]);
+        await lockAccountOfClaim(tx, input.claimId);
+        const from = await lockClaimStatus(tx, input.claimId);
         await saveDecision(tx, input.claimId, decision);
         const appended = await appendClaimEvent(tx, {
           claimId: input.claimId,
           eventKey: input.eventKey,
           type: 'decided',
           actor: decision.decidedBy,
-          from: rows[0]?.status ?? null,
+          from: from ?? null,
           to: input.to,
           why: decision.reasons.map((r) => `${r.code} (${r.clause})`).join('; '),
           data: { outcome: decision.outcome, amount: decision.amount, remedy: decision.remedy, note: decision.note ?? null },
         });
-        if (appended) await tx.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [input.claimId, input.to]);
+        if (appended) await updateClaimStatus(tx, input.claimId, input.to);
+        if (decision.outcome === 'denied') await releaseHolds(tx, input.claimId);
+        else if (decision.decidedBy.type === 'system') {
+          const unpaid = decision.findings.filter((f) => f.refundable.amountMinor === 0).map((f) => f.requestId);
+          if (unpaid.length > 0) await releaseHolds(tx, input.claimId, unpaid);
+        }
       });
+    },
+
+    /**
+     * Releases the claim's remaining reservations when asked, and returns the claims that waited on them,
+     * for the workflow to wake; each waiter is returned once.
+     */
+    async settleRemedyHolds(input: { claimId: string; release: boolean }): Promise<{ wake: string[] }> {
+      if (input.release) {
+        await withTransaction(db, async (tx) => {
+          await lockAccountOfClaim(tx, input.claimId);
+          await releaseHolds(tx, input.claimId);
+        });
+      }
+      return { wake: await takeWaiters(db, input.claimId) };
     },
 
     /** Merges what the customer sent into the claim; the original submission stays in the event log. */
     async applyCustomerReply(input: { claimId: string; eventKey: string; reply: CustomerReplyInput }): Promise<void> {
       const { reply } = input;
       await withTransaction(db, async (tx) => {
-        await tx.query(
-          `UPDATE claims SET
-             request_ids = CASE WHEN $2::text[] IS NULL THEN request_ids
-                                ELSE ARRAY(SELECT DISTINCT unnest(request_ids || $2::text[])) END,
-             transaction_id = coalesce($3, transaction_id),
-             invoice_number = coalesce($4, invoice_number),
-             explanation = coalesce($5, explanation),
-             updated_at = now()
-           WHERE id = $1`,
-          [input.claimId, reply.requestIds ?? null, reply.transactionId ?? null, reply.invoiceNumber ?? null, reply.explanation ?? null],
-        );
+        await mergeCustomerReply(tx, input.claimId, reply);
         await appendClaimEvent(tx, {
           claimId: input.claimId,
           eventKey: input.eventKey,
@@ -105,4 +161,9 @@ export function createClaimActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+function findingsOf(assessment: Assessment): unknown[] {
+  if (assessment.kind === 'needs_info') return [];
+  return (assessment.kind === 'decided' ? assessment.decision : assessment.proposal).findings;
 }

@@ -1,9 +1,12 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Decision } from '../common/claim';
 import { creditIdempotencyKey, payoutIdempotencyKey } from '../common/ids';
-import { formatMoney, minorFromDb } from '../common/money';
+import { formatMoney } from '../common/money';
+import { REFUSALS } from '../common/refusals';
 import { withTransaction } from '../db';
 import { grantCredits } from '../db/credits';
 import { appendClaimEvent } from '../db/events';
+import { confirmClaimPayout, insertClaimCredit, insertClaimPayout, lockAccountForRemedies, markHoldsRemedied, setProcessorReference, type PayoutRow } from '../db/remedies';
 import { creditExpiresAt, expiryRuleFor } from '../domain/credits';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
@@ -21,7 +24,8 @@ export interface PayoutRecorded {
 
 /**
  * Money steps. Each is keyed by the claim id with a UNIQUE constraint, so however often an activity
- * is retried or a worker crashes, a claim gets at most one credit and one payout.
+ * is retried or a worker crashes, a claim gets at most one credit and one payout; the claim's reservations
+ * in the remedy ledger become remedied in the same transaction that writes the money.
  */
 export function createRemedyActivities({ db, payments, policies }: ActivityDeps) {
   return {
@@ -35,26 +39,20 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
       const kind = remedy === 'service_credit' ? 'service' : 'claim';
       const { claim, policy } = await loadPinnedClaim({ db, policies }, input.claimId);
       return withTransaction(db, async (tx) => {
-        // The account lock orders this after any concurrent issue for the same claim and any termination.
-        await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [claim.accountId]);
+        // The account lock orders this after any concurrent issue for the same claim, any reservation and any termination.
+        await lockAccountForRemedies(tx, claim.accountId);
         const issuedAt = new Date();
         const rule = expiryRuleFor(policy.pack, kind);
         const expiresAt = rule && creditExpiresAt(rule, issuedAt, policy.pack.calendar.timeZone);
-        await tx.query(
-          `INSERT INTO credits_issued (claim_id, account_id, amount_minor, currency, kind, idempotency_key, expires_at, created_at)
-           SELECT id, account_id, $2, $3, $4, $5, $6, $7 FROM claims WHERE id = $1
-           ON CONFLICT (claim_id) DO NOTHING`,
-          [input.claimId, amount.amountMinor, amount.currency, kind, creditIdempotencyKey(input.claimId), expiresAt, issuedAt],
-        );
-        const { rows } = await tx.query<{ id: string; amount_minor: string; currency: string; kind: 'claim' | 'service'; created_at: Date }>(
-          'SELECT id, amount_minor, currency, kind, created_at FROM credits_issued WHERE claim_id = $1',
-          [input.claimId],
-        );
-        const row = rows[0]!;
-        const issued = { amountMinor: minorFromDb(row.amount_minor), currency: row.currency };
+        const row = await insertClaimCredit(tx, {
+          claimId: input.claimId, amountMinor: amount.amountMinor, currency: amount.currency, kind,
+          idempotencyKey: creditIdempotencyKey(input.claimId), expiresAt, issuedAt,
+        });
+        await markHoldsRemedied(tx, input.claimId, remedy === 'service_credit' ? 'service_credit' : 'credit');
+        const issued = { amountMinor: row.amountMinor, currency: row.currency };
         await grantCredits(tx, {
           accountId: claim.accountId, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
-          grantedAt: row.created_at, policy, actor: 'system:claim-workflow',
+          grantedAt: row.createdAt, policy, actor: 'system:claim-workflow',
           why: `${row.kind} credit for claim ${input.claimId}`,
         });
         // The money movement and its line in the claim's history commit together.
@@ -64,9 +62,9 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
           type: 'credit_issued',
           actor: { type: 'system', id: 'remedy' },
           why: `${row.kind} credit of ${formatMoney(issued)} granted${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ', never expiring'}`,
-          data: { creditId: String(row.id), amount: issued, expiresAt },
+          data: { creditId: row.id, amount: issued, expiresAt },
         });
-        return { creditId: String(row.id), ...issued };
+        return { creditId: row.id, ...issued };
       });
     },
 
@@ -74,37 +72,34 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
     async requestPayout(input: { claimId: string; decision: Decision }): Promise<PayoutRecorded> {
       const { amount } = input.decision;
       const idempotencyKey = payoutIdempotencyKey(input.claimId);
-      await db.query(
-        `INSERT INTO payouts (claim_id, account_id, amount_minor, currency, payment_reference, idempotency_key)
-         SELECT c.id, c.account_id, $2, $3,
-                (SELECT ch.payment_reference FROM charges ch
-                  WHERE ch.account_id = c.account_id
-                    AND (ch.transaction_id = c.transaction_id OR ch.invoice_number = c.invoice_number)
-                  LIMIT 1),
-                $4
-           FROM claims c WHERE c.id = $1
-         ON CONFLICT (claim_id) DO NOTHING`,
-        [input.claimId, amount.amountMinor, amount.currency, idempotencyKey],
-      );
-      const { rows } = await db.query<{ id: string; payment_reference: string | null; processor_ref: string | null }>(
-        'SELECT id, payment_reference, processor_ref FROM payouts WHERE claim_id = $1',
-        [input.claimId],
-      );
-      const payout = rows[0]!;
-      if (payout.processor_ref) return { payoutId: String(payout.id), processorReference: payout.processor_ref };
-      const receipt = await payments.requestRefund({ idempotencyKey, paymentReference: payout.payment_reference, amount });
-      if (receipt.processorReference) {
-        await db.query('UPDATE payouts SET processor_ref = $2 WHERE id = $1', [payout.id, receipt.processorReference]);
-      }
-      return { payoutId: String(payout.id), processorReference: receipt.processorReference };
+      const { claim } = await loadPinnedClaim({ db, policies }, input.claimId);
+      const payout = await withTransaction(db, async (tx) => {
+        await lockAccountForRemedies(tx, claim.accountId);
+        const row = await insertClaimPayout(tx, { claimId: input.claimId, amountMinor: amount.amountMinor, currency: amount.currency, idempotencyKey });
+        await markHoldsRemedied(tx, input.claimId, 'refund');
+        return row;
+      });
+      if (payout.processorReference) return { payoutId: payout.id, processorReference: payout.processorReference };
+      const receipt = await payments.requestRefund({ idempotencyKey, paymentReference: payout.paymentReference, amount });
+      if (receipt.processorReference) await setProcessorReference(db, payout.id, receipt.processorReference);
+      return { payoutId: payout.id, processorReference: receipt.processorReference };
     },
 
-    async confirmPayout(input: { claimId: string; processorReference: string; confirmedBy: string }): Promise<void> {
-      await db.query(
-        `UPDATE payouts SET status = 'confirmed', processor_ref = coalesce(processor_ref, $2), confirmed_by = $3, confirmed_at = now()
-          WHERE claim_id = $1 AND status = 'pending'`,
-        [input.claimId, input.processorReference, input.confirmedBy],
-      );
+    /**
+     * Confirms the payout; confirming again with the same processor reference is the same confirmation,
+     * a different reference is refused as a conflict.
+     */
+    async confirmPayout(input: { claimId: string; processorReference: string; confirmedBy: string }): Promise<PayoutRow> {
+      const payout = await confirmClaimPayout(db, input.claimId, input.processorReference, input.confirmedBy);
+      if (!payout) throw ApplicationFailure.create({ type: REFUSALS.wrongState, message: `claim ${input.claimId} has no payout`, nonRetryable: true });
+      if (payout.confirmedReference !== input.processorReference) {
+        throw ApplicationFailure.create({
+          type: REFUSALS.conflicting,
+          message: `the payout of claim ${input.claimId} was confirmed with processor reference ${payout.confirmedReference}, not ${input.processorReference}`,
+          nonRetryable: true,
+        });
+      }
+      return payout;
     },
   };
 }

@@ -1,6 +1,4 @@
 import { Webhook } from 'standardwebhooks';
-import type { Db } from '../db';
-import { recordWebhookAttempt, storeWebhookMessage } from '../db/webhook-messages';
 
 /** Where the platform receives Refund Desk's events, and the shared `whsec_` secret that signs them. */
 export interface PlatformWebhookEndpoint {
@@ -17,6 +15,15 @@ export interface PlatformEvent {
 
 export type DeliveryResult = 'delivered' | 'no_endpoint';
 
+/** Where messages and attempts are kept (db/webhook-messages.ts): the sender never loses what it was asked to send. */
+export interface WebhookDeliveryLog {
+  /** Stores the message once and returns the stored one (its payload is fixed at first store). */
+  store(m: { id: string; eventType: string; payload: Record<string, unknown>; endpointUrl: string | null }): Promise<{
+    id: string; payload: Record<string, unknown>; state: 'pending' | 'delivered' | 'no_endpoint';
+  }>;
+  recordAttempt(a: { messageId: string; httpStatus: number | null; error: string | null; durationMs: number; delivered: boolean }): Promise<void>;
+}
+
 /** Sends signed events to the platform; a failed attempt throws so the caller's retry policy retries it. */
 export interface PlatformWebhookSender {
   send(event: PlatformEvent): Promise<DeliveryResult>;
@@ -31,13 +38,13 @@ export class WebhookDeliveryFailed extends Error {}
  * endpoint configured the message is kept as `no_endpoint`, so nothing is lost and nothing is sent.
  */
 export function createPlatformWebhookSender(
-  db: Db, endpoint: PlatformWebhookEndpoint | null, options: { timeoutMs?: number; now?: () => Date } = {},
+  log: WebhookDeliveryLog, endpoint: PlatformWebhookEndpoint | null, options: { timeoutMs?: number; now?: () => Date } = {},
 ): PlatformWebhookSender {
   const signer = endpoint ? new Webhook(endpoint.secret) : null;
   const now = options.now ?? (() => new Date());
   return {
     async send(event) {
-      const message = await storeWebhookMessage(db, {
+      const message = await log.store({
         id: event.messageId, eventType: event.type, endpointUrl: endpoint?.url ?? null,
         payload: { type: event.type, timestamp: now().toISOString(), data: event.data },
       });
@@ -58,11 +65,11 @@ export function createPlatformWebhookSender(
         status = res.status;
         await res.body?.cancel();
       } catch (err) {
-        await recordWebhookAttempt(db, { messageId: message.id, httpStatus: null, error: (err as Error).message, durationMs: performance.now() - started, delivered: false });
+        await log.recordAttempt({ messageId: message.id, httpStatus: null, error: (err as Error).message, durationMs: performance.now() - started, delivered: false });
         throw new WebhookDeliveryFailed(`${event.type} to ${endpoint.url}: ${(err as Error).message}`);
       }
       const delivered = status >= 200 && status < 300;
-      await recordWebhookAttempt(db, { messageId: message.id, httpStatus: status, error: delivered ? null : `HTTP ${status}`, durationMs: performance.now() - started, delivered });
+      await log.recordAttempt({ messageId: message.id, httpStatus: status, error: delivered ? null : `HTTP ${status}`, durationMs: performance.now() - started, delivered });
       if (!delivered) throw new WebhookDeliveryFailed(`${event.type} to ${endpoint.url}: HTTP ${status}`);
       return 'delivered';
     },

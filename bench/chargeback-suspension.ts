@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import Stripe from 'stripe';
 import { ulid } from 'ulid';
-import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/chargeback-config';
+import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/routes/webhooks';
 
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const runs = Number(process.env.RUNS ?? 20);

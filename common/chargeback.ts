@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ChargebackDeadline, ChargebackStatus, DisputeOutcome, StripeDisputeEvidence } from '../domain/chargebacks';
+import type { ChargebackDeadline, ChargebackStatus, DisputeOutcome, StripeDisputeEvidence } from './chargeback-types';
 import type { Actor } from './claim';
 
 /** Started (signal-with-start) by intake once the processor event is stored. */

@@ -108,13 +108,24 @@ export interface Decision {
   policy: { id: string; version: string };
   /** Set when a person decided; records the legal or business basis they gave. */
   note?: string;
+  /** The part of each charge this decision pays back; absent for request claims and denials. */
+  chargeShares?: ChargeShare[];
+}
+
+/** One charge and how much of it a decision remedies. */
+export interface ChargeShare {
+  transactionId: string;
+  amount: Money;
 }
 
 /** What the policy engine concludes before any person is involved. */
 export type Assessment =
   | { kind: 'decided'; decision: Decision }
   | { kind: 'needs_review'; proposal: Decision; why: DecisionReason[] }
-  | { kind: 'needs_info'; missing: ClaimItem[]; why: DecisionReason[] };
+  | { kind: 'needs_info'; missing: ClaimItem[]; why: DecisionReason[]; message?: string };
+
+/** An evidence check either assesses the claim or finds its items reserved by other claims still pending. */
+export type EvidenceCheck = Assessment | { kind: 'waiting'; heldBy: string[]; items: string[] };
 
 export const DEADLINE_KINDS = ['review_warning', 'review', 'resolution', 'payout', 'customer_reply'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];

@@ -69,4 +69,17 @@ export interface LedgerFacts {
   outages: LedgerOutage[];
   /** Claimed requests another claim of the account already credited or refunded: a call is remedied once. */
   alreadyRemedied: { requestId: string; claimId: string }[];
+  /** What other claims hold or remedied against the charges above; absent means none. */
+  chargeRemedies?: ChargeRemedy[];
+}
+
+/** Part of a charge another claim reserved (pending) or paid back (remedied). */
+export interface ChargeRemedy {
+  transactionId: string;
+  claimId: string;
+  amountMinor: number;
+  currency: string;
+  state: 'pending' | 'remedied';
+  /** The remedy that went out, once remedied. */
+  remedy: 'credit' | 'service_credit' | 'refund' | null;
 }

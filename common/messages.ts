@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ClaimStatus, Deadline, Decision, DecisionOutcome, Remedy } from './claim';
 
 /** Started by the API once the claim row is safely stored. */
@@ -44,16 +44,11 @@ export interface ClaimState {
   escalations: string[];
 }
 
-/** Business refusals raised to callers; listed as non-retryable on the worker. */
-export const REFUSALS = {
-  wrongState: 'ClaimNotInExpectedState',
-  policyViolation: 'PolicyViolation',
-  unknownClaim: 'UnknownClaim',
-} as const;
-
 export const decideUpdate = defineUpdate<Decision, [StaffDecisionInput]>('decide');
 export const requestInfoUpdate = defineUpdate<ClaimStatus, [InfoRequestInput]>('requestInfo');
 export const customerReplyUpdate = defineUpdate<ClaimStatus, [CustomerReplyInput]>('customerReply');
 export const withdrawUpdate = defineUpdate<ClaimStatus, [WithdrawInput]>('withdraw');
 export const confirmPayoutUpdate = defineUpdate<ClaimStatus, [PayoutConfirmationInput]>('confirmPayout');
 export const claimStateQuery = defineQuery<ClaimState>('claimState');
+/** Sent by a claim that settled its reservations to each claim that waited for them. */
+export const remedyHoldSettledSignal = defineSignal('remedyHoldSettled');

@@ -126,6 +126,7 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<ClaimReco
   return rows.map(toRecord);
 }
 
+/** Sets the claim's status (the workflow's transitions record the matching event beside it). */
 export async function updateClaimStatus(db: Queryable, claimId: string, status: ClaimStatus): Promise<void> {
   await db.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [claimId, status]);
 }
@@ -163,4 +164,37 @@ export async function settleDeadlines(
     [claimId, kinds, state],
   );
   return rows.map((r) => r.kind);
+}
+
+/** Locks the claim's row for a status change; undefined when there is no such claim. */
+export async function lockClaimStatus(tx: Queryable, claimId: string): Promise<ClaimStatus | undefined> {
+  const { rows } = await tx.query<{ status: ClaimStatus }>('SELECT status FROM claims WHERE id = $1 FOR UPDATE', [claimId]);
+  return rows[0]?.status;
+}
+
+/** The per-request findings of the latest evidence check, for staff to read. */
+export async function saveEvidence(db: Queryable, claimId: string, findings: unknown[]): Promise<void> {
+  await db.query('UPDATE claims SET evidence = $2, updated_at = now() WHERE id = $1', [claimId, JSON.stringify(findings)]);
+}
+
+/** What a customer sent later, merged into the claim: request ids are added, other fields replaced when given. */
+export interface ClaimAdditions {
+  requestIds?: string[];
+  transactionId?: string;
+  invoiceNumber?: string;
+  explanation?: string;
+}
+
+export async function mergeCustomerReply(db: Queryable, claimId: string, reply: ClaimAdditions): Promise<void> {
+  await db.query(
+    `UPDATE claims SET
+       request_ids = CASE WHEN $2::text[] IS NULL THEN request_ids
+                          ELSE ARRAY(SELECT DISTINCT unnest(request_ids || $2::text[])) END,
+       transaction_id = coalesce($3, transaction_id),
+       invoice_number = coalesce($4, invoice_number),
+       explanation = coalesce($5, explanation),
+       updated_at = now()
+     WHERE id = $1`,
+    [claimId, reply.requestIds ?? null, reply.transactionId ?? null, reply.invoiceNumber ?? null, reply.explanation ?? null],
+  );
 }

@@ -17,7 +17,8 @@ export interface LedgerLookup {
  */
 const LEDGER_FACTS_SQL = `
 WITH claimed_requests AS (
-  SELECT * FROM usage_requests WHERE request_id = ANY($2::text[])
+  -- Only the claimant's own requests: another account's request is simply not found, and nothing of it is shown.
+  SELECT * FROM usage_requests WHERE request_id = ANY($2::text[]) AND account_id = $1
 ), claimed_charge AS (
   SELECT * FROM charges
    WHERE account_id = $1 AND (transaction_id = $3 OR invoice_number = $4)
@@ -56,12 +57,23 @@ SELECT
       'id', o.id, 'startedAt', o.started_at, 'endedAt', o.ended_at, 'scheduled', o.scheduled,
       'forceMajeure', o.force_majeure, 'cause', o.cause) ORDER BY o.started_at), '[]')
      FROM relevant_outages o) AS outages,
-  (SELECT coalesce(json_agg(json_build_object('requestId', f->>'requestId', 'claimId', c.id)), '[]')
-     FROM claims c CROSS JOIN LATERAL jsonb_array_elements(c.decision->'findings') f
-    WHERE c.account_id = $1 AND c.id <> $5
-      AND c.status IN ('approved', 'awaiting_payout', 'closed')
-      AND f->>'requestId' = ANY($2::text[])
-      AND (f->'refundable'->>'amountMinor')::bigint > 0) AS "alreadyRemedied"
+  (SELECT coalesce(json_agg(json_build_object('requestId', x.request_id, 'claimId', x.claim_id)), '[]') FROM (
+     -- The remedy ledger, plus decided claims from before it (their findings name what they paid).
+     SELECT h.request_id, h.claim_id FROM remedy_holds h
+      WHERE h.account_id = $1 AND h.claim_id <> $5 AND h.state = 'remedied' AND h.request_id = ANY($2::text[])
+     UNION
+     SELECT f->>'requestId', c.id
+       FROM claims c CROSS JOIN LATERAL jsonb_array_elements(c.decision->'findings') f
+      WHERE c.account_id = $1 AND c.id <> $5
+        AND c.status IN ('approved', 'awaiting_payout', 'closed')
+        AND f->>'requestId' = ANY($2::text[])
+        AND (f->'refundable'->>'amountMinor')::bigint > 0) x) AS "alreadyRemedied",
+  (SELECT coalesce(json_agg(json_build_object(
+      'transactionId', h.transaction_id, 'claimId', h.claim_id, 'amountMinor', h.amount_minor, 'currency', h.currency,
+      'state', h.state, 'remedy', h.remedy) ORDER BY h.id), '[]')
+     FROM remedy_holds h
+    WHERE h.claim_id <> $5 AND h.state <> 'released'
+      AND h.transaction_id IN (SELECT transaction_id FROM related_charges)) AS "chargeRemedies"
 `;
 
 type Row = Omit<LedgerFacts, 'account'> & { account: LedgerFacts['account'] | null };
@@ -84,6 +96,7 @@ export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Pro
     })),
     outages: row.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt)!, endedAt: iso(o.endedAt) })),
     alreadyRemedied: row.alreadyRemedied,
+    chargeRemedies: (row.chargeRemedies ?? []).map((r) => ({ ...r, currency: r.currency.trim() })),
   };
 }
 

@@ -69,3 +69,11 @@ export async function listWebhookMessages(db: Queryable, filter: { chargebackId?
     })),
   }));
 }
+
+/** The delivery log the outbound webhook sender writes to, backed by these tables. */
+export function webhookDeliveryLog(db: Queryable) {
+  return {
+    store: (m: Parameters<typeof storeWebhookMessage>[1]) => storeWebhookMessage(db, m),
+    recordAttempt: (a: Parameters<typeof recordWebhookAttempt>[1]) => recordWebhookAttempt(db, a),
+  };
+}

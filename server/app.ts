@@ -5,8 +5,7 @@ import type { PolicyStore } from '../db/policies';
 import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import { measureHttpDuration } from '../metrics/http-duration';
 import { errorHandler, HttpError } from './errors';
-import type { Logger } from './logger';
-import { loadChargebackConfig, type ChargebackConfig } from './chargeback-config';
+import type { Logger } from 'pino';
 import { accountRoutes } from './routes/accounts';
 import { caseRoutes } from './routes/cases';
 import { chargebackRoutes } from './routes/chargebacks';
@@ -15,7 +14,7 @@ import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
 import { policyRoutes } from './routes/policies';
 import { systemRoutes } from './routes/system';
-import { stripeWebhookRoutes } from './routes/webhooks';
+import { stripeWebhookRoutes, type StripeWebhookSettings } from './routes/webhooks';
 
 export interface AppDeps {
   db: Db;
@@ -26,8 +25,8 @@ export interface AppDeps {
   claimTokenSecret: string;
   /** Shared with an in-process worker, so its activity failures show on this /metrics too; default: the API's own. */
   metrics?: DeskMetrics;
-  /** Defaults to the development settings (the dev signing secret, manual disputes). */
-  chargebacks?: ChargebackConfig;
+  /** Stripe endpoint secrets; without them every Stripe webhook is refused. */
+  chargebacks?: StripeWebhookSettings;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -36,7 +35,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(measureHttpDuration(metrics));
   // Before the JSON parser: Stripe signs the raw bytes.
-  app.use(stripeWebhookRoutes(deps, deps.chargebacks ?? loadChargebackConfig({})));
+  app.use(stripeWebhookRoutes(deps, deps.chargebacks ?? { stripeWebhookSecrets: [], stripeToleranceSeconds: 300 }));
   app.use(express.json({ limit: '25mb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -51,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(ledgerRoutes(deps.db, deps.policies));
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
-  app.use(caseRoutes(deps.db, deps.temporal));
+  app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use(chargebackRoutes(deps));
   app.use(accountRoutes(deps.db));
   app.use((req) => {

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { markHandedOver, pendingHandovers, storeProcessorEvent, type PendingEvent } from '../db/chargeback-inbox';
 import type { DisputeFacts } from '../domain/chargebacks';
 import type { chargebackWorkflow } from '../workflows';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 
 export interface ChargebackIntakeDeps {
   db: Db;

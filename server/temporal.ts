@@ -1,6 +1,9 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { claimWorkflowId } from '../common/ids';
 import type { ClaimWorkflowInput } from '../common/messages';
+import { REFUSALS } from '../common/refusals';
+import { businessRefusal } from './errors';
 import type { claimWorkflow } from '../workflows';
 
 export async function connectTemporal(address: string, namespace: string): Promise<Client> {
@@ -29,4 +32,27 @@ export async function startClaimWorkflow(client: Client, taskQueue: string, clai
 
 export function claimHandle(client: Client, claimId: string) {
   return client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claimId));
+}
+
+/** How long an action waits for a claim that is between two states before answering 409 retryable. */
+const SETTLE_WAIT_MS = 5_000;
+const SETTLE_POLL_MS = 200;
+
+/**
+ * Sends an action to the claim; when the claim is moving between states (it was just stored as in review but
+ * its run has not caught up, say) the action is tried again for a few seconds instead of failing at once.
+ */
+export async function claimAction<Ret, Arg>(
+  client: Client, claimId: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg],
+): Promise<Ret> {
+  const giveUpAt = Date.now() + SETTLE_WAIT_MS;
+  for (;;) {
+    try {
+      return await claimHandle(client, claimId).executeUpdate(update, { args });
+    } catch (err) {
+      const moving = err instanceof WorkflowUpdateFailedError && businessRefusal(err)?.type === REFUSALS.moving;
+      if (!moving || Date.now() > giveUpAt) throw err;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
 }

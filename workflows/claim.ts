@@ -1,15 +1,24 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { FINAL_STATUSES, type Actor, type ClaimItem, type ClaimStatus, type Deadline, type Decision, type DecisionReason } from '../common/claim';
+import type { Actor, Assessment, ClaimItem, ClaimStatus, Deadline, Decision, DecisionReason } from '../common/claim';
+import { claimWorkflowId } from '../common/ids';
 import {
   claimStateQuery,
   confirmPayoutUpdate,
   customerReplyUpdate,
   decideUpdate,
-  REFUSALS,
+  remedyHoldSettledSignal,
   requestInfoUpdate,
   withdrawUpdate,
-  type ClaimState,
   type ClaimWorkflowInput,
   type CustomerReplyInput,
   type InfoRequestInput,
@@ -17,6 +26,8 @@ import {
   type StaffDecisionInput,
   type WithdrawInput,
 } from '../common/messages';
+import { REFUSALS } from '../common/refusals';
+import { ClaimRun } from './claim-run';
 import { msUntil, workflowNowIso } from './clock';
 import { waitWithDeadlines } from './sla';
 
@@ -33,6 +44,16 @@ const activities = proxyActivities<Activities>({
 
 const SYSTEM: Actor = { type: 'system', id: 'claim-workflow' };
 const REVIEW_DEADLINES = ['review_warning', 'review', 'resolution'] as const;
+/** A waiting claim looks again this often even if no wake-up signal arrives. */
+const RECHECK_WAITING = '1 hour';
+
+/** Patches: claims started before a change keep the command sequence they were recorded with. */
+const PATCHES = {
+  /** Evidence checks reserve items in the remedy ledger, wait for other claims, and wake waiters. */
+  remedyLedger: 'remedy-ledger',
+  /** Actions answer once the claim has moved, with the status it moved to. */
+  actionsAwaitStatus: 'actions-await-status',
+} as const;
 
 /** How a stretch of waiting ended when it did not end in progress. */
 type Ending = 'withdrawn' | 'abandoned';
@@ -42,28 +63,12 @@ type Ending = 'withdrawn' | 'abandoned';
  * acknowledge → window and evidence check → automatic or human decision → remedy → notification.
  */
 export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<ClaimStatus> {
-  const state: ClaimState = { status: 'received', decision: null, deadlines: [], escalations: [] };
-  const firedDeadlines = new Set<string>();
-  let eventSeq = 0;
-  let proposal: Decision | null = null;
-  let staffDecision: Decision | null = null;
-  let deciding = false;
-  let infoRequest: InfoRequestInput | null = null;
-  let customerReplied = false;
-  let withdrawal: WithdrawInput | null = null;
-  let remedyStarted = false;
-  let payoutConfirmed = false;
+  const run = new ClaimRun(claimId);
+  const { state } = run;
+  const ledger = patched(PATCHES.remedyLedger);
 
   /** Event keys are deterministic, so a retried activity appends each event once. */
-  const nextKey = (type: string) => `${workflowInfo().runId}:${++eventSeq}:${type}`;
-
-  function refuse(message: string): never {
-    throw ApplicationFailure.create({ type: REFUSALS.wrongState, message, nonRetryable: true });
-  }
-
-  function requireStatus(...allowed: ClaimStatus[]): void {
-    if (!allowed.includes(state.status)) refuse(`claim ${claimId} is ${state.status}; expected ${allowed.join(' or ')}`);
-  }
+  const nextKey = (type: string) => `${workflowInfo().runId}:${++run.eventSeq}:${type}`;
 
   async function moveTo(to: ClaimStatus | null, type: string, why: string, actor: Actor = SYSTEM, data?: Record<string, unknown>) {
     await activities.recordTransition({ claimId, eventKey: nextKey(type), type, to, actor, why, data });
@@ -74,74 +79,36 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await activities.notifyCustomer({ claimId, key: nextKey(notice.template), notice });
   }
 
-  setHandler(claimStateQuery, () => state);
+  registerHandlers(run, async (input) => {
+    run.deciding = true;
+    try {
+      return await activities.validateStaffDecision({ claimId, decision: input, proposal: run.proposal });
+    } finally {
+      run.deciding = false;
+    }
+  }, async (input) => {
+    await activities.confirmPayout({ claimId, processorReference: input.processorReference, confirmedBy: input.actor.id });
+    await moveTo(null, 'payout_confirmed', `processor reference ${input.processorReference}`, input.actor);
+  }, async (reply) => {
+    await activities.applyCustomerReply({ claimId, eventKey: nextKey('customer_replied'), reply });
+  });
+  setHandler(remedyHoldSettledSignal, () => {
+    run.holdSettled = true;
+  });
 
-  setHandler(
-    decideUpdate,
-    async (input) => {
-      if (deciding) refuse(`a decision on claim ${claimId} is already being recorded`);
-      deciding = true;
-      try {
-        staffDecision = await activities.validateStaffDecision({ claimId, decision: input, proposal });
-        return staffDecision;
-      } finally {
-        deciding = false;
-      }
-    },
-    { validator: (_input: StaffDecisionInput) => requireStatus('in_review') },
-  );
-
-  setHandler(
-    requestInfoUpdate,
-    async (input) => {
-      infoRequest = input;
-      await condition(() => state.status !== 'in_review');
-      return state.status;
-    },
-    { validator: (_input: InfoRequestInput) => requireStatus('in_review') },
-  );
-
-  setHandler(
-    customerReplyUpdate,
-    async (reply) => {
-      await activities.applyCustomerReply({ claimId, eventKey: nextKey('customer_replied'), reply });
-      customerReplied = true;
-      return state.status;
-    },
-    { validator: (_reply: CustomerReplyInput) => requireStatus('awaiting_customer') },
-  );
-
-  setHandler(
-    withdrawUpdate,
-    async (input) => {
-      withdrawal = input;
-      await condition(() => state.status === 'withdrawn' || remedyStarted);
-      if (state.status !== 'withdrawn') refuse(`claim ${claimId} already has its remedy under way`);
-      return state.status;
-    },
-    {
-      validator: (_input: WithdrawInput) => {
-        if (remedyStarted || FINAL_STATUSES.includes(state.status)) {
-          refuse(`claim ${claimId} can no longer be withdrawn (${state.status})`);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    confirmPayoutUpdate,
-    async (input) => {
-      await activities.confirmPayout({ claimId, processorReference: input.processorReference, confirmedBy: input.actor.id });
-      await moveTo(null, 'payout_confirmed', `processor reference ${input.processorReference}`, input.actor);
-      payoutConfirmed = true;
-      return state.status;
-    },
-    { validator: (_input: PayoutConfirmationInput) => requireStatus('awaiting_payout') },
-  );
+  /** Releases what the claim still reserves (when asked) and wakes the claims that waited for it. */
+  async function settleHolds(release: boolean): Promise<void> {
+    if (!ledger) return;
+    const { wake } = await activities.settleRemedyHolds({ claimId, release });
+    for (const other of wake) {
+      // A waiter that already ended needs no wake-up; its own end released what it held.
+      await getExternalWorkflowHandle(claimWorkflowId(other)).signal(remedyHoldSettledSignal).catch(() => undefined);
+    }
+  }
 
   async function endWithdrawn(): Promise<Ending> {
     await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES, 'customer_reply'], state: 'cancelled' });
-    await moveTo('withdrawn', 'withdrawn', withdrawal?.why ?? 'withdrawn by the customer', { type: 'customer', id: claimId });
+    await moveTo('withdrawn', 'withdrawn', run.withdrawal?.why ?? 'withdrawn by the customer', { type: 'customer', id: claimId });
     await notify({ template: 'withdrawn' });
     return 'withdrawn';
   }
@@ -164,8 +131,10 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await moveTo('awaiting_customer', 'information_requested', why, SYSTEM, { missing, message });
     const [replyDeadline] = await activities.planDeadlines({ claimId, kinds: ['customer_reply'], from: pausedFrom });
     await notify({ template: 'info_request', missing, message, replyBy: replyDeadline!.dueAt });
-    const answered = await condition(() => customerReplied || withdrawal !== null, msUntil(replyDeadline!.dueAt));
-    if (withdrawal) return endWithdrawn();
+    const answered = await condition(() => run.customerReplied || run.withdrawal !== null, msUntil(replyDeadline!.dueAt), {
+      summary: `customer reply due ${replyDeadline!.dueAt} (${replyDeadline!.clause})`,
+    });
+    if (run.withdrawal) return endWithdrawn();
     if (!answered) {
       await activities.settleDeadlines({ claimId, kinds: ['customer_reply'], state: 'breached' });
       await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'cancelled' });
@@ -173,7 +142,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       await notify({ template: 'abandoned' });
       return 'abandoned';
     }
-    customerReplied = false;
+    run.customerReplied = false;
     state.deadlines = [...(await activities.pauseDeadlines({ claimId, pausedFrom, pausedUntil: workflowNowIso() })), replyDeadline!];
     return null;
   }
@@ -181,34 +150,51 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   /** Waits for a person while the review SLA runs; returns what ended the wait. */
   async function awaitStaff(): Promise<'decided' | 'info_requested' | 'withdrawn'> {
     await waitWithDeadlines(
-      () => staffDecision !== null || infoRequest !== null || withdrawal !== null,
+      () => run.staffDecision !== null || run.infoRequest !== null || run.withdrawal !== null,
       state.deadlines.filter((d) => (REVIEW_DEADLINES as readonly string[]).includes(d.kind)),
-      firedDeadlines,
+      run.firedDeadlines,
       onReviewDeadline,
     );
-    if (withdrawal) return 'withdrawn';
-    return staffDecision ? 'decided' : 'info_requested';
+    if (run.withdrawal) return 'withdrawn';
+    return run.staffDecision ? 'decided' : 'info_requested';
+  }
+
+  /** The evidence check; with the remedy ledger, waits while another claim holds the same items. */
+  async function checkEvidence(): Promise<Assessment | 'withdrawn'> {
+    if (!ledger) return activities.assessClaim({ claimId });
+    for (;;) {
+      const check = await activities.runEvidenceCheck({ claimId });
+      if (check.kind !== 'waiting') return check;
+      run.waitingForClaims = true;
+      run.holdSettled = false;
+      const why = `${check.items.join(', ')} reserved by ${check.heldBy.join(', ')}; checked again once that claim settles`;
+      await moveTo(null, 'waiting_for_claim', why, SYSTEM, { heldBy: check.heldBy, items: check.items });
+      await condition(() => run.holdSettled || run.withdrawal !== null, RECHECK_WAITING, { summary: `wait for ${check.heldBy.join(', ')}` });
+      run.waitingForClaims = false;
+      if (run.withdrawal) return 'withdrawn';
+    }
   }
 
   /** Runs checks until a decision exists; returns the decision, or how the claim ended without one. */
   async function reachDecision(): Promise<Decision | Ending> {
     for (;;) {
-      if (withdrawal) return endWithdrawn();
+      if (run.withdrawal) return endWithdrawn();
       await moveTo('checking', 'evidence_check_started', 'checking the claim window and the usage ledger');
-      const assessment = await activities.assessClaim({ claimId });
+      const assessment = await checkEvidence();
+      if (assessment === 'withdrawn') return endWithdrawn();
       if (assessment.kind === 'decided') return assessment.decision;
       if (assessment.kind === 'needs_info') {
-        const ended = await awaitCustomer(assessment.missing, null, describe(assessment.why));
+        const ended = await awaitCustomer(assessment.missing, assessment.message ?? null, describe(assessment.why));
         if (ended) return ended;
         continue;
       }
-      proposal = assessment.proposal;
+      run.proposal = assessment.proposal;
       await moveTo('in_review', 'sent_to_review', describe(assessment.why), SYSTEM, { proposal: assessment.proposal });
       const outcome = await awaitStaff();
       if (outcome === 'withdrawn') return endWithdrawn();
-      if (outcome === 'decided') return staffDecision!;
-      const request = infoRequest!;
-      infoRequest = null;
+      if (outcome === 'decided') return run.staffDecision!;
+      const request = run.infoRequest!;
+      run.infoRequest = null;
       const ended = await awaitCustomer([], request.message, `${request.actor.id} asked: ${request.message}`);
       if (ended) return ended;
     }
@@ -216,10 +202,12 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
 
   async function payRefund(decision: Decision): Promise<void> {
     const payout = await activities.requestPayout({ claimId, decision });
+    // The charge is now remedied: claims waiting for it can be checked again.
+    await settleHolds(false);
     const payoutDeadlines = await activities.planDeadlines({ claimId, kinds: ['payout'], from: workflowNowIso() });
     state.deadlines.push(...payoutDeadlines);
     await moveTo('awaiting_payout', 'payout_requested', `refund of payout ${payout.payoutId} awaits finance confirmation`);
-    await waitWithDeadlines(() => payoutConfirmed, payoutDeadlines, firedDeadlines, async (deadline) => {
+    await waitWithDeadlines(() => run.payoutConfirmed, payoutDeadlines, run.firedDeadlines, async (deadline) => {
       await activities.alertStaff({ claimId, eventKey: nextKey('escalated'), template: 'escalation', audience: 'finance', deadline });
       state.escalations.push(`${deadline.kind}:finance`);
     });
@@ -227,11 +215,18 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   }
 
   async function applyRemedy(decision: Decision): Promise<void> {
-    remedyStarted = true;
+    run.remedyStarted = true;
     await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'met' });
     if (decision.remedy === 'refund') await payRefund(decision);
     else await activities.issueCredit({ claimId, decision });
     await notify({ template: 'money_sent', decision });
+  }
+
+  /** Every path ends here: reservations released, waiters woken, and no update left half-answered. */
+  async function finish(): Promise<ClaimStatus> {
+    await settleHolds(true);
+    await condition(allHandlersFinished);
+    return state.status;
   }
 
   // --- the claim's life ---
@@ -239,29 +234,150 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   state.deadlines = await activities.planDeadlines({ claimId, kinds: [...REVIEW_DEADLINES] });
 
   const reached = await reachDecision();
-  if (typeof reached === 'string') return state.status;
-  if (withdrawal) {
+  if (typeof reached === 'string') return finish();
+  if (run.withdrawal) {
     await endWithdrawn();
-    return state.status;
+    return finish();
   }
 
+  if (reached.outcome === 'denied') run.denialReached = true;
   state.decision = reached;
   const decidedStatus: ClaimStatus = reached.outcome === 'denied' ? 'denied' : 'approved';
   await activities.recordDecision({ claimId, eventKey: nextKey('decided'), decision: reached, to: decidedStatus });
   state.status = decidedStatus;
+  if (reached.outcome === 'denied') await settleHolds(true);
   await notify({ template: 'decision', decision: reached });
   if (reached.outcome === 'denied') {
     await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'met' });
-    return state.status;
+    return finish();
   }
 
-  if (withdrawal) {
+  if (run.withdrawal) {
     await endWithdrawn();
-    return state.status;
+    return finish();
   }
   await applyRemedy(reached);
   await moveTo('closed', 'closed', `${reached.remedy} of ${reached.amount.amountMinor} ${reached.amount.currency} minor units sent`);
-  return state.status;
+  return finish();
+}
+
+/**
+ * The claim's updates. Validators refuse what the claim's state does not allow; handlers wait until the
+ * claim has moved, so every answer carries the status the action led to.
+ */
+function registerHandlers(
+  run: ClaimRun,
+  validateDecision: (input: StaffDecisionInput) => Promise<Decision>,
+  confirmPayout: (input: PayoutConfirmationInput) => Promise<void>,
+  applyReply: (reply: CustomerReplyInput) => Promise<void>,
+): void {
+  const { claimId } = run;
+  const awaitStatus = patched(PATCHES.actionsAwaitStatus);
+  const refuse = (type: string, message: string): never => {
+    throw ApplicationFailure.create({ type, message, nonRetryable: true });
+  };
+  const requireStatus = (...allowed: ClaimStatus[]) => {
+    if (allowed.includes(run.status)) return;
+    if (run.isFinal()) refuse(REFUSALS.closed, closedMessage(run));
+    if (run.settled()) refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; this needs it ${allowed.join(' or ')}`);
+    refuse(REFUSALS.moving, `claim ${claimId} is ${run.status} and about to move on; try again in a moment`);
+  };
+  const whenSettled = async () => {
+    if (awaitStatus) await condition(() => run.settled());
+  };
+
+  setHandler(claimStateQuery, () => run.state);
+
+  setHandler(
+    decideUpdate,
+    async (input) => {
+      if (run.staffDecision && run.isRepeatOfDecision(input)) {
+        await whenSettled();
+        return run.staffDecision;
+      }
+      if (run.deciding) refuse(REFUSALS.moving, `a decision on claim ${claimId} is already being recorded`);
+      const decision = await validateDecision(input);
+      if (awaitStatus && (run.withdrawal || run.status !== 'in_review' || run.staffDecision)) {
+        refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.withdrawal ? 'being withdrawn' : run.status}; the decision was not recorded`);
+      }
+      run.staffDecision = decision;
+      run.staffDecisionInput = input;
+      if (awaitStatus) await condition(() => run.status !== 'in_review' && run.settled());
+      return decision;
+    },
+    {
+      validator: (input: StaffDecisionInput) => {
+        if (run.staffDecision && run.isRepeatOfDecision(input)) return;
+        requireStatus('in_review');
+      },
+    },
+  );
+
+  setHandler(
+    requestInfoUpdate,
+    async (input) => {
+      run.infoRequest = input;
+      await condition(() => run.status !== 'in_review');
+      return run.status;
+    },
+    { validator: (_input: InfoRequestInput) => requireStatus('in_review') },
+  );
+
+  setHandler(
+    customerReplyUpdate,
+    async (reply) => {
+      await applyReply(reply);
+      run.customerReplied = true;
+      if (awaitStatus) await condition(() => run.status !== 'awaiting_customer' && run.settled());
+      return run.status;
+    },
+    { validator: (_reply: CustomerReplyInput) => requireStatus('awaiting_customer') },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async (input) => {
+      run.withdrawal = input;
+      await condition(() => run.status === 'withdrawn' || !run.canWithdraw());
+      if (run.status !== 'withdrawn') refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; it can no longer be withdrawn`);
+      return run.status;
+    },
+    {
+      validator: (_input: WithdrawInput) => {
+        if (run.isFinal()) refuse(REFUSALS.closed, closedMessage(run));
+        if (!run.canWithdraw()) refuse(REFUSALS.wrongState, `claim ${claimId} can no longer be withdrawn (${run.status}, remedy under way)`);
+        if (run.deciding) refuse(REFUSALS.moving, `claim ${claimId} is being decided right now; try again in a moment`);
+      },
+    },
+  );
+
+  setHandler(
+    confirmPayoutUpdate,
+    async (input) => {
+      if (!run.payoutConfirmation) {
+        await confirmPayout(input);
+        run.payoutConfirmation = input;
+      }
+      await whenSettled();
+      if (awaitStatus) await condition(() => run.status !== 'awaiting_payout');
+      return run.status;
+    },
+    {
+      validator: (input: PayoutConfirmationInput) => {
+        const first = run.payoutConfirmation;
+        if (first && first.processorReference === input.processorReference) return;
+        if (first) refuse(REFUSALS.conflicting, `the payout of claim ${claimId} was confirmed with processor reference ${first.processorReference}`);
+        requireStatus('awaiting_payout');
+      },
+    },
+  );
+}
+
+/** "claim clm_1 is closed (approved, credit sent)": what a late action is told. */
+function closedMessage(run: ClaimRun): string {
+  const decision = run.state.decision;
+  const what = decision ? `${decision.outcome}${decision.remedy === 'none' ? '' : `, ${decision.remedy} ${run.status === 'closed' ? 'sent' : 'not sent'}`}` : run.status;
+  return `claim ${run.claimId} is ${run.status === 'closed' ? 'closed' : `closed as ${run.status}`} (${what})`;
 }
 
 function describe(reasons: DecisionReason[]): string {

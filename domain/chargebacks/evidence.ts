@@ -1,3 +1,4 @@
+import type { StripeDisputeEvidence } from '../../common/chargeback-types';
 import { formatMoney, type Money } from '../../common/money';
 
 /** A ledger charge as the evidence shows it. */
@@ -81,19 +82,6 @@ export interface EvidencePack {
   mails: EvidenceMail[];
   clauses: EvidenceClause[];
 }
-
-/** Stripe's text evidence fields this desk fills (`refund_policy` itself is a file upload in Stripe's API). */
-export const STRIPE_TEXT_FIELDS = [
-  'access_activity_log',
-  'customer_email_address',
-  'product_description',
-  'refund_policy_disclosure',
-  'refund_refusal_explanation',
-  'service_date',
-  'uncategorized_text',
-] as const;
-export type StripeTextField = (typeof STRIPE_TEXT_FIELDS)[number];
-export type StripeDisputeEvidence = Partial<Record<StripeTextField, string>>;
 
 /** Stripe caps each text field; the longer parts are cut with a marker, never mid-line silently. */
 const MAX_FIELD = 20_000;

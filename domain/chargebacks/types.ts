@@ -1,5 +1,7 @@
 import type { Money } from '../../common/money';
 
+export * from '../../common/chargeback-types';
+
 /** The dispute events a processor sends, in Stripe's vocabulary without the `charge.dispute.` prefix. */
 export const DISPUTE_EVENT_KINDS = ['created', 'updated', 'closed', 'funds_withdrawn', 'funds_reinstated'] as const;
 export type DisputeEventKind = (typeof DISPUTE_EVENT_KINDS)[number];
@@ -31,22 +33,6 @@ export interface DisputeFacts {
   /** The evidence deadline: a calendar instant, not a business day. */
   dueBy: string | null;
   balanceTransactions: DisputeBalanceTransaction[];
-}
-
-/** Where a chargeback case stands on the desk. */
-export const CHARGEBACK_STATUSES = ['open', 'accepted', 'contest_pending', 'contested', 'won', 'lost', 'closed'] as const;
-export type ChargebackStatus = (typeof CHARGEBACK_STATUSES)[number];
-
-export type DisputeOutcome = 'won' | 'lost';
-
-export const CHARGEBACK_DEADLINE_KINDS = ['evidence_warning', 'evidence_escalation', 'evidence_due', 'account_decision'] as const;
-export type ChargebackDeadlineKind = (typeof CHARGEBACK_DEADLINE_KINDS)[number];
-
-/** A calendar-instant deadline of a chargeback case, with the clause that set its lead time. */
-export interface ChargebackDeadline {
-  kind: ChargebackDeadlineKind;
-  dueAt: string;
-  clause: string;
 }
 
 /** The chargeback id is the processor plus its dispute id, so every event finds the same case. */

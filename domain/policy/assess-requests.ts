@@ -59,9 +59,9 @@ function groupByVerdict(findings: RequestFinding[]): [RequestVerdict, string[]][
 
 function arithmeticLine(f: RequestFinding, request: LedgerRequest | undefined, disposition: string): string {
   const status = request && request.httpStatus > 0 ? `HTTP ${request.httpStatus} ` : 'no HTTP status, ';
-  const seen = request ? `${status}${request.outcome}` : 'not in the ledger';
+  const seen = request && f.verdict !== 'other_account' ? `${status}${request.outcome}` : 'not found on your account';
   if (disposition === 'refund') return `${f.requestId}: ${seen}, ${f.verdict}, ${minorUnits(f.refundable)} refundable`;
-  const charged = request ? `, charged ${minorUnits(f.charged)}` : '';
+  const charged = request && f.verdict !== 'other_account' ? `, charged ${minorUnits(f.charged)}` : '';
   const held = disposition === 'review' ? ', held for a person to verify' : '';
   return `${f.requestId}: ${seen}, ${f.verdict}${charged}${held}, 0 refundable`;
 }

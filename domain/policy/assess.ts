@@ -1,6 +1,7 @@
 import type { Assessment, ClaimFacts, DecisionReason } from '../../common/claim';
 import type { LedgerFacts } from '../../common/ledger';
 import { assessChargeReview } from './charge-review';
+import { findClaimedCharge } from './charges';
 import { assessRequests } from './assess-requests';
 import { denialDraft, engineDecision, type Draft } from './draft';
 import { assessDuplicateCharge } from './duplicates';
@@ -26,6 +27,12 @@ export function assessClaim(policy: LoadedPolicy, claim: ClaimFacts, facts: Ledg
     const missing = missingItems(claim, rule.requires);
     if (missing.length > 0) {
       return { kind: 'needs_info', missing, why: missing.map((item) => reasonFrom(policy.pack.evidence[item])) };
+    }
+    const unknownCharge = rule.requires.includes('transaction_or_invoice') ? unknownChargeReference(claim, facts) : null;
+    if (unknownCharge) {
+      const message = `We found no charge ${unknownCharge} on your account.`;
+      const why = [reasonFrom(policy.pack.evidence.transaction_or_invoice, { transactionId: unknownCharge, detail: message })];
+      return { kind: 'needs_info', missing: ['transaction_or_invoice'], why, message };
     }
   }
   return settle(policy, facts, draftFor(policy, claim, facts, rule));
@@ -70,6 +77,13 @@ function settle(policy: LoadedPolicy, facts: LedgerFacts, draft: Draft): Assessm
   }
   const decision = engineDecision(policy, draft);
   return why.length > 0 ? { kind: 'needs_review', proposal: decision, why } : { kind: 'decided', decision };
+}
+
+/** The reference the claim gave when no charge of the claimant's account carries it; null when it was found. */
+function unknownChargeReference(claim: ClaimFacts, facts: LedgerFacts): string | null {
+  const found = findClaimedCharge(claim, facts);
+  if (found && found.accountId === claim.accountId) return null;
+  return claim.transactionId ?? claim.invoiceNumber;
 }
 
 /** Facts for another account or policy mean the caller wired things wrongly; deciding on them would be unsafe. */

@@ -5,7 +5,7 @@ import type { LoadedPolicy } from './loaded';
 export const POLICY_ENGINE: Actor = { type: 'system', id: 'policy-engine' };
 
 /** What one handling concludes, before the gates decide whether a person must confirm it. */
-export interface Draft extends Pick<Decision, 'outcome' | 'amount' | 'remedy' | 'reasons' | 'arithmetic' | 'findings'> {
+export interface Draft extends Pick<Decision, 'outcome' | 'amount' | 'remedy' | 'reasons' | 'arithmetic' | 'findings' | 'chargeShares'> {
   /** Reasons a person must look at; empty means the engine may decide alone. */
   review: DecisionReason[];
 }
@@ -32,5 +32,6 @@ export function engineDecision(policy: LoadedPolicy, draft: Draft): Decision {
     findings: draft.findings,
     decidedBy: POLICY_ENGINE,
     policy: { id: policy.id, version: policy.version },
+    ...(draft.outcome !== 'denied' && draft.chargeShares?.length ? { chargeShares: draft.chargeShares } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { denialDraft, type Draft } from './draft';
 import { epochMs } from './instant';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
+import { chargeRemainder, describeTaken } from './remainder';
 import type { PolicyPack, ReasonRule } from './schema';
 
 type DuplicateRules = NonNullable<PolicyPack['duplicates']>;
@@ -40,7 +41,7 @@ export function assessDuplicateCharge(policy: LoadedPolicy, claim: ClaimFacts, f
   }
   const reference = charge.paymentReference;
   const copies = reference === null ? [] : peers.filter((p) => p.paymentReference === reference);
-  if (copies.length > 0) return doubleCharge(pack, rule, rules, [charge, ...copies]);
+  if (copies.length > 0) return doubleCharge(pack, rule, rules, [charge, ...copies], facts);
 
   // Without references on both sides the ledger cannot tell a double charge from two purchases.
   const unknown = reference === null || peers.some((p) => p.paymentReference === null);
@@ -51,26 +52,39 @@ export function assessDuplicateCharge(policy: LoadedPolicy, claim: ClaimFacts, f
   return denialDraft(currency, [separate], unknown || rules.separatePurchases.action === 'review' ? [separate] : []);
 }
 
-function doubleCharge(pack: PolicyPack, rule: ReasonRule, rules: DuplicateRules, group: LedgerCharge[]): Draft {
+function doubleCharge(pack: PolicyPack, rule: ReasonRule, rules: DuplicateRules, group: LedgerCharge[], facts: LedgerFacts): Draft {
   // The earliest charge is the real payment; the later copies are the error.
   const [original, ...extra] = [...group].sort(
     (a, b) => epochMs(a.createdAt) - epochMs(b.createdAt) || a.transactionId.localeCompare(b.transactionId),
   );
   if (!original) throw new Error('a double charge needs at least one charge');
   const each = money(original.amountMinor, original.currency);
-  const amount = money(each.amountMinor * extra.length, each.currency);
-  const reasons: DecisionReason[] = extra.map((c) => reasonFrom(rules.processorDoubleCharge, { transactionId: c.transactionId }));
+  const gross = money(each.amountMinor * extra.length, each.currency);
+  // A copy another claim already paid back (or holds) is paid only for what remains of it.
+  const remainders = extra.map((c) => chargeRemainder(c, facts));
+  const taken = remainders.filter((r) => r.taken.length > 0).map(describeTaken);
+  const amount = money(remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0), each.currency);
+  const reasons: DecisionReason[] = remainders.map(({ charge, taken: t }, i) =>
+    reasonFrom(rules.processorDoubleCharge, {
+      transactionId: charge.transactionId,
+      ...(t.length > 0 && { detail: `${describeTaken(remainders[i]!)}.` }),
+    }),
+  );
   return {
-    outcome: 'approved',
+    outcome: amount.amountMinor === 0 ? 'denied' : 'approved',
     amount,
     remedy: rule.remedy ?? pack.remedies.default,
     reasons,
     arithmetic: [
       `${group.map((c) => c.transactionId).join(', ')}: payment reference ${original.paymentReference}, ${minorUnits(each)} each`,
-      `${original.transactionId} is the original payment; ${extra.length} duplicate × ${each.amountMinor} = ${amount.amountMinor}`,
+      `${original.transactionId} is the original payment; ${extra.length} duplicate × ${each.amountMinor} = ${gross.amountMinor}`,
+      ...taken.map((t) => `${t}`),
       `total ${minorUnits(amount)}`,
     ],
     findings: [],
+    chargeShares: remainders
+      .filter((r) => r.remaining.amountMinor > 0)
+      .map((r) => ({ transactionId: r.charge.transactionId, amount: r.remaining })),
     review: rules.processorDoubleCharge.action === 'review' ? reasons : [],
   };
 }

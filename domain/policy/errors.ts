@@ -8,6 +8,7 @@ export const POLICY_VIOLATION_CODES = [
   'amount_for_denial',
   'amount_invalid',
   'amount_above_charged',
+  'amount_above_remainder',
   'currency_unknown',
   'currency_mismatch',
   'note_required',

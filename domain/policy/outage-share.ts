@@ -8,6 +8,7 @@ import type { LoadedPolicy } from './loaded';
 import { clip, isEligibleOutage, outageInterval, totalLength, union, type Interval } from './outages';
 import { proportionExact, proportionHalfUp } from './proportion';
 import { minorUnits, reasonFrom } from './reasons';
+import { chargeRemainder, describeTaken } from './remainder';
 import type { PolicyPack, ReasonRule } from './schema';
 
 type OutageRules = NonNullable<PolicyPack['outageShare']>;
@@ -54,9 +55,16 @@ export function assessOutageShare(policy: LoadedPolicy, claim: ClaimFacts, facts
     return { ...denialDraft(currency, [none, ...exclusions]), arithmetic: [...arithmetic, `total 0 ${currency} minor units`] };
   }
 
-  const amountMinor = proportionHalfUp(charge.amountMinor, downtime, periodLength);
+  const share = proportionHalfUp(charge.amountMinor, downtime, periodLength);
+  // Another claim may already have paid back part of this charge; only what remains can go out.
+  const rest = chargeRemainder(charge, facts);
+  const amountMinor = Math.min(share, rest.remaining.amountMinor);
+  const limited = amountMinor < share ? [`${describeTaken(rest)}: limited to ${minorUnits(rest.remaining)}`] : [];
   const amount = money(amountMinor, charge.currency);
-  const refund = reasonFrom(rules.refund, { transactionId: charge.transactionId });
+  const refund = reasonFrom(rules.refund, {
+    transactionId: charge.transactionId,
+    ...(limited.length > 0 && { detail: `${describeTaken(rest)}; ${minorUnits(rest.remaining)} of it remains.` }),
+  });
   return {
     outcome: amountMinor === 0 ? 'denied' : amountMinor === charge.amountMinor ? 'approved' : 'partially_approved',
     amount,
@@ -64,10 +72,12 @@ export function assessOutageShare(policy: LoadedPolicy, claim: ClaimFacts, facts
     reasons: [reasonFrom(rule, { transactionId: charge.transactionId }), refund, ...exclusions],
     arithmetic: [
       ...arithmetic,
-      `${charge.amountMinor} × ${downtime} / ${periodLength} = ${proportionExact(charge.amountMinor, downtime, periodLength)}, rounded half up to ${amountMinor}`,
+      `${charge.amountMinor} × ${downtime} / ${periodLength} = ${proportionExact(charge.amountMinor, downtime, periodLength)}, rounded half up to ${share}`,
+      ...limited,
       `total ${minorUnits(amount)}`,
     ],
     findings: [],
+    chargeShares: amountMinor > 0 ? [{ transactionId: charge.transactionId, amount }] : [],
     review: [],
   };
 }

@@ -1,24 +1,31 @@
-import { DECISION_OUTCOMES, type ClaimFacts, type Decision } from '../../common/claim';
-import { money, sumMoney } from '../../common/money';
-import type { StaffDecisionInput as PersonsDecision } from '../../common/messages';
+import { DECISION_OUTCOMES, type ChargeShare, type ClaimFacts, type Decision } from '../../common/claim';
+import type { LedgerFacts } from '../../common/ledger';
+import { formatMoney, money, sumMoney, type Money } from '../../common/money';
+import { findClaimedCharge } from './charges';
+import type { StaffDecisionInput } from '../../common/messages';
 import { PolicyViolation, type PolicyViolationCode } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
+import { allocateShares, chargeRemainder, describeTaken } from './remainder';
 
 /** A person's decision as the workflow receives it, plus a currency for decisions made without a proposal. */
-export interface StaffDecisionInput extends PersonsDecision {
-  currency?: string;
-}
+export type StaffDecisionWithCurrency = StaffDecisionInput & { currency?: string };
 
-/** A person's decision, checked against the pack and citing the clause that lets a person decide. */
+type Fail = (code: PolicyViolationCode, message: string) => never;
+
+/**
+ * A person's decision, checked against the pack and citing the clause that lets a person decide.
+ * With the ledger, a decision on a charge may not exceed what other claims left of it.
+ */
 export function staffDecision(
   policy: LoadedPolicy,
   claim: ClaimFacts,
-  input: StaffDecisionInput,
+  input: StaffDecisionWithCurrency,
   proposal?: Decision,
+  ledger?: LedgerFacts,
 ): Decision {
   const { pack } = policy;
-  const fail = (code: PolicyViolationCode, message: string): never => {
+  const fail: Fail = (code, message) => {
     throw new PolicyViolation(code, `${policy.id}: ${message}`);
   };
   if (input.actor.type !== 'staff') fail('not_staff', `only staff decide claims, not ${input.actor.type} ${input.actor.id}`);
@@ -49,10 +56,11 @@ export function staffDecision(
     }
     checkAgainstCharged(amountMinor, proposal, fail);
   }
+  const amount = money(amountMinor, currency);
+  const chargeShares = denied ? [] : sharesOfCharges(amount, claim, proposal, ledger, fail);
   const restricted = pack.remedies.restricted.find((r) => r.remedy === input.remedy);
   if (restricted && !note) fail('note_required', `${input.remedy} needs a recorded basis: ${restricted.message}`);
 
-  const amount = money(amountMinor, currency);
   const covers = { requestIds: claim.requestIds, transactionId: claim.transactionId };
   const reasons = [reasonFrom(pack.staffReview, { ...covers, detail: `Decided by ${input.actor.id}: ${input.outcome}.` })];
   if (restricted) reasons.push(reasonFrom(restricted, covers));
@@ -67,7 +75,25 @@ export function staffDecision(
     decidedBy: input.actor,
     policy: { id: policy.id, version: policy.version },
     ...(note ? { note } : {}),
+    ...(chargeShares.length > 0 ? { chargeShares } : {}),
   };
+}
+
+/** The charges a decision pays back: the proposal's, else the charge the claim names; never above what remains. */
+function sharesOfCharges(amount: Money, claim: ClaimFacts, proposal: Decision | undefined, ledger: LedgerFacts | undefined, fail: Fail): ChargeShare[] {
+  if (!ledger || (proposal && proposal.findings.length > 0)) return [];
+  const proposed = proposal?.chargeShares?.map((s) => ledger.charges.find((c) => c.transactionId === s.transactionId));
+  const named = findClaimedCharge(claim, ledger);
+  const targets = (proposed?.length ? proposed : [named]).filter((c) => c !== undefined && c.accountId === claim.accountId);
+  if (targets.length === 0) return [];
+  const remainders = targets.map((c) => chargeRemainder(c!, ledger));
+  const remaining = money(remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0), amount.currency);
+  if (amount.amountMinor > remaining.amountMinor) {
+    const taken = remainders.filter((r) => r.taken.length > 0).map(describeTaken).join('; ');
+    const ids = targets.map((c) => c!.transactionId).join(', ');
+    fail('amount_above_remainder', `only ${formatMoney(remaining)} of charge ${ids} remains to be paid back${taken ? ` (${taken})` : ''}; ${formatMoney(amount)} is more`);
+  }
+  return allocateShares(amount, remainders);
 }
 
 /** Where the proposal lists the claimed requests, nobody may return more than they cost. */
@@ -78,10 +104,9 @@ function checkAgainstCharged(
 ): void {
   if (!proposal || proposal.findings.length === 0) return;
   const currency = proposal.amount.currency;
-  const charged = sumMoney(
-    proposal.findings.filter((f) => f.charged.currency === currency).map((f) => f.charged),
-    currency,
-  );
+  // A call another claim already paid back is not the claimant's to be paid again.
+  const open = proposal.findings.filter((f) => f.charged.currency === currency && f.verdict !== 'already_remedied');
+  const charged = sumMoney(open.map((f) => f.charged), currency);
   if (amountMinor > charged.amountMinor) {
     fail('amount_above_charged', `${amountMinor} is more than the ${minorUnits(charged)} the claimed requests were charged`);
   }

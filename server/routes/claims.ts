@@ -4,11 +4,12 @@ import type { Db } from '../../db';
 import { findClaim } from '../../db/claims';
 import { customerReplyUpdate, withdrawUpdate } from '../../common/messages';
 import { claimViewer, requireClaimToken } from '../auth';
+import { claimFromPath, requireOpenClaim } from '../claim-refusals';
 import { claimView } from '../claim-view';
 import { HttpError } from '../errors';
 import { submitClaim, type IntakeDeps } from '../intake';
 import { ClaimBody, ClaimIdParam, CustomerReplyBody, WithdrawBody } from '../schemas';
-import { claimHandle } from '../temporal';
+import { claimAction } from '../temporal';
 
 /** The customer's side: submit, read, reply, withdraw. */
 export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Router {
@@ -29,7 +30,9 @@ export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Ro
   });
 
   router.get('/v1/claims/:claimId', async (req, res) => {
-    const { claimId } = ClaimIdParam.parse(req.params);
+    const parsed = ClaimIdParam.safeParse(req.params);
+    if (!parsed.success) throw new HttpError(404, 'no such claim');
+    const { claimId } = parsed.data;
     const viewer = await claimViewer(deps.db, secret, req, claimId);
     const claim = await findClaim(deps.db, claimId);
     if (!claim) throw new HttpError(404, 'no such claim');
@@ -37,18 +40,22 @@ export function claimRoutes(deps: IntakeDeps & { temporal: Client; db: Db }): Ro
   });
 
   router.post('/v1/claims/:claimId/reply', async (req, res) => {
-    const { claimId } = ClaimIdParam.parse(req.params);
+    const claim = await claimFromPath(deps.db, req.params);
+    const { claimId } = claim;
     requireClaimToken(secret, req, claimId);
     const reply = CustomerReplyBody.parse(req.body);
-    const status = await claimHandle(deps.temporal, claimId).executeUpdate(customerReplyUpdate, { args: [reply] });
+    await requireOpenClaim(deps.db, claim);
+    const status = await claimAction(deps.temporal, claimId, customerReplyUpdate, [reply]);
     res.json({ claimId, status });
   });
 
   router.post('/v1/claims/:claimId/withdraw', async (req, res) => {
-    const { claimId } = ClaimIdParam.parse(req.params);
+    const claim = await claimFromPath(deps.db, req.params);
+    const { claimId } = claim;
     requireClaimToken(secret, req, claimId);
     const body = WithdrawBody.parse(req.body ?? {});
-    const status = await claimHandle(deps.temporal, claimId).executeUpdate(withdrawUpdate, { args: [body] });
+    await requireOpenClaim(deps.db, claim);
+    const status = await claimAction(deps.temporal, claimId, withdrawUpdate, [body]);
     res.json({ claimId, status });
   });
 

@@ -2,11 +2,19 @@ import express, { Router } from 'express';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { receiveDisputeEvent, type ChargebackIntakeDeps } from '../chargeback-intake';
-import type { ChargebackConfig } from '../chargeback-config';
 import { HttpError } from '../errors';
 import { disputeKindOf, stripeDisputeFacts } from '../stripe-events';
 
 type StripeEvent = ReturnType<typeof Stripe.webhooks.constructEvent>;
+
+/** Every endpoint secret accepted (several during a rotation), and how old a signed timestamp may be. */
+export interface StripeWebhookSettings {
+  stripeWebhookSecrets: readonly string[];
+  stripeToleranceSeconds: number;
+}
+
+/** The local product's signing secret (`npm run dev` prints it); wiring/ refuses it in production. */
+export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_refund_desk_dev_only';
 
 /**
  * Tries each endpoint secret in turn (several are live during a rotation). A stale timestamp under the
@@ -28,7 +36,7 @@ function verify(raw: Buffer, header: string, secrets: readonly string[], toleran
  * Stripe's dispute webhooks, verified against the raw body. Registered before the JSON body parser,
  * so the bytes Stripe signed are the bytes checked. A 2xx is sent only once the event is stored.
  */
-export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: Pick<ChargebackConfig, 'stripeWebhookSecrets' | 'stripeToleranceSeconds'>): Router {
+export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: StripeWebhookSettings): Router {
   const router = Router();
   router.post('/v1/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const header = req.get('stripe-signature');

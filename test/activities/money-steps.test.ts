@@ -49,11 +49,14 @@ describe('money steps are idempotent', () => {
     ]);
   });
 
-  it('confirms a payout once and keeps who confirmed it', async () => {
+  it('confirms a payout once and keeps who confirmed it; the same reference again is the same confirmation, another is refused', async () => {
     const claimId = await world.newClaim('billing_error');
     await activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 700) });
-    await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_manual', confirmedBy: 'finance:ana' });
-    await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_other', confirmedBy: 'finance:bob' });
+    const first = await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_manual', confirmedBy: 'finance:ana' });
+    const again = await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_manual', confirmedBy: 'finance:bob' });
+    expect(again).toEqual(first);
+    await expect(activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_other', confirmedBy: 'finance:bob' }))
+      .rejects.toMatchObject({ type: 'ConflictingAction', message: expect.stringContaining('re_manual') });
     expect(await rows('SELECT status, confirmed_by FROM payouts WHERE claim_id = $1', [claimId])).toEqual([
       { status: 'confirmed', confirmed_by: 'finance:ana' },
     ]);

@@ -4,8 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { ulid } from 'ulid';
 import { createDb, type Db } from '../../db';
 import { startMailSink, type MailSink } from '../../mail/sink';
-import { loadConfig } from '../../server/config';
-import { startRefundDesk, type RunningDesk } from '../../server/main';
+import { loadConfig } from '../../wiring/config';
+import { startRefundDesk, type RunningDesk } from '../../wiring/desk';
 import { KEYS } from '../integration/desk-harness';
 
 export { KEYS };

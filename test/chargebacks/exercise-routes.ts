@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { DEV_STRIPE_WEBHOOK_SECRET } from '../../server/chargeback-config';
+import { DEV_STRIPE_WEBHOOK_SECRET } from '../../server/routes/webhooks';
 import { signStripe, stripeDisputeEvent } from './stripe-events';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are read field by field

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { createPlatformWebhookSender, WebhookDeliveryFailed } from '../../adapters/webhooks-out';
 import { createDb, type Db } from '../../db';
 import { migrate } from '../../db/migrate';
-import { listWebhookMessages } from '../../db/webhook-messages';
+import { listWebhookMessages, webhookDeliveryLog } from '../../db/webhook-messages';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { PLATFORM_SECRET } from './chargeback-desk';
 
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('the Standard Webhooks sender', () => {
   it('logs a refused attempt and throws for a retry, then delivers the same signed payload', async () => {
-    const sender = createPlatformWebhookSender(db, { url, secret: PLATFORM_SECRET });
+    const sender = createPlatformWebhookSender(webhookDeliveryLog(db), { url, secret: PLATFORM_SECRET });
     answers.push(503);
     const event = { messageId: 'msg_retry_1', type: 'account.suspended', data: { chargebackId: 'cb_stripe_dp_retry', account: { id: 'acct_1' } } };
     await expect(sender.send(event)).rejects.toBeInstanceOf(WebhookDeliveryFailed);
@@ -60,7 +60,7 @@ describe('the Standard Webhooks sender', () => {
   });
 
   it('keeps the message as no_endpoint when the platform has none configured', async () => {
-    const sender = createPlatformWebhookSender(db, null);
+    const sender = createPlatformWebhookSender(webhookDeliveryLog(db), null);
     await expect(sender.send({ messageId: 'msg_none_1', type: 'chargeback.opened', data: { chargebackId: 'cb_none' } })).resolves.toBe('no_endpoint');
     const [logged] = await listWebhookMessages(db, { chargebackId: 'cb_none' });
     expect(logged).toMatchObject({ state: 'no_endpoint', attempts: 0, endpointUrl: null });

@@ -126,4 +126,11 @@ runPolicyCases('apiany', [
     claim: {},
     expect: { kind: 'needs_info', missing: ['request_ids'] },
   },
+  {
+    name: 'a billing-error claim naming a charge that is not on the account goes back to the customer',
+    quote: 'If you believe there was a billing error or a technical issue with your credit balance',
+    claim: { reason: 'billing_error', transactionId: 'txn_9' },
+    ledger: { charges: [charge('txn_1')] },
+    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['charge_reference_required'], says: 'We found no charge txn_9 on your account.' },
+  },
 ]);

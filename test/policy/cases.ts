@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Assessment, ClaimFacts, ClaimItem, Decision, DecisionOutcome, Remedy, RequestVerdict } from '../../common/claim';
-import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionInput } from '../../domain/policy';
+import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionWithCurrency } from '../../domain/policy';
 import { claim, ledger, normalise, policy, SEED_DIR, STAFF, type LedgerParts } from './fixtures';
 
 /** One row of a policy's table: the document sentence it comes from, the claim, the ledger and what must follow. */
@@ -22,9 +22,11 @@ export interface PolicyCase {
     verdicts?: Record<string, RequestVerdict>;
     /** Lines that must appear in the arithmetic, exactly. */
     arithmetic?: string[];
+    /** Words one of the reasons must say to the customer. */
+    says?: string;
   };
   staff?: {
-    input: Omit<StaffDecisionInput, 'actor'>;
+    input: Omit<StaffDecisionWithCurrency, 'actor'>;
     expect: { outcome: DecisionOutcome; amountMinor: number; remedy: Remedy; codes?: string[] } | { violation: string };
   };
 }
@@ -74,6 +76,7 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
 
       const reasons = [...(decision?.reasons ?? []), ...(assessment.kind === 'decided' ? [] : assessment.why)];
       for (const code of c.expect.codes ?? []) expect(reasons.map((r) => r.code)).toContain(code);
+      if (c.expect.says) expect(reasons.map((r) => r.message).join('\n')).toContain(c.expect.says);
       for (const reason of reasons) {
         expect(seed).toContain(normalise(reason.quote));
         expect(reason.message.length).toBeGreaterThan(0);
@@ -85,7 +88,7 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
 
   function runStaff(c: PolicyCase, theClaim: ClaimFacts, proposal: Decision | undefined): void {
     const staff = c.staff!;
-    const decide = () => staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal);
+    const decide = () => staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal, ledger(policyId, c.ledger));
     if ('violation' in staff.expect) {
       expect(decide).toThrow(PolicyViolation);
       try {

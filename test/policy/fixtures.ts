@@ -91,6 +91,7 @@ export interface LedgerParts {
   charges?: LedgerCharge[];
   outages?: LedgerOutage[];
   alreadyRemedied?: LedgerFacts['alreadyRemedied'];
+  chargeRemedies?: LedgerFacts['chargeRemedies'];
 }
 
 export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
@@ -100,6 +101,7 @@ export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
     charges: parts.charges ?? [],
     outages: parts.outages ?? [],
     alreadyRemedied: parts.alreadyRemedied ?? [],
+    chargeRemedies: parts.chargeRemedies ?? [],
   };
 }
 

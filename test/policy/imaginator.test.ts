@@ -11,6 +11,8 @@ const aprilUsage = charge('txn_1', {
   periodEnd: '2026-05-01T00:00:00Z',
   createdAt: '2026-05-01T00:00:00Z',
 });
+/** The charge the complete claim names, so the evidence check finds it on the account. */
+const named = charge('txn_1');
 const hours = (start: string, end: string) => ({ startedAt: `2026-04-${start}:00Z`, endedAt: `2026-04-${end}:00Z` });
 
 runPolicyCases('imaginator', [
@@ -30,35 +32,35 @@ runPolicyCases('imaginator', [
     name: 'an API failure charged without a generation is refunded to the payment method',
     quote: 'Technical Failures: API failures that resulted in charges without successful image generation',
     claim: { ...complete, requestIds: ['req_1'] },
-    ledger: { requests: [failed5xx('req_1', { httpStatus: 503 })] },
+    ledger: { charges: [named], requests: [failed5xx('req_1', { httpStatus: 503 })] },
     expect: { kind: 'decided', outcome: 'approved', amountMinor: 120, remedy: 'refund', codes: ['api_failure_charged'] },
   },
   {
     name: 'a failed request that was never charged has nothing to refund, and the decision says so',
     quote: 'Our billing system automatically excludes failed requests from your usage charges.',
     claim: { ...complete, requestIds: ['req_1'] },
-    ledger: { requests: [failed5xx('req_1', { amountMinor: 0 })] },
+    ledger: { charges: [named], requests: [failed5xx('req_1', { amountMinor: 0 })] },
     expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['failed_request_not_charged'], verdicts: { req_1: 'not_charged' } },
   },
   {
     name: 'a successfully generated image is not refunded',
     quote: 'Successfully generated images, regardless of quality or satisfaction with results',
     claim: { ...complete, requestIds: ['req_1'] },
-    ledger: { requests: [request('req_1')] },
+    ledger: { charges: [named], requests: [request('req_1')] },
     expect: { kind: 'decided', outcome: 'denied', codes: ['successful_generation'] },
   },
   {
     name: 'a 4xx is user error in API usage',
     quote: 'User error in API implementation or usage',
     claim: { ...complete, requestIds: ['req_1'] },
-    ledger: { requests: [failed4xx('req_1', { httpStatus: 422 })] },
+    ledger: { charges: [named], requests: [failed4xx('req_1', { httpStatus: 422 })] },
     expect: { kind: 'decided', outcome: 'denied', codes: ['user_error'] },
   },
   {
     name: 'a request 35 days after the charge is not considered',
     quote: 'Refund requests must be submitted within 30 days of the charge date.',
     claim: { ...complete, requestIds: ['req_1'] },
-    ledger: { requests: [failed5xx('req_1', { startedAt: '2026-04-05T12:00:00Z' })] },
+    ledger: { charges: [named], requests: [failed5xx('req_1', { startedAt: '2026-04-05T12:00:00Z' })] },
     expect: { kind: 'decided', outcome: 'denied', codes: ['outside_claim_window'], verdicts: { req_1: 'outside_window' } },
   },
   {
@@ -152,5 +154,19 @@ runPolicyCases('imaginator', [
     quote: 'Outstanding charges for usage prior to cancellation are non-refundable.',
     claim: { reason: 'cancellation' },
     expect: { kind: 'decided', outcome: 'denied', codes: ['usage_before_cancellation_final'] },
+  },
+  {
+    name: 'a failed-request claim is checked against its transaction id: one not on the account goes back to the customer',
+    quote: 'Include your transaction ID or invoice number',
+    claim: { ...complete, transactionId: 'txn_9', requestIds: ['req_1'] },
+    ledger: { charges: [named], requests: [failed5xx('req_1')] },
+    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['transaction_or_invoice_required'], says: 'We found no charge txn_9 on your account.' },
+  },
+  {
+    name: 'an invoice number not on the account is refused the same way',
+    quote: 'Include your transaction ID or invoice number',
+    claim: { ...complete, transactionId: null, invoiceNumber: 'INV-404', requestIds: ['req_1'] },
+    ledger: { charges: [named], requests: [failed5xx('req_1')] },
+    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['transaction_or_invoice_required'], says: 'We found no charge INV-404 on your account.' },
   },
 ]);

@@ -191,4 +191,46 @@ runPolicyCases('pixazo-api', [
     ledger: { requests: [failed5xx('req_1', { amountMinor: 0 })] },
     expect: { kind: 'decided', outcome: 'denied', verdicts: { req_1: 'not_charged' }, codes: ['not_charged'] },
   },
+  {
+    name: 'a transaction id that is not on the account goes back to the customer, naming it',
+    quote: 'If Pixazo confirms an erroneous charge, duplicate billing, or any other billing discrepancy not attributable to the Client',
+    claim: { reason: 'billing_error', transactionId: 'txn_9' },
+    ledger: { charges: [charge('txn_1')] },
+    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['charge_reference_required'], says: 'We found no charge txn_9 on your account.' },
+  },
+  {
+    name: 'a billing error on a charge partly refunded under another claim proposes only the remainder, citing it',
+    quote: 'If Pixazo confirms an erroneous charge, duplicate billing, or any other billing discrepancy not attributable to the Client',
+    claim: { reason: 'billing_error', transactionId: 'txn_1' },
+    ledger: {
+      charges: [charge('txn_1', { amountMinor: 5000 })],
+      chargeRemedies: [{ transactionId: 'txn_1', claimId: 'clm_A', amountMinor: 1000, currency: 'USD', state: 'remedied', remedy: 'refund' }],
+    },
+    expect: {
+      kind: 'needs_review', outcome: 'approved', amountMinor: 4000, remedy: 'refund', codes: ['billing_error_review'],
+      says: '$10.00 of this $50.00 charge txn_1 was already refunded under clm_A; the proposal covers the remaining 4000 USD minor units.',
+    },
+    staff: { input: { outcome: 'approved', amountMinor: 5000, remedy: 'refund' }, expect: { violation: 'amount_above_remainder' } },
+  },
+  {
+    name: 'a staff decision within the remainder of a partly refunded charge is accepted',
+    quote: 'a full refund of the erroneous amount will be processed to the original payment method',
+    claim: { reason: 'billing_error', transactionId: 'txn_1' },
+    ledger: {
+      charges: [charge('txn_1', { amountMinor: 5000 })],
+      chargeRemedies: [{ transactionId: 'txn_1', claimId: 'clm_A', amountMinor: 1000, currency: 'USD', state: 'remedied', remedy: 'refund' }],
+    },
+    expect: { kind: 'needs_review', amountMinor: 4000 },
+    staff: { input: { outcome: 'approved', amountMinor: 4000, remedy: 'refund' }, expect: { outcome: 'approved', amountMinor: 4000, remedy: 'refund' } },
+  },
+  {
+    name: 'a charge already refunded in full leaves nothing to propose',
+    quote: 'a full refund of the erroneous amount will be processed to the original payment method',
+    claim: { reason: 'billing_error', transactionId: 'txn_1' },
+    ledger: {
+      charges: [charge('txn_1', { amountMinor: 5000 })],
+      chargeRemedies: [{ transactionId: 'txn_1', claimId: 'clm_A', amountMinor: 5000, currency: 'USD', state: 'remedied', remedy: 'refund' }],
+    },
+    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, says: 'nothing of it remains' },
+  },
 ]);

@@ -233,7 +233,7 @@ describe(SUITE, () => {
       await handle.executeUpdate(withdrawUpdate, { args: [{}] });
       await expect(
         handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] }),
-      ).rejects.toMatchObject({ cause: { type: 'ClaimNotInExpectedState', message: expect.stringMatching(/withdrawn/) } });
+      ).rejects.toMatchObject({ cause: { type: 'ClaimClosed', message: expect.stringMatching(/is closed as withdrawn/) } });
     });
   });
 });

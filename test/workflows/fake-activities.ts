@@ -1,6 +1,6 @@
 import { activityInfo } from '@temporalio/activity';
 import type { RefundDeskActivities } from '../../activities';
-import type { Assessment, ClaimStatus, Deadline, DeadlineKind, Decision } from '../../common/claim';
+import type { ClaimStatus, Deadline, DeadlineKind, Decision, EvidenceCheck } from '../../common/claim';
 import { addBusinessDays, businessDaysBetween, type BusinessCalendar } from '../../domain/calendar/business-days';
 
 /** SLA figures a test claim runs under; business days as in a policy pack. */
@@ -24,6 +24,9 @@ export interface FakeLedger {
   credits: number;
   payouts: number;
   decisions: Decision[];
+  /** Claims each settleRemedyHolds call reports as waiting, consumed in order. */
+  wake: string[][];
+  settled: { release: boolean }[];
 }
 
 /** The test server's clock as the activity sees it: when this attempt was scheduled. */
@@ -35,9 +38,9 @@ function serverNow(): number {
  * In-memory stand-ins with the real activity signatures (jest.fn wrappers, so calls can be asserted).
  * Deadlines use the real business-day calendar; assessments come from the scenario.
  */
-export function fakeActivities(assessments: Assessment[], sla: TestSla) {
+export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
   const ledger: FakeLedger = {
-    statuses: [], events: [], deadlines: new Map(), alerts: [], notices: [], credits: 0, payouts: 0, decisions: [],
+    statuses: [], events: [], deadlines: new Map(), alerts: [], notices: [], credits: 0, payouts: 0, decisions: [], wake: [], settled: [],
   };
   let submittedAtMs: number | undefined;
   /** Records the moment the workflow planned its first deadlines: the claim's submission on the server clock. */
@@ -58,7 +61,16 @@ export function fakeActivities(assessments: Assessment[], sla: TestSla) {
       ledger.events.push(t.type);
       if (t.to) ledger.statuses.push(t.to);
     }),
-    assessClaim: jest.fn(async () => assessments[Math.min(assessmentIndex++, assessments.length - 1)]!),
+    assessClaim: jest.fn(async () => {
+      const next = assessments[Math.min(assessmentIndex++, assessments.length - 1)]!;
+      if (next.kind === 'waiting') throw new Error('claims before the remedy ledger never wait');
+      return next;
+    }),
+    runEvidenceCheck: jest.fn(async () => assessments[Math.min(assessmentIndex++, assessments.length - 1)]!),
+    settleRemedyHolds: jest.fn(async ({ release }) => {
+      ledger.settled.push({ release });
+      return { wake: ledger.wake.shift() ?? [] };
+    }),
     validateStaffDecision: jest.fn(async ({ decision, proposal }) => ({
       ...proposal!,
       outcome: decision.outcome,
@@ -100,7 +112,9 @@ export function fakeActivities(assessments: Assessment[], sla: TestSla) {
       ledger.payouts += 1;
       return { payoutId: '1', processorReference: null };
     }),
-    confirmPayout: jest.fn(async () => undefined),
+    confirmPayout: jest.fn(async ({ processorReference, confirmedBy }) => ({
+      id: '1', paymentReference: null, processorReference, status: 'confirmed' as const, confirmedReference: processorReference, confirmedBy, confirmedAt: new Date(serverNow()).toISOString(),
+    })),
     notifyCustomer: jest.fn(async ({ notice }) => {
       ledger.notices.push(notice.template);
     }),

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { StripeApiOptions } from '../adapters/stripe-disputes';
+import type { PlatformWebhookEndpoint } from '../adapters/webhooks-out';
+import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/routes/webhooks';
 
 /** Chargeback intake and outbound settings, from the environment. */
 export interface ChargebackConfig {
@@ -7,15 +10,13 @@ export interface ChargebackConfig {
   /** How old a signed timestamp may be, in seconds (Stripe's default is 300). */
   stripeToleranceSeconds: number;
   /** With a key, evidence is submitted through Stripe's API; without one, finance submits it by hand. */
-  stripeApi: { apiKey: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
+  stripeApi: StripeApiOptions | null;
   /** Where the platform receives signed account and chargeback events; none: they are only logged. */
-  platformWebhook: { url: string; secret: string } | null;
+  platformWebhook: PlatformWebhookEndpoint | null;
   /** How often events stored but not handed to a workflow are handed over again. */
   sweepIntervalMs: number;
 }
 
-/** The local product's signing secret, printed by `npm run dev`; refused in production. */
-export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_refund_desk_dev_only';
 
 const Env = z.object({
   STRIPE_WEBHOOK_SECRETS: z.string().default(''),
@@ -32,6 +33,7 @@ export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
   const e = Env.parse(env);
   const secrets = e.STRIPE_WEBHOOK_SECRETS.split(',').map((s) => s.trim()).filter(Boolean);
   if (!secrets.length && e.NODE_ENV !== 'production') secrets.push(DEV_STRIPE_WEBHOOK_SECRET);
+  if (e.NODE_ENV === 'production' && secrets.includes(DEV_STRIPE_WEBHOOK_SECRET)) throw new Error('the development Stripe webhook secret is refused in production');
   if (e.PLATFORM_WEBHOOK_URL && !e.PLATFORM_WEBHOOK_SECRET) throw new Error('PLATFORM_WEBHOOK_URL needs PLATFORM_WEBHOOK_SECRET');
   const base = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : null;
   return {
