@@ -24,6 +24,7 @@ const PolicyRef = z.strictObject({ id: z.string(), version: z.string() });
 export const ErrorBody = z.strictObject({
   error: z.string().describe('what went wrong and how to fix it'),
   details: z.unknown().optional().describe('for 400: the invalid fields [{path, message}]; for refusals: {type, details}'),
+  retryable: z.literal(true).optional().describe('409 only: the claim is between states; retry after the Retry-After seconds'),
 });
 
 const DecisionReason = z.strictObject({
@@ -56,6 +57,7 @@ export const Decision = z.strictObject({
   decidedBy: Actor,
   policy: PolicyRef,
   note: z.string().optional(),
+  chargeShares: z.array(z.strictObject({ transactionId: z.string(), amount: Money })).optional().describe('the part of each charge the decision pays back'),
 });
 
 export const ClaimAccepted = z.strictObject({
@@ -102,7 +104,7 @@ export const CaseList = z.strictObject({
   })),
 });
 
-export const CaseDecided = z.strictObject({ claimId: z.string(), decision: Decision });
+export const CaseDecided = z.strictObject({ claimId: z.string(), status: claimStatus.describe('the status the decision led to'), decision: Decision });
 
 export const AccountSaved = z.strictObject({
   id: z.string(),

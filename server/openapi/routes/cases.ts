@@ -1,6 +1,7 @@
 import { CaseQuery, ClaimIdParam, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../../schemas';
 import { CaseDecided, CaseList, ClaimStatusReply } from '../responses';
 import type { RouteDoc } from '../route-doc';
+import { CaseView } from '../case-view';
 
 const claimId = { claimId: ClaimIdParam.shape.claimId };
 
@@ -9,6 +10,10 @@ export const caseDocs: RouteDoc[] = [
   {
     method: 'get', path: '/v1/cases', summary: 'List cases, oldest first (agent, lead, finance, admin)', auth: 'staff',
     query: CaseQuery, responses: { 200: { description: 'matching cases', schema: CaseList } }, errors: [400, 401, 403],
+  },
+  {
+    method: 'get', path: '/v1/cases/:claimId', summary: 'The whole case for a reviewer: evidence, remedies by other claims, proposal, decision (agent, lead, finance, admin)',
+    auth: 'staff', pathParams: claimId, responses: { 200: { description: 'the case', schema: CaseView } }, errors: [401, 403, 404],
   },
   {
     method: 'post', path: '/v1/cases/:claimId/decision', summary: 'Decide a case in review (lead, admin)', auth: 'staff',
