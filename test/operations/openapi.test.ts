@@ -124,7 +124,9 @@ async function exerciseEveryRoute() {
   expect((await call('POST', `${cases}/decision`, { bearer: KEYS.agent, body: decision })).status).toBe(403);
   expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(200);
   await waitForClaimStatus(d, reviewed.claimId, reviewed.claimToken, 'awaiting_payout');
-  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(409);
+  // The same decision again gets the first answer; a different one is refused.
+  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(200);
+  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: { ...decision, amountMinor: 900 } })).status).toBe(409);
   expect((await call('POST', `${cases}/payout-confirmation`, { bearer: KEYS.finance, body: { processorReference: 're_1' } })).status).toBe(200);
   expect((await call('POST', `/v1/cases/clm_${ulid()}/payout-confirmation`, { bearer: KEYS.finance, body: { processorReference: 're_1' } })).status).toBe(404);
 
