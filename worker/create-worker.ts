@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../common/ids';
 import { countActivityFailures } from '../metrics/activity-failures';
-import type { DeskMetrics } from '../metrics/desk-metrics';
+import type { WorkerMetrics } from '../metrics/desk-metrics';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -12,7 +12,7 @@ export interface WorkerSetup {
   /** A pre-built workflow bundle (tests bundle once); otherwise the workflows folder is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where failed activity attempts are counted. */
-  metrics?: Pick<DeskMetrics, 'activityFailures'>;
+  metrics?: Pick<WorkerMetrics, 'activityFailures'>;
 }
 
 /** The Refund Desk worker: every workflow, and the activities built from `deps`. */
