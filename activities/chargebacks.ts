@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Actor } from '../common/claim';
+import { FINAL_STATUSES, type Actor } from '../common/claim';
 import type { ChargebackState } from '../common/chargeback';
 import { withTransaction } from '../db';
 import { getAccountView } from '../db/account-status';
@@ -10,6 +10,7 @@ import {
   applyEventToCase,
   getChargeback,
   matchDisputedCharge,
+  openClaimsOnCharge,
   recordDisputeMovement,
   saveChargebackDeadlines,
   saveEvidence,
@@ -198,6 +199,12 @@ export function createChargebackActivities(deps: ActivityDeps) {
       const deadline = accountDecisionDeadline(input.from, pack);
       await saveChargebackDeadlines(db, record.id, [deadline]);
       return deadline;
+    },
+
+    /** Open refund claims on the disputed charge, to be held while the dispute is open. */
+    async claimsOnDisputedCharge(input: { chargebackId: string }): Promise<string[]> {
+      const record = await requireCase(input.chargebackId);
+      return record.transactionId ? openClaimsOnCharge(db, record.transactionId, FINAL_STATUSES) : [];
     },
 
     async settleChargebackDeadlines(input: { chargebackId: string; kinds: string[]; state: 'met' | 'fired' | 'cancelled' }): Promise<void> {

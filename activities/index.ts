@@ -2,6 +2,7 @@ import { createChargebackActivities, type ChargebackActivities } from './chargeb
 import { createClaimActivities } from './claims';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
+import { createDisputeGateActivities } from './dispute-gate';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities } from './notifications';
 import { createRemedyActivities } from './remedies';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createCreditActivities(deps),
     ...createChargebackActivities(deps),
+    ...createDisputeGateActivities(deps),
   };
 }
 

@@ -9,7 +9,6 @@ import { defineSignal } from '@temporalio/workflow';
  */
 export interface DisputeOpenedInput {
   chargebackId: string;
-  transactionId: string;
 }
 
 export interface DisputeClosedInput {

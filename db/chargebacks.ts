@@ -277,3 +277,22 @@ export async function recordChargebackMail(db: Queryable, id: string, key: strin
     [id, key, mail.to, mail.subject, messageId],
   );
 }
+
+/** Claims still open on the disputed charge: they are held while the dispute is open. */
+export async function openClaimsOnCharge(db: Queryable, transactionId: string, finalStatuses: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM claims WHERE transaction_id = $1 AND NOT (status = ANY($2::text[])) ORDER BY submitted_at',
+    [transactionId, finalStatuses],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A dispute still undecided by the processor on the charge this claim names, if any. */
+export async function openDisputeOnClaimCharge(db: Queryable, claimId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT cb.id FROM chargebacks cb JOIN claims c ON c.transaction_id = cb.transaction_id
+      WHERE c.id = $1 AND cb.outcome IS NULL ORDER BY cb.opened_at LIMIT 1`,
+    [claimId],
+  );
+  return rows[0]?.id ?? null;
+}

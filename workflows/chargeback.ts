@@ -1,4 +1,6 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
+} from '@temporalio/workflow';
 import type { ChargebackActivities } from '../activities/chargebacks';
 import type { PlatformEventType } from '../activities/chargeback-notices';
 import {
@@ -19,6 +21,8 @@ import {
   type DisputeEventSignal,
 } from '../common/chargeback';
 import type { Actor } from '../common/claim';
+import { disputeClosedSignal, disputeOpenedSignal } from '../common/dispute-hold';
+import { claimWorkflowId } from '../common/ids';
 import type { ChargebackDeadline, ChargebackStance, ChargebackStatus } from '../domain/chargebacks';
 import { msUntil, workflowNowIso } from './clock';
 
@@ -140,6 +144,21 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     if (moved) await step('due_by_moved', `the processor moved the evidence deadline to ${state.dueBy}`, null, PROCESSOR);
   }
 
+  /** Tells the open refund claims on the charge: held while the dispute is open, then how it ended. */
+  async function signalClaims(outcome: 'won' | 'lost' | null): Promise<void> {
+    const claims = await acts.claimsOnDisputedCharge({ chargebackId });
+    for (const claimId of claims) {
+      const claim = getExternalWorkflowHandle(claimWorkflowId(claimId));
+      // A claim whose workflow already ended has nothing left to hold.
+      if (outcome) await claim.signal(disputeClosedSignal, { chargebackId, outcome }).catch(() => undefined);
+      else await claim.signal(disputeOpenedSignal, { chargebackId }).catch(() => undefined);
+    }
+    if (claims.length) {
+      const type = outcome ? 'claims_released' : 'claims_held';
+      await step(type, outcome ? `dispute ${outcome}: held claims told (${claims.join(', ')})` : `no remedy while the dispute is open: ${claims.join(', ')} held`, null, SYSTEM, null, { claims });
+    }
+  }
+
   // --- opening: the policy's stance at once ---
 
   async function openCase(): Promise<void> {
@@ -169,6 +188,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
         state.creditsHeld = held !== null;
         if (held && held.amountMinor > 0) await tellCustomer({ template: 'credits_held', amount: held, clause: stance.creditHold.clause, quote: stance.creditHold.quote });
       }
+      await signalClaims(null);
       await slow.buildEvidencePack({ chargebackId });
     }
     tellPlatform('chargeback.opened');
@@ -224,6 +244,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       if (!state.unmatched && state.accountStatus === 'suspended') {
         if (await setAccount('active', processor, `dispute ${chargebackId} won`, stance?.suspension.clause ?? null, true)) await tellCustomer({ template: 'reinstated' });
       }
+      await signalClaims('won');
       await step('dispute_won', `the processor closed the dispute as ${state.processorStatus}`, 'won', processor);
       await tellCustomer({ template: 'dispute_won' });
       tellPlatform('chargeback.won');
@@ -231,6 +252,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       return;
     }
     await acts.settleDisputedCredits({ chargebackId, eventKey: nextKey('credits_deducted'), as: 'deducted', actor: processor, why: 'dispute lost: the held credits are deducted' });
+    await signalClaims('lost');
     await step('dispute_lost', `the processor closed the dispute as ${state.processorStatus}`, 'lost', processor);
     await tellCustomer({ template: 'dispute_lost' });
     tellPlatform('chargeback.lost');
