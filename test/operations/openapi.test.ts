@@ -7,7 +7,7 @@ import { ulid } from 'ulid';
 import { createDb } from '../../db';
 import type { PolicyStore } from '../../db/policies';
 import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../wiring/logger';
 import { openApiPath, ROUTE_DOCS } from '../../server/openapi';
 import { KEYS, startDesk, waitForClaimStatus, type Desk } from '../integration/desk-harness';
 import { expressRoutes, ResponseChecker, templateOf, type OpenApiDoc } from './openapi-check';
