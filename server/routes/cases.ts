@@ -7,7 +7,7 @@ import type { PolicyStore } from '../../db/policies';
 import { findPayout } from '../../db/remedies';
 import { requireStaff, staffActor, type StaffPrincipal } from '../auth';
 import { caseView } from '../case-view';
-import { claimFromPath, closedClaimMessage, isSameDecision, requireOpenClaim } from '../claim-refusals';
+import { claimFromPath, isSameDecision, requireOpenClaim } from '../claim-refusals';
 import { HttpError } from '../errors';
 import { CaseQuery, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../schemas';
 import { claimAction } from '../temporal';
@@ -77,7 +77,7 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
     }
     // Confirming again with the same reference is the same confirmation.
     if (payout?.status === 'confirmed' && claim.status === 'closed') {
-      res.json({ claimId: claim.claimId, status: claim.status, message: await closedClaimMessage(db, claim) });
+      res.json({ claimId: claim.claimId, status: claim.status });
       return;
     }
     await requireOpenClaim(db, claim);
