@@ -17,7 +17,6 @@ export interface ChargebackConfig {
   sweepIntervalMs: number;
 }
 
-
 const Env = z.object({
   STRIPE_WEBHOOK_SECRETS: z.string().default(''),
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),

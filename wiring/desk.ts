@@ -1,4 +1,5 @@
 import { startChargebackSweep } from '../server/chargeback-intake';
+import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import { seedDemoDispute } from '../server/demo-dispute';
 import { startApi } from '../server/start-api';
@@ -21,7 +22,9 @@ export async function startRefundDesk(
   options: { seedDemo?: boolean; runWorker?: boolean } = {},
 ): Promise<RunningDesk> {
   const wiring = await wireRefundDesk(config, { ownSignals: true });
-  const { db, policies, logger, metrics } = wiring;
+  const { db, policies, logger } = wiring;
+  // One registry for the API and an in-process worker, so its activity failures show on the API's /metrics.
+  const metrics = createDeskMetrics();
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
