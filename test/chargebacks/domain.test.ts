@@ -2,6 +2,7 @@ import {
   applyEvidenceEdits, evidenceDeadlines, isLater, outcomeOf, positionOf, stanceOf, toStripeEvidence, type EvidencePack,
 } from '../../domain/chargebacks';
 import { loadPolicyPacks, parsePolicyPack } from '../../domain/policy';
+import { upgradeStoredPack } from '../../domain/policy/upgrade';
 
 const PACKS = loadPolicyPacks();
 const pack = (id: string) => PACKS.get(id)!.pack;
@@ -16,6 +17,14 @@ describe('the pack stance on a dispute', () => {
     const stance = stanceOf(pack(id));
     expect(stance).toMatchObject({ suspendImmediately: suspend, holdCredits: hold, suspension: { clause } });
     if (!suspend) expect(stance.suspension.assumption).toMatch(/person decides/);
+  });
+
+  it('upgrades a stored pack of the old format (suspendAccount, deductDisputedCredits) to the same stance', () => {
+    const stored = JSON.parse(JSON.stringify(pack('apiany')));
+    stored.chargebacks = { suspendAccount: true, deductDisputedCredits: true, clause: 'Chargebacks and Payment Disputes', quote: 'We reserve the right to deduct disputed credits' };
+    const upgraded = parsePolicyPack(upgradeStoredPack(stored)).pack;
+    expect(stanceOf(upgraded)).toMatchObject({ suspendImmediately: true, holdCredits: true, suspension: { clause: 'Chargebacks and Payment Disputes' } });
+    expect(upgraded.chargebacks.evidenceDeadline).toMatchObject({ warnHoursBefore: 72, escalateHoursBefore: 24 });
   });
 
   it('refuses a pack that warns after it escalates', () => {
