@@ -1,7 +1,7 @@
 import type { ClaimItem, Decision, Deadline } from '../common/claim';
 import { formatMoney } from '../common/money';
 import type { ClaimRecord } from '../db/claims';
-import type { OutgoingMail } from './mailer';
+import type { OutgoingMail } from '../adapters/mailer';
 
 export type CustomerNotice =
   | { template: 'acknowledgement' }

@@ -6,7 +6,7 @@ import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import { measureHttpDuration } from '../metrics/http-duration';
 import { CONSOLE_PATH, consoleRouter } from './console';
 import { errorHandler, HttpError } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import { caseRoutes } from './routes/cases';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';

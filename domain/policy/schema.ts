@@ -16,7 +16,6 @@ const citation = {
   /** Present where the document is silent and the pack chose a default. */
   assumption: text.optional(),
 };
-export const Citation = z.strictObject(citation);
 
 /** A citation that can become a DecisionReason shown to the customer. */
 const reasonCitation = { ...citation, code, message: text };
@@ -39,7 +38,6 @@ const Calendar = z.strictObject({
 
 const ClaimWindow = z.strictObject({
   days: z.number().int().positive(),
-  countsFrom: z.enum(['failed_call', 'charge_date']),
   /** Claim reasons the window is enforced for; the others have no deadline in the document. */
   appliesTo: z.array(z.enum(CLAIM_REASONS)),
   ...citation,
@@ -193,7 +191,6 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
 }
 
 export type PolicyPack = z.output<typeof PolicyPackSchema>;
-export type CitationRule = z.output<typeof Citation>;
 export type ReasonCitationRule = z.output<typeof ReasonCitation>;
 export type ReasonRule = PolicyPack['reasons'][keyof PolicyPack['reasons']];
 export type VerdictRule = PolicyPack['requests'][keyof PolicyPack['requests']];
