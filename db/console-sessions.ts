@@ -17,9 +17,3 @@ export async function countConsoleSessions(db: Queryable, sid: string): Promise<
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SESSION_TABLE} WHERE sid = $1 AND expire > now()`, [sid]);
   return rows[0]?.n ?? 0;
 }
-
-/** A staff key as the console's session remembers it: by its hash, so a revoked or re-roled key takes effect at once. */
-export async function findStaffByKeyHash(db: Queryable, keyHash: string): Promise<{ name: string; role: string } | undefined> {
-  const { rows } = await db.query<{ name: string; role: string }>('SELECT name, role FROM staff_keys WHERE key_hash = $1', [keyHash]);
-  return rows[0];
-}

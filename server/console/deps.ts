@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import type { PolicyStore } from '../../db/policies';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 
 /** What the console needs from the app: the same pool, Temporal client and policies as the API. */
 export interface ConsoleDeps {

@@ -3,7 +3,7 @@ import { csrfSync } from 'csrf-sync';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { toHttpError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 import { caseRoutes } from './case-routes';
 import type { ConsoleDeps } from './deps';
 import { html } from './html';

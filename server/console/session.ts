@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Db } from '../../db';
-import { consoleSessionStore, findStaffByKeyHash } from '../../db/console-sessions';
+import { consoleSessionStore } from '../../db/console-sessions';
+import { findStaffKey } from '../../db/staff-keys';
 import { STAFF_ROLES, type StaffPrincipal, type StaffRole } from '../auth';
 import { HttpError } from '../errors';
 
@@ -39,7 +40,8 @@ export function consoleSession(db: Db, claimTokenSecret: string) {
 export function signedIn(db: Db): RequestHandler {
   return async (req, res, next) => {
     const hash = req.session.staffKeyHash;
-    const staff = hash ? await findStaffByKeyHash(db, hash) : undefined;
+    // Read fresh each time, so a revoked or re-roled key takes effect at once.
+    const staff = hash ? await findStaffKey(db, hash) : undefined;
     if (!staff || !isConsoleRole(staff.role)) {
       if (hash) await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
       res.redirect(303, '/console/sign-in');

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db';
 import { findStaff, hashKey } from '../auth';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 import { html } from './html';
 import { csrfField, page } from './layout';
 import { CONSOLE_ROLES, isConsoleRole, SESSION_COOKIE } from './session';

@@ -69,7 +69,7 @@ export async function waitForStatus(d: Desk, claimId: string, status: string, ti
   for (;;) {
     const { body } = await d.call('GET', `/v1/cases/${claimId}`, { bearer: KEYS.agent });
     if (body?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`claim ${claimId} stayed ${body?.status}, expected ${status}`);
+    if (Date.now() > deadline) throw new Error(`claim ${claimId} stayed ${body?.status ?? JSON.stringify(body)}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
