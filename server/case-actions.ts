@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { getClaim, type ClaimRecord } from '../db/claims';
 import { findPayout } from '../db/remedies';
 import { staffActor, type StaffPrincipal } from './auth';
-import { closedClaimMessage, isSameDecision, requireOpenClaim } from './claim-refusals';
+import { isSameDecision, requireOpenClaim } from './claim-refusals';
 import { HttpError } from './errors';
 import { DecisionBody, InfoRequestBody, PayoutConfirmationBody } from './schemas';
 import { claimAction } from './temporal';
@@ -54,7 +54,7 @@ export async function confirmCasePayout(deps: CaseActionDeps, claim: ClaimRecord
   }
   // Confirming again with the same reference is the same confirmation.
   if (payout?.status === 'confirmed' && claim.status === 'closed') {
-    return { claimId: claim.claimId, status: claim.status, message: await closedClaimMessage(deps.db, claim) };
+    return { claimId: claim.claimId, status: claim.status };
   }
   await requireOpenClaim(deps.db, claim);
   const status = await claimAction(deps.temporal, claim.claimId, confirmPayoutUpdate, [{ processorReference, actor: staffActor(staff) }]);

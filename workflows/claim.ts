@@ -6,6 +6,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -27,6 +28,7 @@ import {
   type WithdrawInput,
 } from '../common/messages';
 import { REFUSALS } from '../common/refusals';
+import { ClaimOverdueAttribute, ClaimStatusAttribute } from '../common/search-attributes';
 import { ClaimRun } from './claim-run';
 import { msUntil, workflowNowIso } from './clock';
 import { waitWithDeadlines } from './sla';
@@ -53,6 +55,8 @@ const PATCHES = {
   remedyLedger: 'remedy-ledger',
   /** Actions answer once the claim has moved, with the status it moved to. */
   actionsAwaitStatus: 'actions-await-status',
+  /** The status and overdue search attributes follow the claim. */
+  visibility: 'visibility',
 } as const;
 
 /** How a stretch of waiting ended when it did not end in progress. */
@@ -66,13 +70,24 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   const run = new ClaimRun(claimId);
   const { state } = run;
   const ledger = patched(PATCHES.remedyLedger);
+  const visible = patched(PATCHES.visibility);
+
+  /** The one place the status changes, so Temporal's view of the claim follows it. */
+  function setStatus(to: ClaimStatus): void {
+    state.status = to;
+    if (visible) upsertSearchAttributes([{ key: ClaimStatusAttribute, value: to }]);
+  }
+
+  function markOverdue(overdue: boolean): void {
+    if (visible) upsertSearchAttributes([{ key: ClaimOverdueAttribute, value: overdue }]);
+  }
 
   /** Event keys are deterministic, so a retried activity appends each event once. */
   const nextKey = (type: string) => `${workflowInfo().runId}:${++run.eventSeq}:${type}`;
 
   async function moveTo(to: ClaimStatus | null, type: string, why: string, actor: Actor = SYSTEM, data?: Record<string, unknown>) {
     await activities.recordTransition({ claimId, eventKey: nextKey(type), type, to, actor, why, data });
-    if (to) state.status = to;
+    if (to) setStatus(to);
   }
 
   async function notify(notice: Parameters<Activities['notifyCustomer']>[0]['notice']) {
@@ -122,7 +137,10 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       audience: 'lead',
       deadline,
     });
-    if (!warning) state.escalations.push(`${deadline.kind}:lead`);
+    if (!warning) {
+      state.escalations.push(`${deadline.kind}:lead`);
+      markOverdue(true);
+    }
   }
 
   /** Waits for the customer; the SLA clock is paused meanwhile. Returns null when the customer replied. */
@@ -210,6 +228,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await waitWithDeadlines(() => run.payoutConfirmed, payoutDeadlines, run.firedDeadlines, async (deadline) => {
       await activities.alertStaff({ claimId, eventKey: nextKey('escalated'), template: 'escalation', audience: 'finance', deadline });
       state.escalations.push(`${deadline.kind}:finance`);
+      markOverdue(true);
     });
     await activities.settleDeadlines({ claimId, kinds: ['payout'], state: 'met' });
   }
@@ -224,6 +243,8 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
 
   /** Every path ends here: reservations released, waiters woken, and no update left half-answered. */
   async function finish(): Promise<ClaimStatus> {
+    // An ended claim is no longer waiting on anyone.
+    if (state.escalations.length > 0) markOverdue(false);
     await settleHolds(true);
     await condition(allHandlersFinished);
     return state.status;
@@ -244,7 +265,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   state.decision = reached;
   const decidedStatus: ClaimStatus = reached.outcome === 'denied' ? 'denied' : 'approved';
   await activities.recordDecision({ claimId, eventKey: nextKey('decided'), decision: reached, to: decidedStatus });
-  state.status = decidedStatus;
+  setStatus(decidedStatus);
   if (reached.outcome === 'denied') await settleHolds(true);
   await notify({ template: 'decision', decision: reached });
   if (reached.outcome === 'denied') {
