@@ -31,6 +31,9 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
     await expectText(row, /\$120\.00/);
     await expectText(row, /business days? left|due today/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'queue.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'queue-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1360, height: 900 });
 
     await row.getByRole('link', { name: claimId }).click();
     await page.getByRole('heading', { name: `Claim ${claimId}` }).waitFor();
@@ -100,12 +103,15 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
     await context.close();
   });
 
-  it('lets a lead ask the customer for information; the claim shows awaiting the customer', async () => {
+  it('lets a lead ask the customer for information, by keyboard alone; the claim shows awaiting the customer', async () => {
     const { claimId } = await claimInReview(d);
     const { context, page } = await signIn(browser, d, 'lead');
-    await page.goto(`${d.desk.apiUrl}/console/cases/${claimId}`);
-    await page.getByLabel('Message to the customer').fill('Please send the error bodies of both calls.');
-    await page.getByRole('button', { name: 'Request information' }).click();
+    await page.getByRole('link', { name: claimId }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Message to the customer').focus();
+    await page.keyboard.type('Please send the error bodies of both calls.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await expectText(page.getByRole('status').first(), /The claim is now awaiting customer/);
     await expectText(page.locator('#case-status'), /awaiting customer/);
     await page.getByRole('link', { name: 'Queue' }).click();
