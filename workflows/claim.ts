@@ -375,9 +375,18 @@ function registerHandlers(
   setHandler(
     confirmPayoutUpdate,
     async (input) => {
-      if (!run.payoutConfirmation) {
-        await confirmPayout(input);
-        run.payoutConfirmation = input;
+      if (!run.payoutConfirmation && !run.confirmingPayout) {
+        run.confirmingPayout = input;
+        try {
+          await confirmPayout(input);
+          run.payoutConfirmation = input;
+        } finally {
+          run.confirmingPayout = null;
+        }
+      } else {
+        // The same confirmation is already being recorded: answer with its outcome.
+        await condition(() => run.payoutConfirmation !== null || run.confirmingPayout === null);
+        if (!run.payoutConfirmation) refuse(REFUSALS.moving, `the payout confirmation of claim ${claimId} did not go through; try again`);
       }
       await whenSettled();
       if (awaitStatus) await condition(() => run.status !== 'awaiting_payout');
@@ -385,7 +394,7 @@ function registerHandlers(
     },
     {
       validator: (input: PayoutConfirmationInput) => {
-        const first = run.payoutConfirmation;
+        const first = run.payoutConfirmation ?? run.confirmingPayout;
         if (first && first.processorReference === input.processorReference) return;
         if (first) refuse(REFUSALS.conflicting, `the payout of claim ${claimId} was confirmed with processor reference ${first.processorReference}`);
         requireStatus('awaiting_payout');
