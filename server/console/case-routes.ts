@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { accountCurrency } from '../../db/accounts';
 import type { StaffPrincipal } from '../auth';
 import { CASE_PERMISSIONS, confirmCasePayout, decideCase, requestCaseInfo } from '../case-actions';
 import { claimFromPath } from '../claim-refusals';
@@ -42,7 +43,7 @@ export function caseRoutes(deps: ConsoleDeps): Router {
   router.post('/cases/:claimId/decision', requireRole(CASE_PERMISSIONS.decide), act(async (req, res) => {
     const claim = await claimFromPath(deps.db, req.params);
     const form = req.body as Form;
-    const currency = claim.decision?.amount.currency ?? (await loadCase(deps.db, deps.policies, claim)).view.account.currency;
+    const currency = claim.decision?.amount.currency ?? (await accountCurrency(deps.db, claim.accountId)) ?? 'USD';
     const input = {
       outcome: form.outcome,
       amountMinor: form.outcome === 'partially_approved' ? amountToMinor(form.amount, currency) : undefined,
