@@ -31,8 +31,9 @@ export function policyRoutes(db: Db, policies: PolicyStore): Router {
     const current = published(String(req.params.policyId));
     const body = SimulationBody.parse(req.body);
     const policy = body.pack ? draftPack(body.pack, current.id) : current;
-    const result = simulateClaim(policy, toSimulationInput(body, new Date()));
-    res.json(simulationView(result, policy.version !== current.version));
+    const input = toSimulationInput(body, new Date());
+    const result = simulateClaim(policy, input);
+    res.json(simulationView(result, policy, input.claim.submittedAt, policy.version !== current.version));
   });
 
   return router;
