@@ -1,3 +1,4 @@
+import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
 import { runRefundDeskWorker } from '../worker/create-worker';
 import { loadConfig } from './config';
@@ -5,8 +6,9 @@ import { wireRefundDesk } from './wire';
 
 /** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
 async function main() {
-  const { config, activityDeps, metrics, close } = await wireRefundDesk(loadConfig());
+  const { config, activityDeps, close } = await wireRefundDesk(loadConfig());
   // The worker's own /metrics: process figures and activity failures.
+  const metrics = createWorkerMetrics();
   const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);
   const worker = await runRefundDeskWorker({
     address: config.temporal.address,
