@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import { measureHttpDuration } from '../metrics/http-duration';
+import { CONSOLE_PATH, consoleRouter } from './console';
 import { errorHandler, HttpError } from './errors';
 import type { Logger } from 'pino';
 import { accountRoutes } from './routes/accounts';
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use(chargebackRoutes(deps));
   app.use(accountRoutes(deps.db));
+  // The support console: HTML pages for people, kept out of the JSON API's document on purpose.
+  app.use(CONSOLE_PATH, consoleRouter(deps));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });
