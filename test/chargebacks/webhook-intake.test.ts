@@ -48,9 +48,10 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
     expect(suspended.data).toMatchObject({ account: { id: a.accountId, status: 'suspended', clause: '§7' } });
     expect(platform.refused).toEqual([]);
 
-    const view = await eventually('the evidence pack', async () => {
+    // The pack is built, then the deadlines are planned: wait for both.
+    const view = await eventually('the evidence pack and the deadlines', async () => {
       const r = await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent });
-      return r.body.evidence && r.body;
+      return r.body.evidence && r.body.deadlines.length === 3 && r.body;
     });
     expect(view.evidence.pack.usage).toMatchObject({ requests: 4, succeeded: 3, successRate: 0.75, outputsDelivered: 3 });
     expect(view.evidence.stripe).toMatchObject({ customer_email_address: a.email, service_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
