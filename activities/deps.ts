@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import type { Mailer } from '../adapters/mailer';
 import type { PaymentGateway } from '../adapters/payments';
+import type { ChargebackAdapters } from './chargeback-adapters';
 
 /** Everything activities touch, built once by wiring/wire.ts and injected by the worker. */
 export interface ActivityDeps {
@@ -10,4 +11,6 @@ export interface ActivityDeps {
   policies: PolicyStore;
   payments: PaymentGateway;
   staffMailboxes: { lead: string; finance: string };
+  /** Dispute gateway and platform webhooks; manual and log-only when absent. */
+  chargebacks?: ChargebackAdapters;
 }

@@ -1,6 +1,8 @@
+import { createChargebackActivities, type ChargebackActivities } from './chargebacks';
 import { createClaimActivities } from './claims';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
+import { createDisputeGateActivities } from './dispute-gate';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities } from './notifications';
 import { createRemedyActivities } from './remedies';
@@ -15,9 +17,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),
     ...createCreditActivities(deps),
+    ...createChargebackActivities(deps),
+    ...createDisputeGateActivities(deps),
   };
 }
 
 /** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
-export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities>;
+export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities | keyof ChargebackActivities>;
 export type { CreditActivities } from './credits';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../common/ids';
+import { loadChargebackConfig, type ChargebackConfig } from './chargeback-config';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,6 +35,7 @@ export interface AppConfig {
   bootstrapStaffKeys: { role: string; name: string; key: string }[];
   policiesDir: string;
   logLevel: string;
+  chargebacks: ChargebackConfig;
 }
 
 const DEV_TOKEN_SECRET = 'dev-only-claim-token-secret-change-me';
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapStaffKeys: parseStaffKeys(e.STAFF_API_KEYS),
     policiesDir: e.POLICIES_DIR,
     logLevel: e.LOG_LEVEL,
+    chargebacks: loadChargebackConfig(env),
   };
 }
 

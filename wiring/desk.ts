@@ -1,5 +1,7 @@
+import { startChargebackSweep } from '../server/chargeback-intake';
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
+import { seedDemoDispute } from '../server/demo-dispute';
 import { startApi } from '../server/start-api';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
@@ -46,11 +48,16 @@ export async function startRefundDesk(
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,
     staffKeys: config.bootstrapStaffKeys,
+    chargebacks: config.chargebacks,
   });
+  const intake = { db, temporal, taskQueue: config.temporal.taskQueue, logger };
+  const stopSweep = startChargebackSweep(intake, config.chargebacks.sweepIntervalMs);
+  if (options.seedDemo) await seedDemoDispute(intake, policies);
 
   return {
     apiUrl: api.url,
     async close() {
+      stopSweep();
       await api.close();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
       await temporal.connection.close();

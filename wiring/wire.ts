@@ -5,6 +5,7 @@ import { manualPayoutGateway, type PaymentGateway } from '../adapters/payments';
 import { createDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { buildChargebackAdapters } from './chargeback-adapters';
 import type { AppConfig } from './config';
 import { createLogger } from './logger';
 import { installTemporalLogging } from './temporal-logging';
@@ -44,7 +45,7 @@ export async function wireRefundDesk(config: AppConfig, { ownSignals = false } =
     policies,
     mailer,
     payments,
-    activityDeps: { db, policies, mailer, payments, staffMailboxes: config.staffMailboxes },
+    activityDeps: { db, policies, mailer, payments, staffMailboxes: config.staffMailboxes, chargebacks: buildChargebackAdapters(db, config.chargebacks) },
     close: () => db.end(),
   };
 }

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { ErrorBody } from './responses';
 import { ERROR_STATUSES, type RouteDoc } from './route-doc';
 import { caseDocs } from './routes/cases';
+import { chargebackDocs } from './routes/chargebacks';
 import { claimDocs } from './routes/claims';
 import { ledgerDocs } from './routes/ledger';
 import { policyDocs } from './routes/policies';
 import { systemDocs } from './routes/system';
 
 /** Every documented route; a new area adds its list here. */
-export const ROUTE_DOCS: readonly RouteDoc[] = [...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs];
+export const ROUTE_DOCS: readonly RouteDoc[] = [...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...chargebackDocs];
 
 type JsonSchema = Record<string, unknown>;
 
