@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import type { Mailer } from './mailer';
+import type { ClaimIntakePort, MailSettings } from './mail-settings';
 import type { PaymentGateway } from './payments';
 
 /** Everything activities touch, built once in the worker and injected. */
@@ -10,4 +11,8 @@ export interface ActivityDeps {
   policies: PolicyStore;
   payments: PaymentGateway;
   staffMailboxes: { lead: string; finance: string };
+  /** The email channel: threading, reply addresses, status links, inbound mail; absent, mails go unthreaded. */
+  mail?: MailSettings;
+  /** The API's intake and reply paths, for claims and replies that arrive by mail. */
+  claimIntake?: ClaimIntakePort;
 }

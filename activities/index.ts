@@ -2,6 +2,7 @@ import { createClaimActivities } from './claims';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
 import type { ActivityDeps } from './deps';
+import { createInboundMailActivities } from './inbound-mail';
 import { createNotificationActivities } from './notifications';
 import { createRemedyActivities } from './remedies';
 
@@ -15,9 +16,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),
     ...createCreditActivities(deps),
+    ...createInboundMailActivities(deps),
   };
 }
 
 /** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
-export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities>;
+export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities | keyof InboundMailActivities>;
+export type InboundMailActivities = ReturnType<typeof createInboundMailActivities>;
 export type { CreditActivities } from './credits';

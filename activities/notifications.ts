@@ -2,12 +2,15 @@ import type { Deadline } from '../common/claim';
 import { withTransaction } from '../db';
 import { getClaim } from '../db/claims';
 import { appendClaimEvent } from '../db/events';
-import type { ActivityDeps } from './deps';
-import { renderCustomerMail, renderStaffMail, type CustomerNotice } from './emails';
+import { threadedCustomerMail } from './customer-mail';
+import type { ActivityDeps as Deps } from './deps';
+import { renderStaffMail, type CustomerNotice } from './emails';
+import type { OutgoingMail } from './mailer';
 
-export function createNotificationActivities({ db, mailer, staffMailboxes }: ActivityDeps) {
+export function createNotificationActivities(deps: Deps) {
+  const { db, mailer, staffMailboxes } = deps;
   /** Sends at most once per (claim, key): a retried activity finds the row and does not mail again. */
-  async function sendOnce(claimId: string, key: string, mail: { to: string; subject: string; text: string }): Promise<void> {
+  async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
     const { rowCount } = await db.query('SELECT 1 FROM notifications WHERE claim_id = $1 AND template = $2', [claimId, key]);
     if (rowCount) return;
     const messageId = await mailer.send(mail);
@@ -21,7 +24,7 @@ export function createNotificationActivities({ db, mailer, staffMailboxes }: Act
   return {
     async notifyCustomer(input: { claimId: string; key: string; notice: CustomerNotice }): Promise<void> {
       const claim = await getClaim(db, input.claimId);
-      await sendOnce(input.claimId, input.key, renderCustomerMail(claim, input.notice));
+      await sendOnce(input.claimId, input.key, await threadedCustomerMail(deps, claim, input.key, input.notice));
     },
 
     /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */

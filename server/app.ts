@@ -10,7 +10,9 @@ import { caseRoutes } from './routes/cases';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
+import { mailQueueRoutes } from './routes/mail-queue';
 import { policyRoutes } from './routes/policies';
+import { statusPageRoutes } from './routes/status-page';
 import { systemRoutes } from './routes/system';
 
 export interface AppDeps {
@@ -44,6 +46,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
+  app.use(mailQueueRoutes(deps.db));
+  app.use(statusPageRoutes(deps.db, deps.policies, deps.claimTokenSecret));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });

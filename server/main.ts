@@ -13,13 +13,16 @@ import { createApp } from './app';
 import { hashKey } from './auth';
 import type { AppConfig } from './config';
 import { seedDemoData } from './demo-data';
-import { startPendingClaims } from './intake';
+import { startPendingClaims, type IntakeDeps } from './intake';
+import { claimIntakePort, mailSettings, startMailChannel } from './mail-channel';
 import { createLogger } from './logger';
 import { connectTemporal } from './temporal';
 import { installTemporalLogging } from './temporal-logging';
 
 export interface RunningDesk {
   apiUrl: string;
+  /** The inbound SMTP listener's port, or null when it is off. */
+  inboundSmtpPort: number | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
 
   const metrics = createDeskMetrics();
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  const intake: IntakeDeps = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
   let workerRun: Promise<void> | undefined;
   let stopWorker = () => {};
   let workerConnection: NativeConnection | undefined;
@@ -50,7 +54,10 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       metrics,
-      deps: { db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes },
+      deps: {
+        db, policies, mailer: createSmtpMailer(config.smtp), payments: manualPayoutGateway, staffMailboxes: config.staffMailboxes,
+        mail: mailSettings(config.inboundMail, config.claimTokenSecret), claimIntake: claimIntakePort(intake),
+      },
     });
     workerRun = worker.run();
     // Tolerates a worker that is already draining (e.g. after a signal), so close() still frees the pool.
@@ -65,7 +72,6 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
     logger.error({ err, scheduleId: CREDIT_EXPIRY_SCHEDULE_ID }, 'could not create or update the credit expiry schedule; credits will not expire until it exists');
   }
 
-  const intake = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
   const resumed = await startPendingClaims(intake);
   if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
 
@@ -77,10 +83,13 @@ export async function startRefundDesk(config: AppConfig, options: { seedDemo?: b
   const port = typeof address === 'object' && address ? address.port : config.port;
   const apiUrl = `http://127.0.0.1:${port}`;
   logger.info({ apiUrl }, 'refund desk listening');
+  const inbound = await startMailChannel({ db, policies, temporal, taskQueue: config.temporal.taskQueue, logger, config: config.inboundMail });
 
   return {
     apiUrl,
+    inboundSmtpPort: inbound?.port ?? null,
     async close() {
+      await inbound?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopWorker();
       await workerRun?.catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));

@@ -53,6 +53,8 @@ const PATCHES = {
   remedyLedger: 'remedy-ledger',
   /** Actions answer once the claim has moved, with the status it moved to. */
   actionsAwaitStatus: 'actions-await-status',
+  /** The customer is told when a person takes the claim over, and by when they will hear back. */
+  reviewNotice: 'review-notice',
 } as const;
 
 /** How a stretch of waiting ended when it did not end in progress. */
@@ -190,6 +192,9 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       }
       run.proposal = assessment.proposal;
       await moveTo('in_review', 'sent_to_review', describe(assessment.why), SYSTEM, { proposal: assessment.proposal });
+      if (patched(PATCHES.reviewNotice)) {
+        await notify({ template: 'in_review', answerBy: state.deadlines.find((d) => d.kind === 'review')?.dueAt ?? null });
+      }
       const outcome = await awaitStaff();
       if (outcome === 'withdrawn') return endWithdrawn();
       if (outcome === 'decided') return run.staffDecision!;

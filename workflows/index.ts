@@ -1,2 +1,3 @@
 export { claimWorkflow } from './claim';
 export { creditExpiryWorkflow } from './credit-expiry';
+export { inboundMailWorkflow } from './inbound-mail';
