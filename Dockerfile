@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Refund Desk image: one image, two processes (see docker-compose.yml)
-#   api:     node --import tsx server/index.ts
-#   worker:  node --import tsx worker/index.ts
+#   api:     node --import tsx wiring/api.ts
+#   worker:  node --import tsx wiring/worker.ts
 # TypeScript runs through tsx (a runtime dependency); the worker bundles the
 # workflows with webpack at start.
 
@@ -22,4 +22,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "server/index.ts"]
+CMD ["node", "--import", "tsx", "wiring/api.ts"]

@@ -2,6 +2,7 @@
 //  - TypeScript: eslint recommended + typescript-eslint recommended.
 //  - workflows/**: Temporal determinism rules. Workflow code is replayed, so it must not do
 //    I/O, read the wall clock or use randomness except through the SDK.
+//  - Layers: every folder may import only the folders below it (see LAYERS); test/layers proves a break fails.
 //  - Plain JS/MJS scripts and config files: eslint recommended with Node globals.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -13,6 +14,9 @@ const SDK_HINT = "Workflow code must be deterministic; use '@temporalio/workflow
 
 // Every Node builtin, bare and with the node: prefix (fs, fs/promises, node:fs, …).
 const nodeBuiltins = [...new Set(builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/^node:/, '')))];
+
+// Relative imports that climb to a top-level folder ('../db', '../../server/app'); package names never match.
+const folderRegex = (folders) => `^\\.{1,2}/(\\.\\./)*(${folders.join('|')})(/|$)`;
 
 const restrictedWorkflowImports = {
   paths: [
@@ -55,8 +59,8 @@ const restrictedWorkflowImports = {
       allowTypeImports: true,
     },
     {
-      group: ['**/db', '**/db/*', '**/server', '**/server/*', '**/worker', '**/worker/*', '**/mail', '**/mail/*'],
-      message: 'Workflows must not import I/O code (db/, server/, worker/, mail/); reach it through an activity.',
+      regex: folderRegex(['db', 'server', 'worker', 'mail', 'adapters', 'wiring', 'metrics']),
+      message: 'Workflows must not import I/O code (db/, server/, worker/, mail/, adapters/, wiring/, metrics/); reach it through an activity.',
       allowTypeImports: true,
     },
   ],
@@ -77,6 +81,90 @@ const restrictedWorkflowGlobals = [
   { name: '__dirname', message: 'No file system in workflows.' },
   { name: '__filename', message: 'No file system in workflows.' },
 ];
+
+
+// Direction of dependencies, bottom to top:
+//   common/ → domain/ → db/, adapters/ → metrics/, activities/, workflows/ → server/, worker/ → wiring/ (builds the app; process entries)
+// Each entry lists the repository folders a layer must not import, and the packages it must not use.
+const TEMPORAL = ['@temporalio/client', '@temporalio/common', '@temporalio/workflow', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
+const TOPS = ['wiring', 'scripts', 'bench', 'test'];
+const LAYERS = [
+  {
+    files: ['common/**/*.ts'],
+    why: 'common/ holds shared types and message definitions that every layer imports',
+    folders: ['domain', 'db', 'adapters', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['pg', 'nodemailer', 'express', 'pino', 'prom-client', 'smtp-server', 'mailparser', '@temporalio/worker', '@temporalio/activity', '@temporalio/client'],
+  },
+  {
+    files: ['domain/**/*.ts'],
+    why: 'domain/ is pure business logic: no I/O and no Temporal',
+    folders: ['db', 'adapters', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['pg', 'nodemailer', 'express', 'pino', 'prom-client', 'smtp-server', 'mailparser', ...TEMPORAL],
+    noTypeImports: true,
+  },
+  {
+    files: ['db/**/*.ts'],
+    why: 'db/ owns SQL and sits below activities/ and server/',
+    folders: ['adapters', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['nodemailer', 'express', 'prom-client', 'smtp-server', 'mailparser', ...TEMPORAL],
+  },
+  {
+    files: ['adapters/**/*.ts'],
+    why: 'adapters/ wrap the outside world (SMTP, payment processors) and know nothing of the app',
+    folders: ['db', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['pg', 'express', ...TEMPORAL],
+  },
+  {
+    files: ['activities/**/*.ts'],
+    why: 'activities/ receive their clients from wiring/ and are run by the worker',
+    folders: ['workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['express', '@temporalio/workflow', '@temporalio/worker', '@temporalio/client'],
+  },
+  {
+    files: ['metrics/**/*.ts'],
+    why: 'metrics/ defines the Prometheus figures that server/ and worker/ expose; it reads through db/ only',
+    folders: ['adapters', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
+    packages: ['@temporalio/workflow', '@temporalio/client', 'nodemailer'],
+  },
+  {
+    files: ['server/**/*.ts'],
+    why: 'server/ is the HTTP layer: it starts, signals and queries workflows through the client, never runs them',
+    folders: ['activities', 'worker', 'mail', ...TOPS],
+    packages: ['@temporalio/workflow', '@temporalio/worker', '@temporalio/activity', 'nodemailer'],
+    typeOnly: ['workflows'],
+  },
+  {
+    files: ['worker/**/*.ts'],
+    why: 'worker/ registers workflows and activities; wiring/ gives it their dependencies',
+    folders: ['server', 'mail', ...TOPS],
+    packages: ['express'],
+  },
+  {
+    files: ['mail/**/*.ts'],
+    why: 'mail/ is the local SMTP sink of the dev stack and tests, independent of the product',
+    folders: ['domain', 'db', 'adapters', 'activities', 'workflows', 'server', 'worker', ...TOPS],
+    packages: [...TEMPORAL],
+  },
+  {
+    files: ['wiring/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    why: 'only tests may import test code',
+    folders: ['test'],
+    packages: [],
+  },
+];
+
+
+function layerRule({ why, folders, packages, typeOnly = [], noTypeImports = false }) {
+  return {
+    paths: packages.map((name) => ({ name, message: `${why}.`, allowTypeImports: !noTypeImports })),
+    patterns: [
+      { regex: folderRegex(folders), message: `${why}: it must not import ${folders.map((f) => `${f}/`).join(', ')}.`, allowTypeImports: false },
+      ...(typeOnly.length
+        ? [{ regex: folderRegex(typeOnly), message: `${why}: ${typeOnly.join(', ')}/ only as \`import type\`.`, allowTypeImports: true }]
+        : []),
+    ],
+  };
+}
 
 export default defineConfig([
   globalIgnores(['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/']),
@@ -114,6 +202,15 @@ export default defineConfig([
     files: ['test/**/*.{ts,mts,js,mjs}'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },
+
+  // Layers: each folder imports only the folders below it.
+  ...LAYERS.map((layer) => ({
+    files: layer.files,
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', layerRule(layer)],
+    },
+  })),
 
   // Temporal workflow determinism.
   {

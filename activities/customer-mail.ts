@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ClaimRecord } from '../db/claims';
 import { claimCreditExpiry, threadMessageIds } from '../db/mail';
 import { claimToken } from '../domain/claim-token';
-import { claimReplyAddress } from '../domain/mail/reply-address';
+import { claimReplyAddress } from '../domain/email/reply-address';
 import type { ActivityDeps } from './deps';
 import { renderCustomerMail, type CustomerNotice } from './emails';
-import type { OutgoingMail } from './mailer';
+import type { OutgoingMail } from '../adapters/mailer';
 
 /** References kept in a long thread: the first message and the latest ones, as RFC 5322 suggests. */
 const MAX_REFERENCES = 10;

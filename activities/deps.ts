@@ -1,10 +1,10 @@
 import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../adapters/mailer';
+import type { PaymentGateway } from '../adapters/payments';
 import type { ClaimIntakePort, MailSettings } from './mail-settings';
-import type { PaymentGateway } from './payments';
 
-/** Everything activities touch, built once in the worker and injected. */
+/** Everything activities touch, built once by wiring/wire.ts and injected by the worker. */
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;

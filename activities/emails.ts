@@ -1,8 +1,8 @@
 import type { ClaimItem, Decision, Deadline } from '../common/claim';
 import { formatMoney } from '../common/money';
 import type { ClaimRecord } from '../db/claims';
-import { humanDate, humanDay } from '../domain/mail/human-dates';
-import type { OutgoingMail } from './mailer';
+import type { OutgoingMail } from '../adapters/mailer';
+import { humanDate, humanDay } from '../domain/email/human-dates';
 
 export type CustomerNotice =
   | { template: 'acknowledgement' }

@@ -15,8 +15,8 @@ import {
   settleInboundMail,
   type InboundMail,
 } from '../db/mail';
-import { claimIdInSubject, extractClaimFacts } from '../domain/mail/extract';
-import { baseAddress, confirmationAddress, readReplyAddress } from '../domain/mail/reply-address';
+import { claimIdInSubject, extractClaimFacts } from '../domain/email/extract';
+import { baseAddress, confirmationAddress, readReplyAddress } from '../domain/email/reply-address';
 import { supportAddress } from './customer-mail';
 import type { ActivityDeps } from './deps';
 import type { MailSettings } from './mail-settings';

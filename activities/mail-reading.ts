@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import EmailReplyParser from 'email-reply-parser';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { MailAttachment } from '../db/mail';
-import { automatedKind, messageIdsIn } from '../domain/mail/automated';
+import { automatedKind, messageIdsIn } from '../domain/email/automated';
 
 /** One stored message as the email channel reads it. */
 export interface ReadMail {

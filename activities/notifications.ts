@@ -1,24 +1,21 @@
 import type { Deadline } from '../common/claim';
 import { withTransaction } from '../db';
 import { getClaim } from '../db/claims';
+import { recordEscalation } from '../db/escalations';
 import { appendClaimEvent } from '../db/events';
+import { recordNotification, wasNotified } from '../db/notifications';
+import type { OutgoingMail } from '../adapters/mailer';
 import { threadedCustomerMail } from './customer-mail';
 import type { ActivityDeps as Deps } from './deps';
 import { renderStaffMail, type CustomerNotice } from './emails';
-import type { OutgoingMail } from './mailer';
 
 export function createNotificationActivities(deps: Deps) {
   const { db, mailer, staffMailboxes } = deps;
   /** Sends at most once per (claim, key): a retried activity finds the row and does not mail again. */
   async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
-    const { rowCount } = await db.query('SELECT 1 FROM notifications WHERE claim_id = $1 AND template = $2', [claimId, key]);
-    if (rowCount) return;
+    if (await wasNotified(db, claimId, key)) return;
     const messageId = await mailer.send(mail);
-    await db.query(
-      `INSERT INTO notifications (claim_id, template, recipient, subject, message_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
-      [claimId, key, mail.to, mail.subject, messageId],
-    );
+    await recordNotification(db, { claimId, dedupeKey: key, recipient: mail.to, subject: mail.subject, messageId });
   }
 
   return {
@@ -41,13 +38,7 @@ export function createNotificationActivities(deps: Deps) {
           why: `${deadline.kind} deadline ${deadline.dueAt} (${deadline.businessDays} business days, ${deadline.clause})`,
           data: { deadline },
         });
-        if (template === 'escalation') {
-          await tx.query(
-            `UPDATE claims SET escalated_at = coalesce(escalated_at, now()), escalation_level = $2, updated_at = now() WHERE id = $1`,
-            [claimId, audience],
-          );
-          await tx.query(`UPDATE claim_deadlines SET state = 'breached' WHERE claim_id = $1 AND kind = $2`, [claimId, deadline.kind]);
-        }
+        if (template === 'escalation') await recordEscalation(tx, claimId, audience, deadline.kind);
       });
       const claim = await getClaim(db, claimId);
       await sendOnce(claimId, input.eventKey, renderStaffMail(staffMailboxes[audience], claim, { template, deadline }));

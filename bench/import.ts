@@ -4,7 +4,7 @@
  *   npx tsx bench/import.ts [--rows 1000000] [--format ndjson|csv|both] [--batch-size N] [--concurrency N] [--keep]
  *   npm run bench:import
  *
- * Generates the file(s) into a temp dir (test/import/ledger-files.ts: random-looking request ids over
+ * Generates the file(s) into a temp dir (bench/lib/ledger-files.ts: random-looking request ids over
  * 100 accounts), imports each into a fresh, migrated throwaway database (bench/lib/database.ts), then
  * imports the same file again (every row a duplicate), and prints rows/s for both.
  */
@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_SIZE, importLedgerFile, type LedgerFileFormat } from '../db/import';
-import { writeUsageRequestsFile } from '../test/import/ledger-files';
+import { insertSyntheticAccounts } from '../db/synthetic-ledger';
+import { writeUsageRequestsFile } from './lib/ledger-files';
 import { benchDatabase, int, seconds } from './lib/database';
 
 const { values: opts } = parseArgs({
@@ -47,11 +48,7 @@ async function main(): Promise<void> {
 
       const bench = await benchDatabase(`refund_desk_bench_import_${format}`, { keep: opts.keep, log });
       try {
-        await bench.db.query(
-          `INSERT INTO accounts (id, email, policy_id)
-           SELECT 'acct_' || i, 'acct_' || i || '@bench.example', 'pixazo-api' FROM generate_series(0, $1::int - 1) i`,
-          [ACCOUNTS],
-        );
+        await insertSyntheticAccounts(bench.db, ACCOUNTS, 'pixazo-api');
         for (const pass of ['new rows', 'all duplicates']) {
           const s = await importLedgerFile(bench.db, { kind: 'requests', file, format, batchSize: BATCH, concurrency: CONCURRENCY });
           const rate = Math.round(s.rowsRead / (s.elapsedMs / 1000));

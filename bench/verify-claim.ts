@@ -14,11 +14,21 @@
  * with EXPLAIN (ANALYZE, BUFFERS) that usage_requests and charges are read through indexes.
  * Exit code 1 when either check fails.
  */
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Queryable } from '../db';
 import { fetchLedgerFacts, type LedgerLookup } from '../db/ledger';
+import {
+  explain,
+  insertSyntheticAccounts,
+  ledgerTableSizes,
+  loadSyntheticCharges,
+  loadSyntheticOutages,
+  loadSyntheticRequests,
+  serverSetting,
+  syntheticRequestId as requestId,
+  vacuumAnalyzeLedger,
+} from '../db/synthetic-ledger';
 import { benchDatabase, int, quantile, seconds } from './lib/database';
 
 const { values: opts } = parseArgs({
@@ -53,44 +63,6 @@ if (IDS > REQUESTS / ACCOUNTS) {
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-/** Request i (1-based) belongs to account i % ACCOUNTS; ids are md5-based, so the key index is in random order. */
-const requestId = (i: number): string => `req_${createHash('md5').update(String(i)).digest('hex')}`;
-
-const LOAD_REQUESTS = `
-INSERT INTO usage_requests (request_id, account_id, endpoint, model, http_status, outcome, amount_minor, currency,
-                            output_delivered, started_at, completed_at)
-SELECT 'req_' || md5(i::text),
-       'acct_' || (i % $3),
-       (ARRAY['/v1/chat/completions', '/v1/images/generations', '/v1/embeddings', '/v1/audio/speech'])[1 + i % 4],
-       CASE WHEN i % 7 = 0 THEN NULL ELSE 'model-' || (i % 3) END,
-       s.status,
-       CASE s.status WHEN 200 THEN 'success' WHEN 504 THEN 'timeout' ELSE 'error' END,
-       1 + i % 997, 'USD', s.status = 200,
-       t.at,
-       CASE WHEN s.status = 504 THEN NULL ELSE t.at + interval '1.2 seconds' END
-  FROM generate_series($1::bigint, $2::bigint) AS i,
-       LATERAL (SELECT CASE WHEN i % 20 = 0 THEN 500 WHEN i % 50 = 1 THEN 504 WHEN i % 33 = 2 THEN 404 ELSE 200 END AS status) s,
-       LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + (i::float8 / $4) * interval '${DAYS} days' AS at) t`;
-
-const LOAD_CHARGES = `
-INSERT INTO charges (transaction_id, invoice_number, payment_reference, account_id, amount_minor, currency, kind,
-                     period_start, period_end, created_at)
-SELECT 'tx_' || j, 'INV-' || j, 'pr_' || (j / 2), 'acct_' || (j % $2), 500 + j % 5000, 'USD',
-       k.kind,
-       CASE WHEN k.kind = 'subscription' THEN t.at END,
-       CASE WHEN k.kind = 'subscription' THEN t.at + interval '30 days' END,
-       t.at
-  FROM generate_series(1, $1::bigint) AS j,
-       LATERAL (SELECT (ARRAY['credit_purchase', 'usage', 'subscription'])[1 + j % 3] AS kind) k,
-       LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + (j::float8 / $1) * interval '${DAYS} days' AS at) t`;
-
-// Start times follow the golden-ratio sequence (no aliasing with the requests' regular spacing); 10–60 minutes each.
-const LOAD_OUTAGES = `
-INSERT INTO outages (id, started_at, ended_at, scheduled, force_majeure, cause)
-SELECT 'out_' || o, t.at, t.at + (10 + o % 51) * interval '1 minute', o % 10 = 0, false, 'bench outage ' || o
-  FROM generate_series(1, $1::bigint) AS o,
-       LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + ((o * 0.6180339887498949) % 1) * interval '${DAYS} days' AS at) t`;
 
 /** A claim for account `k`: IDS random request ids of that account, and one of its charges. */
 function claimFor(k: number, seed: number): LedgerLookup {
@@ -149,18 +121,14 @@ async function main(): Promise<number> {
 
     // --- load ------------------------------------------------------------------------------------
     const loadStarted = performance.now();
-    await db.query(
-      `INSERT INTO accounts (id, email, policy_id)
-       SELECT 'acct_' || i, 'acct_' || i || '@bench.example', 'pixazo-api' FROM generate_series(0, $1::int - 1) i`,
-      [ACCOUNTS],
-    );
+    await insertSyntheticAccounts(db, ACCOUNTS, 'pixazo-api');
     const chunks: [number, number][] = [];
     for (let from = 1; from <= REQUESTS; from += LOAD_CHUNK) chunks.push([from, Math.min(REQUESTS, from + LOAD_CHUNK - 1)]);
     let loaded = 0;
     // Two loaders: one per core.
     const loader = async () => {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-        await db.query(LOAD_REQUESTS, [chunk[0], chunk[1], ACCOUNTS, REQUESTS]);
+        await loadSyntheticRequests(db, { from: chunk[0], to: chunk[1], total: REQUESTS, accounts: ACCOUNTS, days: DAYS });
         loaded += chunk[1] - chunk[0] + 1;
         log(`[bench] usage_requests: ${int(loaded)} / ${int(REQUESTS)} (${seconds(performance.now() - loadStarted)})`);
       }
@@ -168,21 +136,14 @@ async function main(): Promise<number> {
     await Promise.all([
       loader(),
       loader(),
-      db.query(LOAD_CHARGES, [ACCOUNTS * CHARGES_PER_ACCOUNT, ACCOUNTS]),
-      db.query(LOAD_OUTAGES, [OUTAGES]),
+      loadSyntheticCharges(db, { count: ACCOUNTS * CHARGES_PER_ACCOUNT, accounts: ACCOUNTS, days: DAYS }),
+      loadSyntheticOutages(db, { count: OUTAGES, days: DAYS }),
     ]);
     const insertedMs = performance.now() - loadStarted;
-    await db.query('VACUUM (ANALYZE) accounts, usage_requests, charges, outages');
+    await vacuumAnalyzeLedger(db);
     const loadMs = performance.now() - loadStarted;
-    const sizes: { rel: string; n: number; size: string }[] = [];
-    for (const rel of ['usage_requests', 'charges', 'outages']) {
-      const { rows } = await db.query<{ n: string; size: string }>(
-        `SELECT (SELECT count(*) FROM ${rel}) AS n, pg_size_pretty(pg_total_relation_size($1::regclass)) AS size`,
-        [rel],
-      );
-      sizes.push({ rel, n: Number(rows[0]!.n), size: rows[0]!.size });
-    }
-    const { rows: settings } = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    const sizes = await ledgerTableSizes(db);
+    const sharedBuffers = await serverSetting(db, 'shared_buffers');
     log(`[bench] loaded in ${seconds(loadMs)} (inserts ${seconds(insertedMs)}, vacuum analyze ${seconds(loadMs - insertedMs)})`);
 
     // --- time fetchLedgerFacts -------------------------------------------------------------------
@@ -232,8 +193,10 @@ async function main(): Promise<number> {
       : p === seen.claimId ? fresh.claimId
       : p,
     );
-    const { rows: planRows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }] }>(
-      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${lastSql}`,
+    const planRows = await explain<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }] }>(
+      db,
+      'ANALYZE, BUFFERS, FORMAT JSON',
+      lastSql,
       params,
     );
     const plan = planRows[0]!['QUERY PLAN'][0];
@@ -241,10 +204,7 @@ async function main(): Promise<number> {
     const seqOnBig = accessed.filter(
       (n) => n['Node Type'] === 'Seq Scan' && ['usage_requests', 'charges'].includes(n['Relation Name']!),
     );
-    const { rows: buffers } = await db.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) ${lastSql}`,
-      params,
-    );
+    const buffers = await explain<{ 'QUERY PLAN': string }>(db, 'ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF', lastSql, params);
     const textPlan = buffers.map((r) => r['QUERY PLAN']);
     // The first EXPLAIN ran the statement; its buffer figures are the ones for a claim not seen before.
     const topBuffers = planBuffers(plan.Plan);
@@ -252,7 +212,7 @@ async function main(): Promise<number> {
     // --- report -------------------------------------------------------------------------------------
     const oneStatement = statementsPerCall.size === 1 && statementsPerCall.has(1);
     const lines = [
-      `verify-claim bench, ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs, ${bench.where}, shared_buffers ${settings[0]!.shared_buffers}`,
+      `verify-claim bench, ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs, ${bench.where}, shared_buffers ${sharedBuffers}`,
       `ledger: ${sizes.map((s) => `${s.rel} ${int(s.n)} rows (${s.size})`).join(', ')}, ${int(ACCOUNTS)} accounts; loaded in ${seconds(loadMs)}`,
       `claim: ${int(IDS)} request ids of one account (~${int(Math.floor(REQUESTS / ACCOUNTS))} requests each) + 1 transaction id;` +
         ` ${Math.min(...outagesFound)}–${Math.max(...outagesFound)} overlapping outages found per claim`,

@@ -126,6 +126,7 @@ export async function listCases(db: Queryable, f: CaseFilter): Promise<ClaimReco
   return rows.map(toRecord);
 }
 
+/** Sets the claim's status (the workflow's transitions record the matching event beside it). */
 export async function updateClaimStatus(db: Queryable, claimId: string, status: ClaimStatus): Promise<void> {
   await db.query('UPDATE claims SET status = $2, updated_at = now() WHERE id = $1', [claimId, status]);
 }

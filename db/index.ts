@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 export type Db = Pool;
 export type Tx = PoolClient;
@@ -25,20 +25,7 @@ export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): 
   }
 }
 
-export async function queryRows<R extends QueryResultRow>(
-  db: Queryable,
-  sql: string,
-  params: unknown[] = [],
-): Promise<R[]> {
-  const result = await db.query<R>(sql, params);
-  return result.rows;
-}
-
-export async function queryOne<R extends QueryResultRow>(
-  db: Queryable,
-  sql: string,
-  params: unknown[] = [],
-): Promise<R | undefined> {
-  const rows = await queryRows<R>(db, sql, params);
-  return rows[0];
+/** Whether the database answers (health check). */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
 }

@@ -1,4 +1,4 @@
-import { FINAL_STATUSES, type Channel, type ClaimStatus, type DeadlineKind, type DecisionOutcome } from '../common/claim';
+import { CLAIM_STATUSES, FINAL_STATUSES, type Channel, type ClaimStatus, type DeadlineKind, type DecisionOutcome } from '../common/claim';
 import type { Queryable } from './index';
 
 /** Who took a decision, as operators count it: the policy engine alone, or a person. */
@@ -18,19 +18,21 @@ export interface ClaimFigures {
   refundsPaid: { currency: string; amountMinor: number }[];
 }
 
-/** json_agg of a grouped subquery, `[]` when it has no rows. */
+/** json_agg of a subquery, `[]` when it has no rows. */
 const rows = (select: string) => `(SELECT coalesce(json_agg(r), '[]'::json) FROM (${select}) r)`;
+/** One running total per series (migration 007 keeps them), with its labels as columns. */
+const tally = (metric: string, columns: Record<string, string>, valueAs: 'n' | 'amountMinor') =>
+  rows(`SELECT ${Object.entries(columns).map(([label, as]) => `labels->>'${label}' AS "${as}"`).join(', ')}, value::bigint AS "${valueAs}"
+          FROM claim_tallies WHERE metric = '${metric}' AND value <> 0`);
 
-const OPEN = 'status <> ALL($1::text[])';
+// Open claims are found through the status index, so the cost follows the open cases, not the history.
+const OPEN = 'status = ANY($1::text[])';
 
 // Overdue means what GET /v1/cases?overdue=true means: an open or breached deadline past due, warnings aside.
 const FIGURES_SQL = `
 SELECT
-  ${rows('SELECT policy_id AS policy, channel, count(*)::int AS n FROM claims GROUP BY 1, 2')} AS received,
-  ${rows(`SELECT policy_id AS policy, decision->>'outcome' AS outcome,
-                 CASE WHEN decision->'decidedBy'->>'type' = 'staff' THEN 'staff' ELSE 'engine' END AS "decidedBy",
-                 count(*)::int AS n
-            FROM claims WHERE decision IS NOT NULL GROUP BY 1, 2, 3`)} AS decisions,
+  ${tally('claims_received', { policy: 'policy', channel: 'channel' }, 'n')} AS received,
+  ${tally('decisions', { policy: 'policy', outcome: 'outcome', decided_by: 'decidedBy' }, 'n')} AS decisions,
   ${rows(`SELECT status, count(*)::int AS n FROM claims WHERE ${OPEN} GROUP BY 1`)} AS open,
   (SELECT count(*)::int FROM claims c
     WHERE c.${OPEN}
@@ -41,12 +43,14 @@ SELECT
   ${rows(`SELECT currency, count(*)::int AS n, sum(amount_minor)::bigint AS "amountMinor",
                  extract(epoch FROM now() - min(created_at))::float8 AS "oldestAgeSeconds"
             FROM payouts WHERE status = 'pending' GROUP BY 1`)} AS "pendingPayouts",
-  ${rows(`SELECT kind AS deadline, count(*)::int AS n FROM claim_deadlines WHERE state = 'breached' GROUP BY 1`)} AS breaches,
-  ${rows('SELECT currency, sum(amount_minor)::bigint AS "amountMinor" FROM credits_issued GROUP BY 1')} AS "creditsIssued",
-  ${rows(`SELECT currency, sum(amount_minor)::bigint AS "amountMinor" FROM payouts WHERE status = 'confirmed' GROUP BY 1`)} AS "refundsPaid"`;
+  ${tally('sla_breaches', { deadline: 'deadline' }, 'n')} AS breaches,
+  ${tally('credits_issued_minor', { currency: 'currency' }, 'amountMinor')} AS "creditsIssued",
+  ${tally('refunds_paid_minor', { currency: 'currency' }, 'amountMinor')} AS "refundsPaid"`;
+
+const OPEN_STATUSES = CLAIM_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
 
 /** Every figure the metrics endpoint shows, from one consistent snapshot of the database. */
 export async function readClaimFigures(db: Queryable): Promise<ClaimFigures> {
-  const { rows: [figures] } = await db.query<ClaimFigures>(FIGURES_SQL, [FINAL_STATUSES]);
+  const { rows: [figures] } = await db.query<ClaimFigures>(FIGURES_SQL, [OPEN_STATUSES]);
   return figures!;
 }

@@ -1,4 +1,4 @@
-import { loadPolicyPacks, parsePolicyPack, type LoadedPolicy } from '../domain/policy';
+import { loadPolicyPacks, parseStoredPack, type LoadedPolicy } from '../domain/policy';
 import type { Queryable } from './index';
 
 /**
@@ -36,7 +36,7 @@ export class PolicyStore {
     return this.inForce.get(policyId);
   }
 
-  /** The exact version a claim was submitted under, re-validated and hash-checked. */
+  /** The exact version a claim was submitted under: hash-checked, upgraded to the current format, re-validated. */
   async pinned(policyId: string, version: string): Promise<LoadedPolicy> {
     const key = cacheKey(policyId, version);
     const cached = this.pinnedCache.get(key);
@@ -46,10 +46,8 @@ export class PolicyStore {
       [policyId, version],
     );
     if (!rows[0]) throw new Error(`policy ${policyId}@${version} was never published`);
-    const policy = parsePolicyPack(rows[0].pack);
-    if (policy.version !== version) {
-      throw new Error(`policy ${policyId}@${version} hashes to ${policy.version}; stored pack was altered`);
-    }
+    // Packs stored in an older format are upgraded; the version stays the hash of what was stored.
+    const policy = parseStoredPack(rows[0].pack, version, `policy ${policyId}@${version}`);
     this.pinnedCache.set(key, policy);
     return policy;
   }

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { DeskMetrics } from './desk-metrics';
+import type { WorkerMetrics } from './desk-metrics';
 
 /** The error type operators see: a business refusal's type (e.g. PolicyViolation), else the error's class. */
 function errorType(err: unknown): string {
@@ -9,7 +9,7 @@ function errorType(err: unknown): string {
 }
 
 /** A worker interceptor that counts each failed activity attempt, then lets the error go on unchanged. */
-export function countActivityFailures(metrics: Pick<DeskMetrics, 'activityFailures'>): ActivityInterceptorsFactory {
+export function countActivityFailures(metrics: Pick<WorkerMetrics, 'activityFailures'>): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {

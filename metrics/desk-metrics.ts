@@ -2,24 +2,42 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import type { Queryable } from '../db';
 import { ClaimFigureMetrics } from './claim-figures';
 
-/**
- * The Prometheus metrics of one process. The API process serves all of them on GET /metrics; a
- * separate worker process serves its own (process metrics and activity failures) on WORKER_METRICS_PORT.
- */
-export interface DeskMetrics {
+/** What a worker process exposes on WORKER_METRICS_PORT: process metrics and its activity failures. */
+export interface WorkerMetrics {
   registry: Registry;
-  /** HTTP request duration by method, express route pattern and status. */
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Failed activity attempts in this process's worker, by activity and error type. */
   activityFailures: Counter<'activity' | 'error_type'>;
-  /** The exposition text; business figures are read from the database first when a database is given. */
+  /** The exposition text. */
+  scrape(): Promise<string>;
+}
+
+/**
+ * What the API process exposes on GET /metrics: the worker's metrics (a worker may run in the same
+ * process, as under `npm run dev`), HTTP durations, and the claim figures read from PostgreSQL.
+ */
+export interface DeskMetrics extends WorkerMetrics {
+  /** HTTP request duration by method, express route pattern and status. */
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** The exposition text; the claim figures are read from the database first when one is given. */
   scrape(db?: Queryable): Promise<string>;
 }
 
-/** A registry of its own per desk, so several desks in one process (tests) never collide. */
-export function createDeskMetrics(): DeskMetrics {
+/** A registry of its own per process part, so several desks in one process (tests) never collide. */
+export function createWorkerMetrics(): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const activityFailures = new Counter({
+    name: 'refund_desk_activity_failures_total',
+    help: 'Failed activity attempts (each retry counts), by activity and error type',
+    labelNames: ['activity', 'error_type'] as const,
+    registers: [registry],
+  });
+  return { registry, activityFailures, scrape: () => registry.metrics() };
+}
+
+/** The API's metrics, including those of a worker running in the same process. */
+export function createDeskMetrics(): DeskMetrics {
+  const { registry, activityFailures } = createWorkerMetrics();
   const httpDuration = new Histogram({
     name: 'refund_desk_http_request_duration_seconds',
     help: 'HTTP request duration by method, express route pattern and status code',
@@ -27,17 +45,11 @@ export function createDeskMetrics(): DeskMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const activityFailures = new Counter({
-    name: 'refund_desk_activity_failures_total',
-    help: 'Failed activity attempts (each retry counts), by activity and error type',
-    labelNames: ['activity', 'error_type'] as const,
-    registers: [registry],
-  });
   const figures = new ClaimFigureMetrics(registry);
   return {
     registry,
-    httpDuration,
     activityFailures,
+    httpDuration,
     async scrape(db) {
       if (db) await figures.refresh(db);
       return registry.metrics();

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { DeskMetrics } from './desk-metrics';
+import type { WorkerMetrics } from './desk-metrics';
 
 /** A running metrics listener; close() stops it. */
 export interface MetricsEndpoint {
@@ -8,7 +8,7 @@ export interface MetricsEndpoint {
 }
 
 /** Serves GET /metrics for a process without an HTTP API of its own (the worker). */
-export async function serveMetrics(metrics: DeskMetrics, port: number, host = '0.0.0.0'): Promise<MetricsEndpoint> {
+export async function serveMetrics(metrics: WorkerMetrics, port: number, host = '0.0.0.0'): Promise<MetricsEndpoint> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();

@@ -6,20 +6,19 @@
  *   Temporal       CLI dev server, state in .data/temporal, 7233 / UI 8233
  *                  (TEMPORAL_PORT / TEMPORAL_UI_PORT)                             — or TEMPORAL_ADDRESS
  *   Mail sink      SMTP 1025 (SMTP_PORT), web 8025 (MAIL_UI_PORT), .data/mail     — or SMTP_HOST
- *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true })
+ *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true }) from wiring/desk.ts
  *
  * Flags: --infra (or DEV_INFRA_ONLY=1) starts only the infrastructure and
  * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
  * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
  */
 import path from 'node:path';
+import { loadConfig } from '../wiring/config';
+import { startRefundDesk } from '../wiring/desk';
 import { startMailSink, type MailSink } from '../mail/sink';
 import { DEMO_STAFF_KEYS } from '../server/demo-data';
 import type { LocalPostgres } from './lib/postgres.mjs';
 import type { LocalTemporal } from './lib/temporal.mjs';
-
-type ServerMain = typeof import('../server/main');
-type ServerConfig = typeof import('../server/config');
 
 interface Stoppable {
   name: string;
@@ -40,22 +39,6 @@ function intEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name}=${raw} is not a port number`);
   return n;
-}
-
-/** Load server/main + server/config; undefined (with a warning) while they do not exist yet. */
-async function loadApp(): Promise<{ main: ServerMain; config: ServerConfig } | undefined> {
-  try {
-    const config = (await import('../server/config')) as ServerConfig;
-    const main = (await import('../server/main')) as ServerMain;
-    return { main, config };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const missing =
-      (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && /server[\\/](main|config)/.test(e.message);
-    if (!missing) throw err;
-    log(`[dev] server/main.ts or server/config.ts not found — running the infrastructure only (${e.message.split('\n')[0]})`);
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {
@@ -164,10 +147,9 @@ async function main(): Promise<void> {
     }
 
     let apiUrl: string | undefined;
-    const app = infraOnly ? undefined : await loadApp();
-    if (app) {
+    if (!infraOnly) {
       const desk = await start(
-        app.main.startRefundDesk(app.config.loadConfig(process.env), { seedDemo: true }).then((d) => ({
+        startRefundDesk(loadConfig(process.env), { seedDemo: true }).then((d) => ({
           name: 'refund desk',
           apiUrl: d.apiUrl,
           stop: () => d.close(),
@@ -188,7 +170,7 @@ async function main(): Promise<void> {
       '',
       ...(apiUrl ? [`  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS).map(([role, key]) => `${role}=${key}`).join('  ')}`, '  README.md has a curl walk-through.', ''] : []),
     ];
-    if (!app) {
+    if (infraOnly) {
       lines.push('Run the app against it with:', '');
       for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SMTP_HOST', 'SMTP_PORT']) {
         if (process.env[name]) lines.push(`  export ${name}='${process.env[name]}'`);

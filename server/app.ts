@@ -5,7 +5,7 @@ import type { PolicyStore } from '../db/policies';
 import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import { measureHttpDuration } from '../metrics/http-duration';
 import { errorHandler, HttpError } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import { caseRoutes } from './routes/cases';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Actor } from '../common/claim';
 import type { Queryable } from '../db';
+import { findStaffKey, saveStaffKey } from '../db/staff-keys';
 import { isClaimToken } from './claim-token';
 import { HttpError } from './errors';
 
@@ -26,8 +27,13 @@ function bearer(req: Request): string | undefined {
 
 export async function findStaff(db: Queryable, key: string | undefined): Promise<StaffPrincipal | undefined> {
   if (!key) return undefined;
-  const { rows } = await db.query<{ name: string; role: StaffRole }>('SELECT name, role FROM staff_keys WHERE key_hash = $1', [hashKey(key)]);
-  return rows[0] && { kind: 'staff', ...rows[0] };
+  const row = await findStaffKey(db, hashKey(key));
+  return row && { kind: 'staff', name: row.name, role: row.role as StaffRole };
+}
+
+/** Loads the keys named in configuration (`role:name:key`), so a deployment needs no SQL to add staff. */
+export async function registerStaffKeys(db: Queryable, keys: readonly { role: string; name: string; key: string }[]): Promise<void> {
+  for (const k of keys) await saveStaffKey(db, { keyHash: hashKey(k.key), name: k.name, role: k.role });
 }
 
 export function staffActor(staff: StaffPrincipal): Actor {

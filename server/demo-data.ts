@@ -1,5 +1,7 @@
 import type { Db } from '../db';
+import { saveAccount } from '../db/accounts';
 import { importLedgerRecords } from '../db/ledger-import';
+import { addStaffKeyIfMissing } from '../db/staff-keys';
 import { hashKey } from './auth';
 
 /** Demo staff keys, printed by `npm run dev`; never used outside local development. */
@@ -23,17 +25,11 @@ const HOUR = 3_600_000;
 /** A small, idempotent data set: re-running `npm run dev` keeps what is already there. */
 export async function seedDemoData(db: Db, knownPolicies: ReadonlySet<string>, now = new Date()): Promise<void> {
   for (const [role, key] of Object.entries(DEMO_STAFF_KEYS)) {
-    await db.query(
-      'INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING',
-      [hashKey(key), `demo-${role}`, role],
-    );
+    await addStaffKeyIfMissing(db, { keyHash: hashKey(key), name: `demo-${role}`, role });
   }
   const accounts = DEMO_ACCOUNTS.filter((a) => knownPolicies.has(a.policyId));
   for (const a of accounts) {
-    await db.query(
-      'INSERT INTO accounts (id, email, policy_id, currency) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-      [a.id, a.email, a.policyId, 'USD'],
-    );
+    await saveAccount(db, { id: a.id, email: a.email, policyId: a.policyId, status: 'active', currency: 'USD' }, { keepExisting: true });
   }
   const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR).toISOString();
   const requests = accounts.flatMap((a) => {

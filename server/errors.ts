@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { REFUSALS } from '../common/refusals';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 
 /** An error that already knows its HTTP status and a message fit for the caller. */
 export class HttpError extends Error {

@@ -5,9 +5,11 @@ import type { z } from 'zod';
 import { canonicalJson } from '../common/canonical-json';
 import type { Channel, ClaimStatus } from '../common/claim';
 import { withTransaction, type Db } from '../db';
+import { findClaimantAccount } from '../db/accounts';
 import { findClaimByIdempotencyKey, insertClaim } from '../db/claims';
 import { appendClaimEvent } from '../db/events';
 import type { PolicyStore } from '../db/policies';
+import { listUnstartedClaims } from '../db/unstarted-claims';
 import { claimToken } from './claim-token';
 import { HttpError } from './errors';
 import type { ClaimBody } from './schemas';
@@ -35,13 +37,9 @@ function fingerprint(submission: ClaimSubmission): string {
 }
 
 async function resolveAccount(db: Db, s: ClaimSubmission) {
-  const { rows } = await db.query<{ id: string; email: string; policy_id: string }>(
-    `SELECT id, email, policy_id FROM accounts
-      WHERE ($1::text IS NULL OR id = $1) AND ($2::text IS NULL OR lower(email) = lower($2))`,
-    [s.accountId ?? null, s.email ?? null],
-  );
-  if (!rows[0]) throw new HttpError(404, 'no account matches that accountId/email');
-  return rows[0];
+  const account = await findClaimantAccount(db, { accountId: s.accountId ?? null, email: s.email ?? null });
+  if (!account) throw new HttpError(404, 'no account matches that accountId/email');
+  return account;
 }
 
 /**
@@ -57,8 +55,8 @@ export async function submitClaim(
   if (replay) return replay;
 
   const account = await resolveAccount(deps.db, submission);
-  const policy = deps.policies.current(account.policy_id);
-  if (!policy) throw new HttpError(422, `account ${account.id} is on unknown policy ${account.policy_id}`);
+  const policy = deps.policies.current(account.policyId);
+  if (!policy) throw new HttpError(422, `account ${account.id} is on unknown policy ${account.policyId}`);
   const claimId = `clm_${ulid()}`;
   try {
     await withTransaction(deps.db, async (tx) => {
@@ -112,10 +110,7 @@ async function replayed(deps: IntakeDeps, key: string, print: string): Promise<S
 
 /** Starts workflows for claims stored while Temporal was unreachable. */
 export async function startPendingClaims(deps: IntakeDeps): Promise<number> {
-  const { rows } = await deps.db.query<{ id: string }>(
-    `SELECT id FROM claims c WHERE status = 'received'
-        AND NOT EXISTS (SELECT 1 FROM claim_events e WHERE e.claim_id = c.id AND e.event_key <> 'submitted')`,
-  );
-  for (const { id } of rows) await startClaimWorkflow(deps.temporal, deps.taskQueue, id);
-  return rows.length;
+  const claimIds = await listUnstartedClaims(deps.db);
+  for (const id of claimIds) await startClaimWorkflow(deps.temporal, deps.taskQueue, id);
+  return claimIds.length;
 }

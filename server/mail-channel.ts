@@ -1,24 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { dnsResolver } from '../adapters/mail-auth';
 import { startInboundSmtp, type InboundSmtpListener } from '../adapters/smtp-in';
 import { inboundMailWorkflowId, type InboundMailInput } from '../common/inbound-mail';
 import { customerReplyUpdate } from '../common/messages';
 import type { Db } from '../db';
 import { countRecentMailsFrom, listUnstartedMails, storeInboundMail } from '../db/mail';
 import type { PolicyStore } from '../db/policies';
-import { baseAddress } from '../domain/mail/reply-address';
+import { baseAddress } from '../domain/email/reply-address';
 import type { inboundMailWorkflow } from '../workflows';
-import type { InboundMailConfig } from './config';
 import { businessRefusal } from './errors';
 import { submitClaim, type IntakeDeps } from './intake';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import { CustomerReplyBody, ClaimBody } from './schemas';
 import { claimAction } from './temporal';
 
-/** Attachments kept per message, and the largest kept; the rest are named in the claim so staff can ask. */
-const MAX_ATTACHMENTS = 10;
-const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+/** The email channel's deployment settings (see README, "Claims by email"); wiring/config.ts reads them. */
+export interface InboundMailConfig {
+  /** -1 turns the listener off (a separate API process, say); 0 picks a free port. */
+  port: number;
+  host: string;
+  maxBytes: number;
+  /** Support address per policy id, overriding the packs'. */
+  addressOverrides: Record<string, string>;
+  perSenderPerHour: number;
+  tls: { keyFile: string; certFile: string } | null;
+  dnsZoneFile: string | null;
+  hostname: string;
+  /** Base of status-page links; defaults to the API's own address. */
+  publicUrl: string;
+}
 
 /** Every support address mail is accepted at: the deployment's overrides, else each pack's `mailIntake.address`. */
 export function supportAddresses(policies: PolicyStore, overrides: Record<string, string>): Set<string> {
@@ -29,19 +39,6 @@ export function supportAddresses(policies: PolicyStore, overrides: Record<string
       .filter((a): a is string => Boolean(a))
       .map((a) => a.toLowerCase()),
   );
-}
-
-/** The email channel's settings for the activities. */
-export function mailSettings(config: InboundMailConfig, tokenSecret: string) {
-  return {
-    publicUrl: config.publicUrl,
-    tokenSecret,
-    addressOverrides: config.addressOverrides,
-    resolver: dnsResolver(config.dnsZoneFile ?? undefined),
-    mta: config.hostname,
-    maxAttachments: MAX_ATTACHMENTS,
-    maxAttachmentBytes: MAX_ATTACHMENT_BYTES,
-  };
 }
 
 /** POST /v1/claims's intake and the customer-reply update, as the mail activities call them. */

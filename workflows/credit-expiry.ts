@@ -10,7 +10,7 @@ const { expireCredits } = proxyActivities<CreditActivities>({
 
 /**
  * One expiry pass, started by the `credit-expiry` Temporal Schedule (created at server start in
- * server/main.ts): every credit grant that expired by the time this run started loses what is left.
+ * server/start-api.ts): every credit grant that expired by the time this run started loses what is left.
  * The start time is part of the workflow's history, so a replay or an activity retry uses the same
  * instant. It takes no input on purpose: nobody can expire credits "as of" a future date.
  */

@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, type Db } from '../../db';
 import { migrate } from '../../db/migrate';
+import { serverSetting } from '../../db/synthetic-ledger';
 
 export interface BenchDatabase {
   db: Db;
@@ -70,8 +71,7 @@ export async function benchDatabase(prefix: string, options: BenchDatabaseOption
   const db = createDb(url, poolSize);
   db.on('error', () => {});
   await migrate(db);
-  const { rows } = await db.query<{ server_version: string }>('SHOW server_version');
-  where += `, PostgreSQL ${rows[0]!.server_version}`;
+  where += `, PostgreSQL ${await serverSetting(db, 'server_version')}`;
   let closed = false;
   return {
     db,

@@ -5,7 +5,7 @@
  * set-based INSERT per batch.
  */
 import type { z } from 'zod';
-import { ChargeRecord, OutageRecord, UsageRequestRecord } from '../../server/schemas';
+import { ChargeRecord, OutageRecord, UsageRequestRecord } from '../../common/ledger-records';
 
 export const LEDGER_KINDS = ['requests', 'charges', 'outages'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];

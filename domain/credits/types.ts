@@ -8,7 +8,6 @@ export type GrantKind = (typeof GRANT_KINDS)[number];
 
 /** Grants the platform feeds in; claim and service credits come only from a decided claim. */
 export const PLATFORM_GRANT_KINDS = ['purchased', 'promotional'] as const;
-export type PlatformGrantKind = (typeof PLATFORM_GRANT_KINDS)[number];
 
 export const MOVEMENT_KINDS = ['grant', 'consume', 'expire', 'forfeit', 'adjust'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];

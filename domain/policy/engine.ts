@@ -1,10 +1,10 @@
 /**
  * The pure decision functions: no Node built-in, no file system, no clock. Loading packs from disk
- * and hashing them (fs, crypto) live in index.ts only.
+ * (load.ts, fs) and hashing them (version.ts, crypto) are exported by index.ts beside these.
  */
 export { classifyRequests } from './classify';
 export { assessClaim } from './assess';
-export { staffDecision, type StaffDecisionInput } from './staff';
+export { staffDecision, type StaffDecisionWithCurrency } from './staff';
 export { PolicyViolation, POLICY_VIOLATION_CODES, type PolicyViolationCode } from './errors';
 export { deadlineFor, slaFor } from './deadlines';
 export { withinClaimWindow } from './claim-window';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { MailIntakeSchema } from '../mail/mail-intake-schema';
+import { MailIntakeSchema } from '../email/mail-intake-schema';
 import { CLAIM_ITEMS, CLAIM_REASONS, REMEDIES, REQUEST_VERDICTS } from '../../common/claim';
 import { HolidayListSchema } from './holidays';
 
@@ -17,7 +17,6 @@ const citation = {
   /** Present where the document is silent and the pack chose a default. */
   assumption: text.optional(),
 };
-export const Citation = z.strictObject(citation);
 
 /** A citation that can become a DecisionReason shown to the customer. */
 const reasonCitation = { ...citation, code, message: text };
@@ -40,7 +39,6 @@ const Calendar = z.strictObject({
 
 const ClaimWindow = z.strictObject({
   days: z.number().int().positive(),
-  countsFrom: z.enum(['failed_call', 'charge_date']),
   /** Claim reasons the window is enforced for; the others have no deadline in the document. */
   appliesTo: z.array(z.enum(CLAIM_REASONS)),
   ...citation,
@@ -196,7 +194,6 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
 }
 
 export type PolicyPack = z.output<typeof PolicyPackSchema>;
-export type CitationRule = z.output<typeof Citation>;
 export type ReasonCitationRule = z.output<typeof ReasonCitation>;
 export type ReasonRule = PolicyPack['reasons'][keyof PolicyPack['reasons']];
 export type VerdictRule = PolicyPack['requests'][keyof PolicyPack['requests']];

@@ -2,16 +2,14 @@ import { DECISION_OUTCOMES, type ChargeShare, type ClaimFacts, type Decision } f
 import type { LedgerFacts } from '../../common/ledger';
 import { formatMoney, money, sumMoney, type Money } from '../../common/money';
 import { findClaimedCharge } from './charges';
-import type { StaffDecisionInput as PersonsDecision } from '../../common/messages';
+import type { StaffDecisionInput } from '../../common/messages';
 import { PolicyViolation, type PolicyViolationCode } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { minorUnits, reasonFrom } from './reasons';
 import { allocateShares, chargeRemainder, describeTaken } from './remainder';
 
 /** A person's decision as the workflow receives it, plus a currency for decisions made without a proposal. */
-export interface StaffDecisionInput extends PersonsDecision {
-  currency?: string;
-}
+export type StaffDecisionWithCurrency = StaffDecisionInput & { currency?: string };
 
 type Fail = (code: PolicyViolationCode, message: string) => never;
 
@@ -22,7 +20,7 @@ type Fail = (code: PolicyViolationCode, message: string) => never;
 export function staffDecision(
   policy: LoadedPolicy,
   claim: ClaimFacts,
-  input: StaffDecisionInput,
+  input: StaffDecisionWithCurrency,
   proposal?: Decision,
   ledger?: LedgerFacts,
 ): Decision {

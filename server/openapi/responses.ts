@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   CHANNELS, CLAIM_ITEMS, CLAIM_REASONS, CLAIM_STATUSES, DEADLINE_KINDS, DECISION_OUTCOMES, REMEDIES, REQUEST_VERDICTS,
 } from '../../common/claim';
-import { ACCOUNT_STATUSES } from '../../common/ledger';
+import { ACCOUNT_STATUSES, CHARGE_KINDS, REQUEST_OUTCOMES } from '../../common/ledger';
 import { GRANT_KINDS, MOVEMENT_KINDS } from '../../domain/credits';
 import { PolicyPackSchema } from '../../domain/policy/schema';
 
@@ -24,6 +24,7 @@ const PolicyRef = z.strictObject({ id: z.string(), version: z.string() });
 export const ErrorBody = z.strictObject({
   error: z.string().describe('what went wrong and how to fix it'),
   details: z.unknown().optional().describe('for 400: the invalid fields [{path, message}]; for refusals: {type, details}'),
+  retryable: z.literal(true).optional().describe('the claim is between two states: send the same request again after Retry-After seconds'),
 });
 
 const DecisionReason = z.strictObject({
@@ -56,6 +57,7 @@ export const Decision = z.strictObject({
   decidedBy: Actor,
   policy: PolicyRef,
   note: z.string().optional(),
+  chargeShares: z.array(z.strictObject({ transactionId: z.string(), amount: Money })).optional().describe('the part of each charge paid back'),
 });
 
 export const ClaimAccepted = z.strictObject({
@@ -64,6 +66,11 @@ export const ClaimAccepted = z.strictObject({
   claimToken: z.string().describe('Bearer token for the customer to read, answer or withdraw this claim'),
   links: z.strictObject({ self: z.string() }),
 });
+
+const deadline = {
+  kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string(),
+  state: z.enum(['open', 'met', 'breached', 'cancelled']),
+};
 
 /** The claim as its customer (or, with the optional fields, staff) sees it. */
 export const ClaimView = z.strictObject({
@@ -79,10 +86,7 @@ export const ClaimView = z.strictObject({
   explanation: z.string().nullable(),
   policy: PolicyRef,
   decision: DecisionView.nullable(),
-  deadlines: z.array(z.strictObject({
-    kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string(),
-    state: z.enum(['open', 'met', 'breached', 'cancelled']),
-  })),
+  deadlines: z.array(z.strictObject(deadline)),
   evidence: z.array(z.unknown()).optional().describe('staff only'),
   escalatedAt: instant.nullable().optional().describe('staff only'),
   escalationLevel: z.string().nullable().optional().describe('staff only'),
@@ -102,7 +106,60 @@ export const CaseList = z.strictObject({
   })),
 });
 
-export const CaseDecided = z.strictObject({ claimId: z.string(), decision: Decision });
+/** The decision as recorded; the same decision sent again by the same person gets this answer again. */
+export const CaseDecided = z.strictObject({ claimId: z.string(), status: claimStatus, decision: Decision });
+
+export const PayoutConfirmed = z.strictObject({
+  claimId: z.string(),
+  status: claimStatus,
+  message: z.string().optional().describe('present when the same confirmation was sent again after the claim closed'),
+});
+
+/** What a reviewer reads before deciding: the customer's words, the ledger's evidence, who already paid what. */
+export const CaseView = z.strictObject({
+  claimId: z.string(),
+  status: claimStatus,
+  reason: z.enum(CLAIM_REASONS),
+  channel: z.enum(CHANNELS),
+  submittedAt: instant,
+  account: z.strictObject({ id: z.string(), email: z.string(), status: z.enum(ACCOUNT_STATUSES), currency }),
+  customer: z.strictObject({
+    explanation: z.string().nullable(), requestIds: z.array(z.string()), transactionId: z.string().nullable(), invoiceNumber: z.string().nullable(),
+  }),
+  policy: PolicyRef,
+  evidence: z.strictObject({
+    requests: z.array(z.union([
+      z.strictObject({ requestId: z.string(), found: z.literal(false), verdict: z.enum(REQUEST_VERDICTS).nullable(), note: z.string() }),
+      z.strictObject({
+        requestId: z.string(), found: z.literal(true), verdict: z.enum(REQUEST_VERDICTS).nullable(), endpoint: z.string(),
+        httpStatus: z.number().int().nullable().describe('null when no response came back'), outcome: z.enum(REQUEST_OUTCOMES), chargedMinor: minor,
+        currency, outputDelivered: z.boolean(), startedAt: instant, completedAt: instant.nullable(),
+        outages: z.array(z.strictObject({ id: z.string(), cause: z.string(), scheduled: z.boolean(), forceMajeure: z.boolean(), eligible: z.boolean() })),
+      }),
+    ])),
+    charges: z.array(z.strictObject({
+      transactionId: z.string(), invoiceNumber: z.string().nullable(), claimed: z.boolean(), amountMinor: minor, currency,
+      kind: z.enum(CHARGE_KINDS), paymentReference: z.string().nullable(),
+      billingPeriod: z.strictObject({ start: instant, end: instant }).nullable(), chargedAt: instant,
+      remainingMinor: minor.describe('what other claims have not taken of this charge'),
+    })),
+  }),
+  remedies: z.array(z.strictObject({
+    claimId: z.string(), thisClaim: z.boolean(), requestId: z.string().nullable(), transactionId: z.string().nullable(), amountMinor: minor,
+    currency, state: z.enum(['pending', 'remedied']), remedy: z.enum(['credit', 'service_credit', 'refund']).nullable(),
+  })),
+  proposal: DecisionView.nullable().describe("the engine's conclusion before a person decided"),
+  decision: DecisionView.nullable(),
+  deadlines: z.array(z.strictObject({
+    ...deadline,
+    overdue: z.boolean().optional().describe('open deadlines only'),
+    businessDaysLeft: z.number().int().optional().describe('open deadlines only'),
+  })),
+  escalatedAt: instant.nullable(),
+  escalationLevel: z.string().nullable(),
+  timeline: z.array(z.strictObject({ at: instant, type: z.string(), from: claimStatus.nullable(), to: claimStatus.nullable(), why: z.string(), actor: Actor })),
+  mails: z.array(z.strictObject({ key: z.string(), recipient: z.string(), subject: z.string(), sentAt: instant })),
+});
 
 export const AccountSaved = z.strictObject({
   id: z.string(),

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { withTransaction, type Db } from '../../db';
+import { accountCurrency, lockAccountTerms } from '../../db/accounts';
+import { findChargeOwner } from '../../db/charges';
 import { consumeCredits, creditStatement, grantCredits } from '../../db/credits';
 import type { PolicyStore } from '../../db/policies';
 import { CreditRefusal, PLATFORM_GRANT_KINDS } from '../../domain/credits';
@@ -88,26 +90,19 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
     const body = CreditGrantBody.parse(req.body);
     const actor = `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`;
     const result = await withTransaction(db, async (tx) => {
-      const { rows } = await tx.query<{ policy_id: string; currency: string }>(
-        'SELECT policy_id, currency FROM accounts WHERE id = $1 FOR UPDATE',
-        [accountId],
-      );
-      const account = rows[0];
+      const account = await lockAccountTerms(tx, accountId);
       if (!account) throw new HttpError(404, 'no such account; PUT /v1/accounts/:accountId first');
-      const policy = policies.current(account.policy_id);
-      if (!policy) throw new HttpError(422, `account ${accountId} names policy ${account.policy_id}, which is not in force`);
+      const policy = policies.current(account.policyId);
+      if (!policy) throw new HttpError(422, `account ${accountId} names policy ${account.policyId}, which is not in force`);
       let grantedAt = body.grantedAt ? new Date(body.grantedAt) : undefined;
       if (body.transactionId) {
-        const charge = await tx.query<{ account_id: string; created_at: Date }>(
-          'SELECT account_id, created_at FROM charges WHERE transaction_id = $1',
-          [body.transactionId],
-        );
-        if (charge.rows[0]?.account_id !== accountId) {
+        const charge = await findChargeOwner(tx, body.transactionId);
+        if (charge?.accountId !== accountId) {
           throw new HttpError(422, `no charge ${body.transactionId} on account ${accountId}; POST /v1/usage/charges first`, {
             code: 'unknown_charge',
           });
         }
-        grantedAt ??= charge.rows[0].created_at;
+        grantedAt ??= charge.createdAt;
       }
       grantedAt ??= new Date();
       if (grantedAt.getTime() > Date.now() + 60_000) throw new HttpError(422, 'grantedAt is in the future');
@@ -127,9 +122,8 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
     const actor = `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`;
     let currencyCode = body.currency;
     if (!currencyCode) {
-      const { rows } = await db.query<{ currency: string }>('SELECT currency FROM accounts WHERE id = $1', [accountId]);
-      if (!rows[0]) throw new HttpError(404, 'no such account');
-      currencyCode = rows[0].currency;
+      currencyCode = await accountCurrency(db, accountId);
+      if (!currencyCode) throw new HttpError(404, 'no such account');
     }
     const result = await consumeCredits(db, accountId, { amountMinor: body.amountMinor, currency: currencyCode }, key, body.why, {
       actor,

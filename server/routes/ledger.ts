@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { withTransaction, type Db } from '../../db';
+import { saveAccount } from '../../db/accounts';
 import { forfeitCredits } from '../../db/credits';
 import { importLedgerRecords, LedgerBatchRefused, type ImportResult } from '../../db/ledger-import';
 import type { PolicyStore } from '../../db/policies';
@@ -30,19 +31,13 @@ export function ledgerRoutes(db: Db, policies: PolicyStore): Router {
     if (!policy) throw new HttpError(422, `unknown policyId ${body.policyId}`);
     const accountId = String(req.params.accountId);
     const { inserted, forfeiture } = await withTransaction(db, async (tx) => {
-      const { rows } = await tx.query<{ inserted: boolean }>(
-        `INSERT INTO accounts (id, email, policy_id, status, currency) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, policy_id = EXCLUDED.policy_id, status = EXCLUDED.status,
-                                        currency = EXCLUDED.currency, updated_at = now()
-         RETURNING (xmax = 0) AS inserted`,
-        [accountId, body.email, body.policyId, body.status, body.currency],
-      );
+      const { inserted } = await saveAccount(tx, { id: accountId, ...body });
       // Termination forfeits remaining credits where the pack says so, in the same transaction.
       const forfeited =
         body.status === 'terminated'
           ? await forfeitCredits(tx, accountId, policy.pack, { actor: `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`, policyId: policy.id })
           : undefined;
-      return { inserted: rows[0]?.inserted, forfeiture: forfeited };
+      return { inserted, forfeiture: forfeited };
     });
     const credits = forfeiture && {
       forfeited: forfeiture.forfeited, clause: forfeiture.clause,

@@ -4,7 +4,7 @@ import type { Db } from '../../db';
 import { findClaim } from '../../db/claims';
 import type { PolicyStore } from '../../db/policies';
 import { isClaimToken } from '../../domain/claim-token';
-import { humanDate } from '../../domain/mail/human-dates';
+import { humanDate } from '../../domain/email/human-dates';
 import { claimView } from '../claim-view';
 
 /**

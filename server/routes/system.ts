@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { Db } from '../../db';
+import { pingDatabase, type Db } from '../../db';
 import type { DeskMetrics } from '../../metrics/desk-metrics';
 import { openApiDocument } from '../openapi';
 
@@ -19,7 +19,7 @@ export function systemRoutes(db: Db, temporal: Client, metrics: DeskMetrics): Ro
 
   router.get('/healthz', async (_req, res) => {
     const [postgres, temporalServer] = await Promise.all([
-      probe(() => db.query('SELECT 1')),
+      probe(() => pingDatabase(db)),
       probe(() => temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres.ok && temporalServer.ok;

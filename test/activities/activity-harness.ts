@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { createActivities, type RefundDeskActivities } from '../../activities';
-import { createSmtpMailer } from '../../activities/mailer';
-import type { PaymentGateway, RefundInstruction } from '../../activities/payments';
+import { createSmtpMailer } from '../../adapters/mailer';
+import type { PaymentGateway, RefundInstruction } from '../../adapters/payments';
 import type { ClaimReason } from '../../common/claim';
 import { createDb, type Db } from '../../db';
 import { insertClaim } from '../../db/claims';

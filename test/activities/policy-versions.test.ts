@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { createSmtpMailer } from '../../activities/mailer';
+import { createSmtpMailer } from '../../adapters/mailer';
 import type { Assessment } from '../../common/claim';
 import { PolicyStore } from '../../db/policies';
 import { useActivityWorld, type ActivityWorld } from './activity-harness';

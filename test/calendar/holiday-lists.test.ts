@@ -2,6 +2,7 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { addBusinessDays, businessDaysBetween, isBusinessDay } from '../../domain/calendar/business-days';
 import { holidayDates } from '../../domain/calendar/holiday-list';
+import { CALIFORNIA_STATE_HOLIDAYS, US_FEDERAL_HOLIDAYS } from '../../domain/calendar/standard-lists';
 import { deadlineFor, loadPolicyPacks } from '../../domain/policy';
 import { PACK_LISTS } from './official-lists';
 
@@ -27,6 +28,8 @@ describe('holiday calendars against the official lists', () => {
     const { holidays } = calendarOf(id);
     expect(holidays.name).toBe(official.name);
     expect(holidays.source).toContain(official.source);
+    // The pack's copy is the standard list of that name (the one stored packs without a list are upgraded to).
+    expect(holidays).toEqual([US_FEDERAL_HOLIDAYS, CALIFORNIA_STATE_HOLIDAYS].find((l) => l.name === holidays.name));
   });
 
   const cases = Object.entries(PACK_LISTS).flatMap(([id, official]) =>

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { createActivities } from '../../activities';
-import type { Mailer } from '../../activities/mailer';
-import type { PaymentGateway } from '../../activities/payments';
+import type { Mailer } from '../../adapters/mailer';
+import type { PaymentGateway } from '../../adapters/payments';
 import { createDb, withTransaction, type Db } from '../../db';
 import { insertClaim } from '../../db/claims';
 import { grantCredits } from '../../db/credits';
@@ -16,7 +16,7 @@ import type { GrantKind } from '../../domain/credits';
 import { DEFAULT_POLICY_DIR } from '../../domain/policy';
 import { createApp } from '../../server/app';
 import { hashKey } from '../../server/auth';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../wiring/logger';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /** A pack identical to APIAny's except that termination does not forfeit credits. */

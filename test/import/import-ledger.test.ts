@@ -12,7 +12,7 @@ import { createDb, type Db } from '../../db';
 import { importLedgerFile, LedgerFileError, type ImportProgress } from '../../db/import';
 import { migrate } from '../../db/migrate';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { writeUsageRequestsFile } from './ledger-files';
+import { writeUsageRequestsFile } from '../../bench/lib/ledger-files';
 
 const REPO = path.resolve(__dirname, '../..');
 

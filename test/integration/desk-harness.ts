@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
 import { createDb, type Db } from '../../db';
 import { startMailSink, type MailSink } from '../../mail/sink';
-import { loadConfig } from '../../server/config';
-import { startRefundDesk, type RunningDesk } from '../../server/main';
+import { loadConfig } from '../../wiring/config';
+import { startRefundDesk, type RunningDesk } from '../../wiring/desk';
 
 export const KEYS = {
   operator: 'it-operator-key',

@@ -69,6 +69,40 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
     expect(seriesOf(samples, 'refund_desk_claims_received_total')).toEqual({ 'policy=pixazo-api,channel=api': 5 });
   });
 
+  it('keeps running totals equal to a recount of the rows, however often an activity is retried', async () => {
+    const decided = await world.newClaim('billing_error');
+    const record = (decision: Decision) =>
+      activity.run(world.activities.recordDecision, { claimId: decided, eventKey: 'test:decided', decision, to: 'approved' as const });
+    await record(refund(700));
+    await record(refund(700)); // a retry
+    await record({ ...refund(600), outcome: 'partially_approved' }); // a decision replaced: counted under its new outcome only
+    await activity.run(world.activities.requestPayout, { claimId: decided, decision: refund(600) });
+    for (let i = 0; i < 2; i++) {
+      await activity.run(world.activities.confirmPayout, { claimId: decided, processorReference: 're_t', confirmedBy: 'finance:ana' });
+    }
+    const credited = await world.newClaim();
+    for (let i = 0; i < 2; i++) await activity.run(world.activities.issueCredit, { claimId: credited, decision: { ...refund(250), remedy: 'credit' as const } });
+
+    const tallies = await world.db.query(`SELECT metric, labels, value::int FROM claim_tallies`);
+    const recount = await world.db.query(`
+      SELECT metric, labels, value::int FROM (
+        SELECT 'claims_received' AS metric, jsonb_build_object('policy', policy_id, 'channel', channel) AS labels, count(*) AS value FROM claims GROUP BY 1, 2
+        UNION ALL SELECT 'decisions', jsonb_build_object('policy', policy_id, 'outcome', decision->>'outcome',
+                    'decided_by', CASE WHEN decision->'decidedBy'->>'type' = 'staff' THEN 'staff' ELSE 'engine' END), count(*)
+                    FROM claims WHERE decision IS NOT NULL GROUP BY 1, 2
+        UNION ALL SELECT 'sla_breaches', jsonb_build_object('deadline', kind), count(*) FROM claim_deadlines WHERE state = 'breached' GROUP BY 1, 2
+        UNION ALL SELECT 'credits_issued_minor', jsonb_build_object('currency', currency), sum(amount_minor) FROM credits_issued GROUP BY 1, 2
+        UNION ALL SELECT 'refunds_paid_minor', jsonb_build_object('currency', currency), sum(amount_minor) FROM payouts WHERE status = 'confirmed' GROUP BY 1, 2
+      ) r WHERE value <> 0`);
+    const sorted = (rows: { metric: string; labels: object; value: number }[]) =>
+      rows.filter((r) => r.value !== 0).map((r) => `${r.metric} ${JSON.stringify(r.labels)} ${r.value}`).sort();
+    expect(sorted(tallies.rows)).toEqual(sorted(recount.rows));
+    const samples = parseExposition(await createDeskMetrics().scrape(world.db));
+    expect(seriesOf(samples, 'refund_desk_decisions_total')).toEqual({ 'policy=pixazo-api,outcome=partially_approved,decided_by=staff': 1 });
+    expect(seriesOf(samples, 'refund_desk_refunds_paid_minor_units_total')).toEqual({ 'currency=USD': 600 });
+    expect(seriesOf(samples, 'refund_desk_credits_issued_minor_units_total')).toEqual({ 'currency=USD': 250 });
+  });
+
   it('says when the database cannot be read, and still serves the process metrics', async () => {
     const unreachable = createDb('postgres://refund_desk@127.0.0.1:1/nowhere', 1); // nothing listens on port 1
     const samples = parseExposition(await createDeskMetrics().scrape(unreachable));

@@ -7,7 +7,7 @@ import { ulid } from 'ulid';
 import { createDb } from '../../db';
 import type { PolicyStore } from '../../db/policies';
 import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../wiring/logger';
 import { HTML_PAGES, openApiPath, ROUTE_DOCS } from '../../server/openapi';
 import { KEYS, startDesk, waitForClaimStatus, type Desk } from '../integration/desk-harness';
 import { expressRoutes, ResponseChecker, templateOf, type OpenApiDoc } from './openapi-check';
@@ -110,6 +110,7 @@ async function exerciseEveryRoute() {
   expect((await call('GET', `/v1/claims/${credited.claimId}`, { bearer: credited.claimToken })).status).toBe(200);
   expect((await call('GET', `/v1/claims/${credited.claimId}`, { bearer: KEYS.agent })).status).toBe(200);
   expect((await call('GET', `/v1/claims/${credited.claimId}`)).status).toBe(401);
+  expect((await call('GET', `/v1/cases/${credited.claimId}`, { bearer: KEYS.agent })).status).toBe(200);
 
   // A claim a person decides after asking the customer, paid as a refund that finance confirms.
   const reviewed = await submit({ accountId, reason: 'billing_error', transactionId, explanation: 'charged $50, my plan is $40' });
@@ -123,9 +124,14 @@ async function exerciseEveryRoute() {
   const decision = { outcome: 'partially_approved', amountMinor: 1000, remedy: 'refund', note: 'overcharged by $10' };
   expect((await call('POST', `${cases}/decision`, { bearer: KEYS.agent, body: decision })).status).toBe(403);
   expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(200);
+  expect((await call('GET', cases, { bearer: KEYS.finance })).status).toBe(200);
   await waitForClaimStatus(d, reviewed.claimId, reviewed.claimToken, 'awaiting_payout');
-  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(409);
+  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: decision })).status).toBe(200); // the same decision again
+  expect((await call('POST', `${cases}/decision`, { bearer: KEYS.lead, body: { outcome: 'denied', remedy: 'none', note: 'changed my mind' } })).status).toBe(409);
   expect((await call('POST', `${cases}/payout-confirmation`, { bearer: KEYS.finance, body: { processorReference: 're_1' } })).status).toBe(200);
+  await waitForClaimStatus(d, reviewed.claimId, reviewed.claimToken, 'closed');
+  expect((await call('POST', `${cases}/payout-confirmation`, { bearer: KEYS.finance, body: { processorReference: 're_1' } })).status).toBe(200);
+  expect((await call('GET', cases, { bearer: KEYS.lead })).status).toBe(200);
   expect((await call('POST', `/v1/cases/clm_${ulid()}/payout-confirmation`, { bearer: KEYS.finance, body: { processorReference: 're_1' } })).status).toBe(404);
 
   // A claim its customer withdraws, then cannot withdraw again.

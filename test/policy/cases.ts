@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Assessment, ClaimFacts, ClaimItem, Decision, DecisionOutcome, Remedy, RequestVerdict } from '../../common/claim';
-import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionInput } from '../../domain/policy';
+import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionWithCurrency } from '../../domain/policy';
 import { claim, ledger, normalise, policy, SEED_DIR, STAFF, type LedgerParts } from './fixtures';
 
 /** One row of a policy's table: the document sentence it comes from, the claim, the ledger and what must follow. */
@@ -26,7 +26,7 @@ export interface PolicyCase {
     says?: string;
   };
   staff?: {
-    input: Omit<StaffDecisionInput, 'actor'>;
+    input: Omit<StaffDecisionWithCurrency, 'actor'>;
     expect: { outcome: DecisionOutcome; amountMinor: number; remedy: Remedy; codes?: string[] } | { violation: string };
   };
 }

@@ -1,5 +1,5 @@
 import type { Decision } from '../../common/claim';
-import { assessClaim, PolicyViolation, staffDecision, type StaffDecisionInput } from '../../domain/policy';
+import { assessClaim, PolicyViolation, staffDecision, type StaffDecisionWithCurrency } from '../../domain/policy';
 import { charge, claim, failed5xx, ledger, policy, STAFF } from './fixtures';
 
 const pixazo = policy('pixazo-api');
@@ -8,7 +8,7 @@ const assessment = assessClaim(pixazo, theClaim, ledger('pixazo-api', { requests
 const proposal = (assessment.kind === 'decided' ? assessment.decision : undefined) as Decision;
 
 /** `null` means "no proposal at all". */
-function violation(input: Partial<StaffDecisionInput>, withProposal: Decision | null = proposal): string {
+function violation(input: Partial<StaffDecisionWithCurrency>, withProposal: Decision | null = proposal): string {
   try {
     const base = { outcome: 'approved', amountMinor: 100, remedy: 'credit', actor: STAFF } as const;
     staffDecision(pixazo, theClaim, { ...base, ...input }, withProposal ?? undefined);

@@ -1,5 +1,5 @@
 import { CaseQuery, ClaimIdParam, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../../schemas';
-import { CaseDecided, CaseList, ClaimStatusReply } from '../responses';
+import { CaseDecided, CaseList, CaseView, ClaimStatusReply, PayoutConfirmed } from '../responses';
 import type { RouteDoc } from '../route-doc';
 
 const claimId = { claimId: ClaimIdParam.shape.claimId };
@@ -11,8 +11,12 @@ export const caseDocs: RouteDoc[] = [
     query: CaseQuery, responses: { 200: { description: 'matching cases', schema: CaseList } }, errors: [400, 401, 403],
   },
   {
+    method: 'get', path: '/v1/cases/:claimId', summary: "A case as a reviewer reads it: the customer's words, ledger evidence, holds, proposal, deadlines, mails (agent, lead, finance, admin)",
+    auth: 'staff', pathParams: claimId, responses: { 200: { description: 'the case', schema: CaseView } }, errors: [401, 403, 404],
+  },
+  {
     method: 'post', path: '/v1/cases/:claimId/decision', summary: 'Decide a case in review (lead, admin)', auth: 'staff',
-    pathParams: claimId, body: DecisionBody, responses: { 200: { description: 'the decision as recorded', schema: CaseDecided } },
+    pathParams: claimId, body: DecisionBody, responses: { 200: { description: 'the decision as recorded (again for the same decision sent twice)', schema: CaseDecided } },
     errors: [400, 401, 403, 404, 409, 422],
   },
   {
@@ -22,7 +26,7 @@ export const caseDocs: RouteDoc[] = [
   },
   {
     method: 'post', path: '/v1/cases/:claimId/payout-confirmation', summary: 'Confirm a refund payout was sent (finance, admin)', auth: 'staff',
-    pathParams: claimId, body: PayoutConfirmationBody, responses: { 200: { description: 'payout confirmed', schema: ClaimStatusReply } },
+    pathParams: claimId, body: PayoutConfirmationBody, responses: { 200: { description: 'payout confirmed (again for the same reference)', schema: PayoutConfirmed } },
     errors: [400, 401, 403, 404, 409],
   },
 ];

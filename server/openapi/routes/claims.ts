@@ -19,7 +19,7 @@ export const claimDocs: RouteDoc[] = [
   },
   {
     method: 'get', path: '/v1/claims/:claimId', summary: 'Read a claim: status, decision with clauses, deadlines, timeline', auth: 'claimTokenOrStaff',
-    pathParams: claimId, responses: { 200: { description: 'the claim', schema: ClaimView } }, errors: [400, 401, 404],
+    pathParams: claimId, responses: { 200: { description: 'the claim', schema: ClaimView } }, errors: [401, 404],
   },
   {
     method: 'post', path: '/v1/claims/:claimId/reply', summary: 'The customer supplies the information asked for', auth: 'claimToken',

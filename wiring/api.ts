@@ -1,7 +1,7 @@
 import { loadConfig } from './config';
-import { startRefundDesk } from './main';
+import { startRefundDesk } from './desk';
 
-/** Production entry for the API process; the worker runs separately (worker/index.ts). */
+/** Production entry for the API process; the worker runs as its own process (wiring/worker.ts). */
 async function main() {
   const desk = await startRefundDesk(loadConfig(), { runWorker: false });
   const stop = () => void desk.close().then(() => process.exit(0));

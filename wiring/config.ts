@@ -1,3 +1,4 @@
+import type { InboundMailConfig } from '../server/mail-channel';
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../common/ids';
@@ -31,21 +32,6 @@ const EnvSchema = z.object({
   MAIL_HOSTNAME: z.string().default('refund-desk.local'),
 });
 
-/** The email channel's deployment settings (see README, "Claims by email"). */
-export interface InboundMailConfig {
-  /** -1 turns the listener off (a separate API process, say); 0 picks a free port. */
-  port: number;
-  host: string;
-  maxBytes: number;
-  /** Support address per policy id, overriding the packs'. */
-  addressOverrides: Record<string, string>;
-  perSenderPerHour: number;
-  tls: { keyFile: string; certFile: string } | null;
-  dnsZoneFile: string | null;
-  hostname: string;
-  /** Base of status-page links; defaults to the API's own address. */
-  publicUrl: string;
-}
 
 export interface AppConfig {
   port: number;

@@ -1,0 +1,66 @@
+import { seedDemoData } from '../server/demo-data';
+import type { IntakeDeps } from '../server/intake';
+import { claimIntakePort, startMailChannel } from '../server/mail-channel';
+import { startApi } from '../server/start-api';
+import { connectTemporal } from '../server/temporal';
+import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
+import type { AppConfig } from './config';
+import { wireRefundDesk } from './wire';
+
+export interface RunningDesk {
+  apiUrl: string;
+  /** The inbound SMTP listener's port, or null when it is off. */
+  inboundSmtpPort: number | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The API and, unless `runWorker` is false, the worker in one process (the local product and the
+ * integration tests), both from one wiring; optionally seeds the demo data.
+ */
+export async function startRefundDesk(
+  config: AppConfig,
+  options: { seedDemo?: boolean; runWorker?: boolean } = {},
+): Promise<RunningDesk> {
+  const wiring = await wireRefundDesk(config, { ownSignals: true });
+  const { db, policies, logger, metrics } = wiring;
+  if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
+
+  const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  const intake: IntakeDeps = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
+  let worker: RunningWorker | undefined;
+  if (options.runWorker ?? true) {
+    worker = await runRefundDeskWorker({
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { ...wiring.activityDeps, claimIntake: claimIntakePort(intake) },
+      metrics,
+    });
+  }
+  const api = await startApi({
+    db,
+    policies,
+    temporal,
+    logger,
+    metrics,
+    port: config.port,
+    taskQueue: config.temporal.taskQueue,
+    claimTokenSecret: config.claimTokenSecret,
+    staffKeys: config.bootstrapStaffKeys,
+  });
+
+  const inbound = await startMailChannel({ db, policies, temporal, taskQueue: config.temporal.taskQueue, logger, config: config.inboundMail });
+
+  return {
+    apiUrl: api.url,
+    inboundSmtpPort: inbound?.port ?? null,
+    async close() {
+      await inbound?.close();
+      await api.close();
+      await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
+      await temporal.connection.close();
+      await wiring.close();
+    },
+  };
+}
