@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     const mail = (mailR as PromiseFulfilledResult<MailSink | undefined>).value;
 
     process.env.LOG_FORMAT ??= 'pretty';
+    // The demo customers' .example domains have no DNS: their SPF records come from this file (this machine may send).
+    process.env.INBOUND_DNS_ZONE_FILE ??= path.resolve(__dirname, '..', 'mail', 'dev-dns-zone.json');
     process.env.DATABASE_URL = pg.url;
     process.env.TEMPORAL_ADDRESS = temporal.address;
     process.env.TEMPORAL_NAMESPACE ??= temporal.namespace;
@@ -147,15 +149,18 @@ async function main(): Promise<void> {
     }
 
     let apiUrl: string | undefined;
+    let inboundPort: number | null = null;
     if (!infraOnly) {
       const desk = await start(
         startRefundDesk(loadConfig(process.env), { seedDemo: true }).then((d) => ({
           name: 'refund desk',
           apiUrl: d.apiUrl,
+          inboundSmtpPort: d.inboundSmtpPort,
           stop: () => d.close(),
         })),
       );
       apiUrl = desk.apiUrl.replace(/\/+$/, '');
+      inboundPort = desk.inboundSmtpPort;
     }
 
     const lines = [
@@ -166,6 +171,7 @@ async function main(): Promise<void> {
       `  Temporal UI    ${temporal.uiUrl ?? '(external server)'}`,
       `  Temporal gRPC  ${temporal.address}`,
       `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,
+      ...(inboundPort ? [`  Inbound mail   smtp://127.0.0.1:${inboundPort}   (refunds@<policy>.example; README "Claims by email")`] : []),
       `  PostgreSQL     ${pg.url}`,
       '',
       ...(apiUrl ? [`  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS).map(([role, key]) => `${role}=${key}`).join('  ')}`, '  README.md has a curl walk-through.', ''] : []),

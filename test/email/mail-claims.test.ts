@@ -1,4 +1,10 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { PolicyStore } from '../../db/policies';
 import type { MailMessage } from '../../mail/sink';
+import { createApp } from '../../server/app';
 import { failedCall, GUARDED_DOMAIN, startMailWorld, type MailWorld } from './mail-harness';
 
 let w: MailWorld;
@@ -204,5 +210,37 @@ describe('claims by email, through the real listener, workflow and PostgreSQL', 
     const queue = await w.d.call('GET', '/v1/mail/unprocessable', { bearer: 'it-agent-key' });
     expect(queue.status).toBe(200);
     expect(queue.body.mails).toContainEqual(expect.objectContaining({ mailId: misrouted.mailId, reason: expect.stringContaining('apiany') }));
+  });
+
+  it('shows the customer status page for the right claim with the token, 404 without it, and never logs the token', async () => {
+    const { claimId, decision } = await decidedClaimByMail();
+    const link = new URL(/https?:\/\/\S+\/claims\/clm_\w+\?token=ct_[\w-]+/.exec(decision.text)![0]);
+    const token = link.searchParams.get('token')!;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const policies = await PolicyStore.open(w.d.db, path.resolve(__dirname, '../../policies'));
+    const app = createApp({ db: w.d.db, temporal: {} as Client, policies, logger, taskQueue: 'unused', claimTokenSecret: 'dev-only-claim-token-secret-change-me' });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const page = await fetch(`${base}${link.pathname}${link.search}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await page.text();
+      expect(html).toContain(claimId);
+      expect(html).toContain('Done');
+      expect(html).toMatch(/approved/);
+      expect(html).not.toMatch(/claim-workflow|it-lead/);
+      expect((await fetch(`${base}${link.pathname}`)).status).toBe(404);
+      expect((await fetch(`${base}${link.pathname}?token=ct_wrong`)).status).toBe(404);
+      const other = (await decidedClaimByMail()).claimId;
+      expect((await fetch(`${base}/claims/${other}?token=${token}`)).status).toBe(404);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(lines.join('')).toContain(`/claims/${claimId}`);
+    expect(lines.join('')).not.toContain(token);
   });
 });
