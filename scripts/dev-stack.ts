@@ -12,6 +12,7 @@
  * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
  * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../wiring/config';
 import { startRefundDesk } from '../wiring/desk';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
           httpPort: intEnv('MAIL_UI_PORT', 8025),
           dir: path.join(dataRoot, 'mail'),
           log,
+          inbound: { host: '127.0.0.1', port: intEnv('INBOUND_SMTP_PORT', 2525), to: demoSupportAddresses() },
         });
     const results = await Promise.allSettled([pgP, temporalP, mailP]);
     const [pgR, temporalR, mailR] = results;
@@ -191,3 +193,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** The packs' support addresses, offered by the mail sink's test form. */
+function demoSupportAddresses(): string[] {
+  const dir = path.resolve(__dirname, '..', 'policies');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { mailIntake?: { address: string } }).mailIntake?.address)
+    .filter((a): a is string => Boolean(a));
+}

@@ -197,8 +197,9 @@ describe('claims by email, through the real listener, workflow and PostgreSQL', 
     const stranger = `someone-${Date.now()}@customer.example`;
     const a = await w.send({ from: stranger, to: support('apiany'), subject: 'refund?', text: 'Please refund me.' });
     const b = await w.send({ from: stranger, to: support('apiany'), subject: 'refund??', text: 'Please refund me now.' });
-    expect(await w.settled(a.mailId)).toMatchObject({ outcome: 'unknown_sender_answered' });
-    expect(await w.settled(b.mailId)).toMatchObject({ outcome: 'unknown_sender_quiet' });
+    // The two are processed concurrently; whichever comes first is answered, the other is not.
+    const outcomes = [(await w.settled(a.mailId)).outcome, (await w.settled(b.mailId)).outcome].sort();
+    expect(outcomes).toEqual(['unknown_sender_answered', 'unknown_sender_quiet']);
     const answers = w.d.sink.messages().filter((m) => m.to.includes(stranger));
     expect(answers).toHaveLength(1);
     expect(answers[0]!.text).toContain('email address of your account');
