@@ -1,9 +1,16 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, ClaimStatus, Deadline, Decision, DecisionOutcome, Remedy } from './claim';
+import type { Actor, ClaimReason, ClaimStatus, Deadline, Decision, DecisionOutcome, Remedy } from './claim';
 
 /** Started by the API once the claim row is safely stored. */
-export interface ClaimWorkflowInput {
+export interface ClaimWorkflowInput extends Partial<ClaimVisibility> {
   claimId: string;
+}
+
+/** What the claim's memo and search attributes show about it in Temporal (absent on claims started earlier). */
+export interface ClaimVisibility {
+  accountId: string;
+  policyId: string;
+  reason: ClaimReason;
 }
 
 export interface StaffDecisionInput {

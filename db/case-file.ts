@@ -10,9 +10,9 @@ export interface CustomerMail {
 
 /** The mails sent to the customer about this claim, oldest first. */
 export async function listCustomerMails(db: Queryable, claimId: string): Promise<CustomerMail[]> {
-  const { rows } = await db.query<{ template: string; recipient: string; subject: string; sent_at: Date }>(
-    'SELECT template, recipient, subject, sent_at FROM notifications WHERE claim_id = $1 ORDER BY sent_at, template',
+  const { rows } = await db.query<{ dedupe_key: string; recipient: string; subject: string; sent_at: Date }>(
+    'SELECT dedupe_key, recipient, subject, sent_at FROM notifications WHERE claim_id = $1 ORDER BY sent_at, dedupe_key',
     [claimId],
   );
-  return rows.map((r) => ({ key: r.template, recipient: r.recipient, subject: r.subject, sentAt: r.sent_at.toISOString() }));
+  return rows.map((r) => ({ key: r.dedupe_key, recipient: r.recipient, subject: r.subject, sentAt: r.sent_at.toISOString() }));
 }

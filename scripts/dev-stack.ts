@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       '',
       `Refund Desk dev stack is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it; data stays in ${path.relative(process.cwd(), dataRoot) || '.'}/`,
       '',
-      ...(apiUrl ? [`  API            ${apiUrl}`, `  OpenAPI        ${apiUrl}/openapi.json`] : ['  API            (not started)']),
+      ...(apiUrl ? [`  API            ${apiUrl}`, `  Console        ${apiUrl}/console  (sign in with a demo staff key)`, `  OpenAPI        ${apiUrl}/openapi.json`] : ['  API            (not started)']),
       `  Temporal UI    ${temporal.uiUrl ?? '(external server)'}`,
       `  Temporal gRPC  ${temporal.address}`,
       `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,

@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import { measureHttpDuration } from '../metrics/http-duration';
+import { CONSOLE_PATH, consoleRouter } from './console';
 import { errorHandler, HttpError } from './errors';
 import type { Logger } from 'pino';
 import { caseRoutes } from './routes/cases';
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use(mailQueueRoutes(deps.db));
   app.use(statusPageRoutes(deps.db, deps.policies, deps.claimTokenSecret));
+  // The support console: HTML pages for people, kept out of the JSON API's document on purpose.
+  app.use(CONSOLE_PATH, consoleRouter(deps));
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });

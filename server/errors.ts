@@ -37,7 +37,8 @@ export function businessRefusal(err: Error): ApplicationFailure | undefined {
   return undefined;
 }
 
-function toHttpError(err: unknown): HttpError | undefined {
+/** The status and plain message an error means for the caller; undefined for an unexpected failure. */
+export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof z.ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -94,7 +94,7 @@ export async function submitClaim(
     }
     throw err;
   }
-  await startClaimWorkflow(deps.temporal, deps.taskQueue, claimId);
+  await startClaimWorkflow(deps.temporal, deps.taskQueue, claimId, { accountId: account.id, policyId: policy.id, reason: submission.reason });
   return { claimId, status: 'received', claimToken: claimToken(deps.claimTokenSecret, claimId), replayed: false };
 }
 

@@ -1,7 +1,8 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { claimWorkflowId } from '../common/ids';
-import type { ClaimWorkflowInput } from '../common/messages';
+import type { ClaimVisibility, ClaimWorkflowInput } from '../common/messages';
+import { ClaimAccountAttribute, ClaimOverdueAttribute, ClaimPolicyAttribute, ClaimStatusAttribute } from '../common/search-attributes';
 import { REFUSALS } from '../common/refusals';
 import { businessRefusal } from './errors';
 import type { claimWorkflow } from '../workflows';
@@ -13,10 +14,11 @@ export async function connectTemporal(address: string, namespace: string): Promi
 
 /**
  * Starts the claim's workflow, or does nothing when it already runs or ran:
- * the id comes from the claim id, so a duplicate start is impossible.
+ * the id comes from the claim id, so a duplicate start is impossible. With the claim's facts, the run
+ * carries its memo and search attributes from the start, so `temporal workflow list` finds it at once.
  */
-export async function startClaimWorkflow(client: Client, taskQueue: string, claimId: string): Promise<void> {
-  const input: ClaimWorkflowInput = { claimId };
+export async function startClaimWorkflow(client: Client, taskQueue: string, claimId: string, facts?: ClaimVisibility): Promise<void> {
+  const input: ClaimWorkflowInput = { claimId, ...facts };
   try {
     await client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
       taskQueue,
@@ -24,6 +26,15 @@ export async function startClaimWorkflow(client: Client, taskQueue: string, clai
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...(facts && {
+        memo: { ...facts },
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: ClaimStatusAttribute, value: 'received' },
+          { key: ClaimAccountAttribute, value: facts.accountId },
+          { key: ClaimPolicyAttribute, value: facts.policyId },
+          { key: ClaimOverdueAttribute, value: false },
+        ]),
+      }),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

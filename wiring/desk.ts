@@ -1,3 +1,4 @@
+import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import type { IntakeDeps } from '../server/intake';
 import { claimIntakePort, startMailChannel } from '../server/mail-channel';
@@ -23,7 +24,9 @@ export async function startRefundDesk(
   options: { seedDemo?: boolean; runWorker?: boolean } = {},
 ): Promise<RunningDesk> {
   const wiring = await wireRefundDesk(config, { ownSignals: true });
-  const { db, policies, logger, metrics } = wiring;
+  const { db, policies, logger } = wiring;
+  // One registry for the API and an in-process worker, so its activity failures show on the API's /metrics.
+  const metrics = createDeskMetrics();
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);

@@ -7,7 +7,6 @@ import { manualPayoutGateway, type PaymentGateway } from '../adapters/payments';
 import { createDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
-import { createDeskMetrics, type DeskMetrics } from '../metrics/desk-metrics';
 import type { AppConfig } from './config';
 import { createLogger } from './logger';
 import { installTemporalLogging } from './temporal-logging';
@@ -20,8 +19,6 @@ export interface Wiring {
   policies: PolicyStore;
   mailer: Mailer;
   payments: PaymentGateway;
-  /** One Prometheus registry per process: shared by the API and an in-process worker. */
-  metrics: DeskMetrics;
   /** What the activities are built from (worker/). */
   activityDeps: ActivityDeps;
   /** Releases the database pool. */
@@ -48,7 +45,8 @@ function mailSettings(config: AppConfig): MailSettings {
 
 /**
  * Builds the application from its configuration: logger (also for the Temporal SDK), a migrated database pool,
- * the policy packs, the metrics registry, the SMTP mailer, the payment gateway and the activity dependencies.
+ * the policy packs, the SMTP mailer, the payment gateway and the activity dependencies. Each process entry adds
+ * its own metrics registry (the API's also carries an in-process worker's figures).
  * With `ownSignals`, the caller's close() owns shutdown and the Temporal SDK must not drain on SIGINT by itself.
  */
 export async function wireRefundDesk(config: AppConfig, { ownSignals = false } = {}): Promise<Wiring> {
@@ -66,7 +64,6 @@ export async function wireRefundDesk(config: AppConfig, { ownSignals = false } =
     policies,
     mailer,
     payments,
-    metrics: createDeskMetrics(),
     activityDeps: { db, policies, mailer, payments, staffMailboxes: config.staffMailboxes, mail: mailSettings(config) },
     close: () => db.end(),
   };

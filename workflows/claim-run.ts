@@ -24,6 +24,8 @@ export class ClaimRun {
   /** Set when a denial is reached: nothing is left to withdraw from. */
   denialReached = false;
   payoutConfirmation: PayoutConfirmationInput | null = null;
+  /** A payout confirmation being recorded right now, so a second one is judged against it. */
+  confirmingPayout: PayoutConfirmationInput | null = null;
   /** True while the claim waits for another claim's reservation of the same items. */
   waitingForClaims = false;
   holdSettled = false;

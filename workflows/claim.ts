@@ -6,6 +6,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -27,6 +28,7 @@ import {
   type WithdrawInput,
 } from '../common/messages';
 import { REFUSALS } from '../common/refusals';
+import { ClaimOverdueAttribute, ClaimStatusAttribute } from '../common/search-attributes';
 import { ClaimRun } from './claim-run';
 import { msUntil, workflowNowIso } from './clock';
 import { waitWithDeadlines } from './sla';
@@ -53,6 +55,8 @@ const PATCHES = {
   remedyLedger: 'remedy-ledger',
   /** Actions answer once the claim has moved, with the status it moved to. */
   actionsAwaitStatus: 'actions-await-status',
+  /** The status and overdue search attributes follow the claim. */
+  visibility: 'visibility',
   /** The customer is told when a person takes the claim over, and by when they will hear back. */
   reviewNotice: 'review-notice',
 } as const;
@@ -68,13 +72,24 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   const run = new ClaimRun(claimId);
   const { state } = run;
   const ledger = patched(PATCHES.remedyLedger);
+  const visible = patched(PATCHES.visibility);
+
+  /** The one place the status changes, so Temporal's view of the claim follows it. */
+  function setStatus(to: ClaimStatus): void {
+    state.status = to;
+    if (visible) upsertSearchAttributes([{ key: ClaimStatusAttribute, value: to }]);
+  }
+
+  function markOverdue(overdue: boolean): void {
+    if (visible) upsertSearchAttributes([{ key: ClaimOverdueAttribute, value: overdue }]);
+  }
 
   /** Event keys are deterministic, so a retried activity appends each event once. */
   const nextKey = (type: string) => `${workflowInfo().runId}:${++run.eventSeq}:${type}`;
 
   async function moveTo(to: ClaimStatus | null, type: string, why: string, actor: Actor = SYSTEM, data?: Record<string, unknown>) {
     await activities.recordTransition({ claimId, eventKey: nextKey(type), type, to, actor, why, data });
-    if (to) state.status = to;
+    if (to) setStatus(to);
   }
 
   async function notify(notice: Parameters<Activities['notifyCustomer']>[0]['notice']) {
@@ -124,7 +139,10 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       audience: 'lead',
       deadline,
     });
-    if (!warning) state.escalations.push(`${deadline.kind}:lead`);
+    if (!warning) {
+      state.escalations.push(`${deadline.kind}:lead`);
+      markOverdue(true);
+    }
   }
 
   /** Waits for the customer; the SLA clock is paused meanwhile. Returns null when the customer replied. */
@@ -215,6 +233,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await waitWithDeadlines(() => run.payoutConfirmed, payoutDeadlines, run.firedDeadlines, async (deadline) => {
       await activities.alertStaff({ claimId, eventKey: nextKey('escalated'), template: 'escalation', audience: 'finance', deadline });
       state.escalations.push(`${deadline.kind}:finance`);
+      markOverdue(true);
     });
     await activities.settleDeadlines({ claimId, kinds: ['payout'], state: 'met' });
   }
@@ -229,6 +248,8 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
 
   /** Every path ends here: reservations released, waiters woken, and no update left half-answered. */
   async function finish(): Promise<ClaimStatus> {
+    // An ended claim is no longer waiting on anyone.
+    if (state.escalations.length > 0) markOverdue(false);
     await settleHolds(true);
     await condition(allHandlersFinished);
     return state.status;
@@ -249,7 +270,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   state.decision = reached;
   const decidedStatus: ClaimStatus = reached.outcome === 'denied' ? 'denied' : 'approved';
   await activities.recordDecision({ claimId, eventKey: nextKey('decided'), decision: reached, to: decidedStatus });
-  state.status = decidedStatus;
+  setStatus(decidedStatus);
   if (reached.outcome === 'denied') await settleHolds(true);
   await notify({ template: 'decision', decision: reached });
   if (reached.outcome === 'denied') {
@@ -359,9 +380,18 @@ function registerHandlers(
   setHandler(
     confirmPayoutUpdate,
     async (input) => {
-      if (!run.payoutConfirmation) {
-        await confirmPayout(input);
-        run.payoutConfirmation = input;
+      if (!run.payoutConfirmation && !run.confirmingPayout) {
+        run.confirmingPayout = input;
+        try {
+          await confirmPayout(input);
+          run.payoutConfirmation = input;
+        } finally {
+          run.confirmingPayout = null;
+        }
+      } else {
+        // The same confirmation is already being recorded: answer with its outcome.
+        await condition(() => run.payoutConfirmation !== null || run.confirmingPayout === null);
+        if (!run.payoutConfirmation) refuse(REFUSALS.moving, `the payout confirmation of claim ${claimId} did not go through; try again`);
       }
       await whenSettled();
       if (awaitStatus) await condition(() => run.status !== 'awaiting_payout');
@@ -369,7 +399,7 @@ function registerHandlers(
     },
     {
       validator: (input: PayoutConfirmationInput) => {
-        const first = run.payoutConfirmation;
+        const first = run.payoutConfirmation ?? run.confirmingPayout;
         if (first && first.processorReference === input.processorReference) return;
         if (first) refuse(REFUSALS.conflicting, `the payout of claim ${claimId} was confirmed with processor reference ${first.processorReference}`);
         requireStatus('awaiting_payout');

@@ -13,43 +13,38 @@ import { policyVersion } from './version';
 type Json = Record<string, unknown>;
 
 /** One change of the pack format: recognises the old shape and returns the new one (pure). */
-interface PackUpgrade {
-  why: string;
-  apply(pack: Json): Json;
-}
+type PackUpgrade = (pack: Json) => Json;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What each date-holidays region of the old `calendar.holidayRegion` field stands for now. */
 const HOLIDAY_REGION_LISTS = { US: US_FEDERAL_HOLIDAYS, 'US-CA': CALIFORNIA_STATE_HOLIDAYS } as const;
 
 const UPGRADES: readonly PackUpgrade[] = [
-  {
-    why: 'calendar.holidayRegion (a date-holidays region, public days only) became calendar.holidays, an explicit list',
-    apply(pack) {
-      const calendar = pack.calendar;
-      if (!isObject(calendar) || !('holidayRegion' in calendar)) return pack;
-      const { holidayRegion, ...rest } = calendar;
-      const list = HOLIDAY_REGION_LISTS[holidayRegion as keyof typeof HOLIDAY_REGION_LISTS];
-      if (!list) throw new PolicyPackError(`stored pack ${String(pack.id)}: no holiday list for region ${String(holidayRegion)}`);
-      return { ...pack, calendar: { ...rest, holidays: list } };
-    },
+  // calendar.holidayRegion (a date-holidays region, public days only) became calendar.holidays, an explicit list.
+  (pack) => {
+    const calendar = pack.calendar;
+    if (!isObject(calendar) || !('holidayRegion' in calendar)) return pack;
+    const { holidayRegion, ...rest } = calendar;
+    const list = HOLIDAY_REGION_LISTS[holidayRegion as keyof typeof HOLIDAY_REGION_LISTS];
+    if (!list)
+      throw new PolicyPackError(`stored pack ${String(pack.id)}: no holiday list for region ${String(holidayRegion)}`);
+    return { ...pack, calendar: { ...rest, holidays: list } };
   },
-  {
-    why: 'claimWindow.countsFrom was never read (the window counts from each rule\'s own event) and was removed',
-    apply(pack) {
-      const window = pack.claimWindow;
-      if (!isObject(window) || !('countsFrom' in window)) return pack;
-      const { countsFrom: _unread, ...rest } = window;
-      return { ...pack, claimWindow: rest };
-    },
+  // claimWindow.countsFrom was never read (each check passes its own event: a call or a charge); removed.
+  (pack) => {
+    const window = pack.claimWindow;
+    if (!isObject(window) || !('countsFrom' in window)) return pack;
+    const { countsFrom: _unread, ...rest } = window;
+    return { ...pack, claimWindow: rest };
   },
 ];
 
 /** The stored JSON in the current pack format. */
 export function upgradeStoredPack(stored: unknown): unknown {
   if (!isObject(stored)) return stored;
-  return UPGRADES.reduce((pack, upgrade) => upgrade.apply(pack), stored);
+  return UPGRADES.reduce((pack, upgrade) => upgrade(pack), stored);
 }
 
 /**
@@ -59,7 +54,8 @@ export function upgradeStoredPack(stored: unknown): unknown {
 export function parseStoredPack(stored: unknown, version: string, source = 'stored policy pack'): LoadedPolicy {
   // The same content hash as at publication, over the JSON exactly as it was stored (older format included).
   const actual = policyVersion(stored as PolicyPack);
-  if (actual !== version) throw new PolicyPackError(`${source} hashes to ${actual}, not ${version}: the stored pack was altered`);
+  if (actual !== version)
+    throw new PolicyPackError(`${source} hashes to ${actual}, not ${version}: the stored pack was altered`);
   const current = parsePolicyPack(upgradeStoredPack(stored), source);
   return { ...current, version };
 }

@@ -9,12 +9,7 @@ import { SimulationBody, simulationView, toSimulationInput } from '../simulation
 /** The published policy packs, and the simulator that evaluates a claim against one without starting anything. */
 export function policyRoutes(db: Db, policies: PolicyStore): Router {
   const router = Router();
-
-  function published(policyId: string): LoadedPolicy {
-    const policy = policies.current(policyId);
-    if (!policy) throw new HttpError(404, `no policy ${policyId}; see GET /v1/policies`);
-    return policy;
-  }
+  const published = (policyId: string) => publishedPolicy(policies, policyId);
 
   router.get('/v1/policies', (_req, res) => {
     res.json({
@@ -28,14 +23,25 @@ export function policyRoutes(db: Db, policies: PolicyStore): Router {
   });
 
   router.post('/v1/policies/:policyId/simulate', requireStaff(db, STAFF_ROLES), (req, res) => {
-    const current = published(String(req.params.policyId));
-    const body = SimulationBody.parse(req.body);
-    const policy = body.pack ? draftPack(body.pack, current.id) : current;
-    const result = simulateClaim(policy, toSimulationInput(body, new Date()));
-    res.json(simulationView(result, policy.version !== current.version));
+    res.json(simulatePolicy(policies, String(req.params.policyId), req.body));
   });
 
   return router;
+}
+
+function publishedPolicy(policies: PolicyStore, policyId: string): LoadedPolicy {
+  const policy = policies.current(policyId);
+  if (!policy) throw new HttpError(404, `no policy ${policyId}; see GET /v1/policies`);
+  return policy;
+}
+
+/** Evaluates a claim against the published pack, or a draft of it, without starting or writing anything. */
+export function simulatePolicy(policies: PolicyStore, policyId: string, input: unknown) {
+  const current = publishedPolicy(policies, policyId);
+  const body = SimulationBody.parse(input);
+  const policy = body.pack ? draftPack(body.pack, current.id) : current;
+  const result = simulateClaim(policy, toSimulationInput(body, new Date()));
+  return simulationView(result, policy.version !== current.version);
 }
 
 function draftPack(pack: unknown, policyId: string): LoadedPolicy {

@@ -34,7 +34,7 @@ export async function startDesk(env: Record<string, string> = {}): Promise<Desk>
     PORT: '0',
     SMTP_PORT: String(sink.smtpPort),
     TEMPORAL_TASK_QUEUE: `it-${ulid()}`,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     STAFF_API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:it-${role}:${key}`).join(','),
   });
   const desk = await startRefundDesk(config);

@@ -1,6 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Router } from 'express';
+import { isHtmlConsole } from '../../server/console';
 
 /** The parts of the OpenAPI document the checks read. */
 export interface OpenApiDoc {
@@ -69,6 +70,9 @@ export function expressRoutes(router: Router): string[] {
     for (const layer of stack) {
       if (layer.route) {
         for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') routes.push(`${method.toUpperCase()} ${layer.route.path}`);
+      } else if (isHtmlConsole(layer.handle)) {
+        // The console serves HTML pages for people under /console; it is not part of the JSON API.
+        continue;
       } else if (layer.handle.stack) {
         // Every router is mounted at the root today; one mounted under a path needs its prefix here.
         if (!layer.slash) throw new Error(`router ${layer.name} is mounted under a path; teach expressRoutes() its prefix`);

@@ -30,7 +30,7 @@ describe('the worker process', () => {
   it('serves its own /metrics on WORKER_METRICS_PORT: process metrics and activity failures, nothing of the API', async () => {
     const port = await freePort();
     let output = '';
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], {
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'wiring/worker.ts'], {
       cwd: repo,
       env: { ...process.env, WORKER_METRICS_PORT: String(port), TEMPORAL_TASK_QUEUE: `worker-metrics-${ulid()}`, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,7 @@ import { cmdlineOf, fmtMs, freePort, isAlive, repoRoot, terminate } from '../../
 import { claimSearchAttributes, ensureSearchAttributes } from '../../scripts/lib/search-attributes.mjs';
 import { startTemporalDevServer, waitForTemporal } from '../../scripts/lib/temporal.mjs';
 import { ensureTestServer } from '../../scripts/lib/tools.mjs';
+import { resolveChromium } from '../../scripts/lib/chromium.mjs';
 
 const dataRoot = path.join(repoRoot, '.data');
 const log = (msg) => process.stderr.write(`${msg}\n`);
@@ -85,6 +86,18 @@ async function startTemporal(runDir, port) {
   });
 }
 
+/** The console's browser tests read CHROMIUM_PATH and CHROMIUM_ARGS (see scripts/lib/chromium.mjs for the order). */
+async function provisionBrowser() {
+  try {
+    const browser = await resolveChromium();
+    process.env.CHROMIUM_PATH = browser.executablePath;
+    process.env.CHROMIUM_ARGS = JSON.stringify(browser.args);
+  } catch (err) {
+    process.env.CHROMIUM_UNAVAILABLE = String(err?.message ?? err);
+    log(`[test] no Chromium for the console tests: ${process.env.CHROMIUM_UNAVAILABLE}`);
+  }
+}
+
 export default async function globalSetup() {
   const started = Date.now();
   await cleanStaleRuns();
@@ -128,6 +141,7 @@ export default async function globalSetup() {
   process.env.TEMPORAL_NAMESPACE = 'default';
   process.env.TEMPORAL_TEST_SERVER_PATH = testServer ?? '';
   if (!testServer) log('[test] temporal-test-server not available; time-skipping tests will let the SDK download it');
+  await provisionBrowser();
 
   log(
     `\n[test] infra ready in ${fmtMs(Date.now() - started)}: ` +

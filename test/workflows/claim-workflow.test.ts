@@ -7,8 +7,8 @@ import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import { pixazoAssessment } from './pixazo-scenarios';
 import {
-  FINANCE, LEAD, needsReview, proposal, quietRuntime, recordHistoriesIfAsked, startClaim, testWorker, uniqueTaskQueue,
-  waitForStatus,
+  FINANCE, LEAD, needsReview, proposal, quietRuntime, recordHistoriesIfAsked, registerClaimSearchAttributes, startClaim, testWorker,
+  uniqueTaskQueue, waitForStatus,
 } from './workflow-harness';
 
 const NEW_YORK = loadPolicyPacks().get('pixazo-api')!.pack.calendar; // America/New_York, US federal holidays
@@ -24,6 +24,7 @@ let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   quietRuntime();
   env = await createTimeSkippingEnv();
+  await registerClaimSearchAttributes(env);
 });
 
 afterAll(async () => {

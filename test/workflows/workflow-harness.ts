@@ -4,7 +4,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { ulid } from 'ulid';
+import { CLAIM_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RefundDeskActivities } from '../../activities';
 import type { Actor, Assessment, ClaimStatus, Decision, DecisionReason } from '../../common/claim';
 import { claimWorkflowId, TASK_QUEUE } from '../../common/ids';
@@ -105,4 +107,16 @@ export async function recordHistoriesIfAsked(suite: string, handles: readonly Wo
     const history = await handle.fetchHistory();
     await writeFile(path.join(HISTORIES_DIR, `claim-${slug}${i ? `-${i}` : ''}.json`), historyToJSON(history));
   }
+}
+
+/**
+ * The claim workflow keeps its search attributes current, and the time-skipping server (like any server)
+ * refuses unregistered ones; register them through its operator service as the dev stack does for the dev server.
+ */
+export async function registerClaimSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(CLAIM_SEARCH_ATTRIBUTES.map((a) => [a.name, types[a.cliType]])),
+  });
 }

@@ -1,0 +1,122 @@
+import type { Channel, ClaimReason, ClaimStatus } from '../common/claim';
+import { minorFromDb } from '../common/money';
+import type { Queryable } from './index';
+
+/** The console's queue tabs; a chargeback tab joins this list when chargebacks exist. */
+export const QUEUE_TABS = ['decide', 'customer', 'payout', 'overdue'] as const;
+export type QueueTab = (typeof QUEUE_TABS)[number];
+
+const FINAL = `('closed', 'denied', 'abandoned', 'withdrawn')`;
+/** An SLA deadline that has passed; the lead's early warning is not an SLA of its own. */
+const OVERDUE = `EXISTS (SELECT 1 FROM claim_deadlines od WHERE od.claim_id = c.id AND od.state IN ('open', 'breached')
+                   AND od.kind <> 'review_warning' AND od.due_at < now())`;
+
+const TAB_CONDITION: Record<QueueTab, string> = {
+  decide: `c.status = 'in_review'`,
+  customer: `c.status = 'awaiting_customer'`,
+  payout: `c.status = 'awaiting_payout'`,
+  overdue: `c.status NOT IN ${FINAL} AND (c.escalated_at IS NOT NULL OR ${OVERDUE})`,
+};
+
+/** What a queue page shows: one tab, narrowed by policy, account and channel, in due-date order. */
+export interface QueueQuery {
+  tab: QueueTab;
+  policyId?: string;
+  accountId?: string;
+  channel?: Channel;
+  sort: 'due_asc' | 'due_desc';
+  limit: number;
+  offset: number;
+}
+
+/** One row of the queue: the claim, what is at stake, and its next SLA deadline. */
+export interface QueueRow {
+  claimId: string;
+  accountId: string;
+  accountEmail: string;
+  policyId: string;
+  policyVersion: string;
+  channel: Channel;
+  reason: ClaimReason;
+  status: ClaimStatus;
+  submittedAt: string;
+  escalationLevel: string | null;
+  atStake: { amountMinor: number; currency: string } | null;
+  nextDeadline: { kind: string; dueAt: string; clause: string } | null;
+}
+
+interface Row {
+  id: string; account_id: string; email: string; policy_id: string; policy_version: string; channel: Channel;
+  reason: ClaimReason; status: ClaimStatus; submitted_at: Date; escalation_level: string | null;
+  stake_minor: string | null; stake_currency: string | null; due_kind: string | null; due_at: Date | null;
+  due_clause: string | null; total: string;
+}
+
+/**
+ * One page of a queue tab in one statement. The amount at stake is the decided amount once there is a decision,
+ * otherwise what the claimed requests and charge cost on the customer's own account.
+ */
+export async function queuePage(db: Queryable, q: QueueQuery): Promise<{ rows: QueueRow[]; total: number }> {
+  const params: unknown[] = [];
+  const where = [TAB_CONDITION[q.tab]];
+  if (q.policyId) where.push(`c.policy_id = $${params.push(q.policyId)}`);
+  if (q.accountId) where.push(`(c.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
+  if (q.channel) where.push(`c.channel = $${params.push(q.channel)}`);
+  const direction = q.sort === 'due_desc' ? 'DESC' : 'ASC';
+  const { rows } = await db.query<Row>(
+    `WITH page AS (
+       SELECT c.id, c.account_id, a.email, c.policy_id, c.policy_version, c.channel, c.reason, c.status, c.submitted_at,
+              c.escalation_level, c.request_ids, c.transaction_id, c.invoice_number, c.decision,
+              nd.kind AS due_kind, nd.due_at, nd.clause AS due_clause, count(*) OVER () AS total
+         FROM claims c JOIN accounts a ON a.id = c.account_id
+         LEFT JOIN LATERAL (
+           SELECT d.kind, d.due_at, d.clause FROM claim_deadlines d
+            WHERE d.claim_id = c.id AND d.state IN ('open', 'breached') AND d.kind <> 'review_warning'
+            ORDER BY d.due_at LIMIT 1) nd ON true
+        WHERE ${where.join(' AND ')}
+        ORDER BY nd.due_at ${direction} NULLS LAST, c.submitted_at, c.id
+        LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)})
+     SELECT p.id, p.account_id, p.email, p.policy_id, p.policy_version, p.channel, p.reason, p.status, p.submitted_at,
+            p.escalation_level, p.due_kind, p.due_at, p.due_clause, p.total,
+            coalesce(p.decision -> 'amount' ->> 'amountMinor', claimed.amount::text) AS stake_minor,
+            coalesce(p.decision -> 'amount' ->> 'currency', claimed.currency) AS stake_currency
+       FROM page p
+       LEFT JOIN LATERAL (
+         SELECT sum(x.amount_minor) AS amount, min(x.currency) AS currency FROM (
+           SELECT u.amount_minor, u.currency FROM usage_requests u
+            WHERE u.request_id = ANY (p.request_ids) AND u.account_id = p.account_id
+           UNION ALL
+           SELECT ch.amount_minor, ch.currency FROM charges ch
+            WHERE ch.account_id = p.account_id AND (ch.transaction_id = p.transaction_id OR ch.invoice_number = p.invoice_number)
+         ) x) claimed ON true
+      ORDER BY p.due_at ${direction} NULLS LAST, p.submitted_at, p.id`,
+    params,
+  );
+  return { rows: rows.map(toQueueRow), total: rows[0] ? Number(rows[0].total) : 0 };
+}
+
+function toQueueRow(r: Row): QueueRow {
+  return {
+    claimId: r.id,
+    accountId: r.account_id,
+    accountEmail: r.email,
+    policyId: r.policy_id,
+    policyVersion: r.policy_version,
+    channel: r.channel,
+    reason: r.reason,
+    status: r.status,
+    submittedAt: r.submitted_at.toISOString(),
+    escalationLevel: r.escalation_level,
+    atStake: r.stake_minor !== null && r.stake_currency ? { amountMinor: minorFromDb(r.stake_minor), currency: r.stake_currency } : null,
+    nextDeadline: r.due_kind && r.due_at ? { kind: r.due_kind, dueAt: r.due_at.toISOString(), clause: r.due_clause ?? '' } : null,
+  };
+}
+
+/** How many claims each tab holds, for the tab labels. */
+export async function queueCounts(db: Queryable): Promise<Record<QueueTab, number>> {
+  const { rows } = await db.query<Record<QueueTab, number>>(
+    `SELECT ${QUEUE_TABS.map((t) => `count(*) FILTER (WHERE ${TAB_CONDITION[t]})::int AS ${t}`).join(', ')}
+       FROM claims c WHERE c.status NOT IN ${FINAL}`,
+  );
+  return rows[0]!;
+}

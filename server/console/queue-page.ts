@@ -1,0 +1,122 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { CHANNELS } from '../../common/claim';
+import type { Db } from '../../db';
+import { QUEUE_TABS, queueCounts, queuePage, type QueueQuery, type QueueRow, type QueueTab } from '../../db/console-queue';
+import type { PolicyStore } from '../../db/policies';
+import { countdown, countdownBadge, money, when, words } from './format';
+import { html, type SafeHtml } from './html';
+
+const PAGE_SIZE = 25;
+/** How often an open queue page refreshes itself, without a reload. */
+const REFRESH_SECONDS = 20;
+
+const TAB_LABELS: Record<QueueTab, string> = {
+  decide: 'Needs a decision',
+  customer: 'Awaiting the customer',
+  payout: 'Awaiting payout',
+  overdue: 'Overdue and escalated',
+};
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+/** The queue's query string; an unknown tab or a bad page number is a 400 in plain words. */
+const QueueParams = z.object({
+  tab: z.enum(QUEUE_TABS).default('decide'),
+  policy: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+  account: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
+  channel: z.preprocess(blankToUndefined, z.enum(CHANNELS).optional()),
+  sort: z.enum(['due_asc', 'due_desc']).default('due_asc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+type QueueParams = z.infer<typeof QueueParams>;
+
+/** Everything the queue screen shows, read in two statements plus the policies' calendars. */
+export async function loadQueue(db: Db, policies: PolicyStore, query: unknown, now = new Date()) {
+  const params = QueueParams.parse(query);
+  const q: QueueQuery = {
+    tab: params.tab, policyId: params.policy, accountId: params.account, channel: params.channel,
+    sort: params.sort, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE,
+  };
+  const [{ rows, total }, counts] = await Promise.all([queuePage(db, q), queueCounts(db)]);
+  const withCountdowns = await Promise.all(
+    rows.map(async (row) => {
+      const calendar = (await policies.pinned(row.policyId, row.policyVersion)).pack.calendar;
+      return { row, due: row.nextDeadline && countdown(now, row.nextDeadline.dueAt, calendar) };
+    }),
+  );
+  return { params, rows: withCountdowns, total, counts, policyIds: policies.list().map((p) => p.id) };
+}
+type LoadedQueue = Awaited<ReturnType<typeof loadQueue>>;
+
+/** The queue's URL with some parameters changed; blank ones are left out. */
+function queueHref(params: QueueParams, change: Partial<QueueParams>): string {
+  const merged = { ...params, ...change };
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== '') search.set(key, String(value));
+  return `/console/queue?${search}`;
+}
+
+function tabs(q: LoadedQueue): SafeHtml {
+  return html`<nav class="tabs" aria-label="Queues">${QUEUE_TABS.map(
+    (t) => html`<a href="${queueHref(q.params, { tab: t, page: 1 })}"${t === q.params.tab ? html` aria-current="page"` : ''}>${TAB_LABELS[t]} <span class="count">${q.counts[t]}</span></a>`,
+  )}</nav>`;
+}
+
+function filters(q: LoadedQueue): SafeHtml {
+  const p = q.params;
+  const option = (value: string, label: string, current: string | undefined) =>
+    html`<option value="${value}"${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
+  return html`<form class="filters" method="get" action="/console/queue">
+  <input type="hidden" name="tab" value="${p.tab}">
+  <label>Policy <select name="policy">${option('', 'any', p.policy)}${q.policyIds.map((id) => option(id, id, p.policy))}</select></label>
+  <label>Account <input name="account" value="${p.account ?? ''}" placeholder="id or email" autocomplete="off"></label>
+  <label>Channel <select name="channel">${option('', 'any', p.channel)}${CHANNELS.map((c) => option(c, c, p.channel))}</select></label>
+  <label>Sort <select name="sort">${option('due_asc', 'due soonest first', p.sort)}${option('due_desc', 'due latest first', p.sort)}</select></label>
+  <button type="submit">Apply</button>
+</form>`;
+}
+
+function row({ row: r, due }: { row: QueueRow; due: ReturnType<typeof countdown> | null }): SafeHtml {
+  return html`<tr class="${due ? `due-${due.urgency}` : ''}">
+  <td data-label="Claim"><a href="/console/cases/${r.claimId}">${r.claimId}</a></td>
+  <td data-label="Account">${r.accountId}<br><small>${r.accountEmail}</small></td>
+  <td data-label="Policy">${r.policyId}</td>
+  <td data-label="Reason">${words(r.reason)}<br><small>${r.channel}</small></td>
+  <td data-label="At stake" class="num">${money(r.atStake)}</td>
+  <td data-label="Status"><span class="status">${words(r.status)}</span>${r.escalationLevel ? html`<br><small class="escalated">escalated to ${r.escalationLevel}</small>` : ''}</td>
+  <td data-label="SLA">${countdownBadge(due)}${r.nextDeadline ? html`<br><small>${words(r.nextDeadline.kind)} ${r.nextDeadline.clause}, ${when(r.nextDeadline.dueAt)}</small>` : ''}</td>
+</tr>`;
+}
+
+function pager(q: LoadedQueue): SafeHtml {
+  const pages = Math.max(1, Math.ceil(q.total / PAGE_SIZE));
+  const p = q.params.page;
+  return html`<nav class="pager" aria-label="Pages">
+  ${p > 1 ? html`<a href="${queueHref(q.params, { page: p - 1 })}" rel="prev">Previous</a>` : ''}
+  <span>Page ${p} of ${pages} · ${q.total} claim${q.total === 1 ? '' : 's'}</span>
+  ${p < pages ? html`<a href="${queueHref(q.params, { page: p + 1 })}" rel="next">Next</a>` : ''}
+</nav>`;
+}
+
+/** The part of the queue that refreshes itself every few seconds (htmx swaps it in place). */
+export function queueSection(q: LoadedQueue): SafeHtml {
+  const self = queueHref(q.params, {});
+  // The poller is an empty element, so the tabs and links do not inherit its target.
+  return html`<section id="queue">
+<span hidden hx-get="${self}" hx-trigger="every ${REFRESH_SECONDS}s" hx-target="#queue" hx-swap="outerHTML"></span>
+${tabs(q)}
+${filters(q)}
+<table class="queue">
+  <caption>${TAB_LABELS[q.params.tab]}</caption>
+  <thead><tr><th scope="col">Claim</th><th scope="col">Account</th><th scope="col">Policy</th><th scope="col">Reason</th><th scope="col" class="num">At stake</th><th scope="col">Status</th><th scope="col">SLA countdown</th></tr></thead>
+  <tbody>${q.rows.length ? q.rows.map(row) : html`<tr><td colspan="7">Nothing here.</td></tr>`}</tbody>
+</table>
+${pager(q)}
+</section>`;
+}
+
+/** An htmx refresh gets only the queue section; a browser gets the whole page. */
+export function isFragmentRequest(req: Request, res: Response): boolean {
+  res.vary('HX-Request');
+  return req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true';
+}
