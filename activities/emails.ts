@@ -70,7 +70,7 @@ function decisionParagraphs(d: Decision, ctx: CustomerMailContext): string[] {
   const items = d.findings.map((f) => `${f.requestId}: charged ${formatMoney(f.charged)}, ${f.refundable.amountMinor > 0 ? `${formatMoney(f.refundable)} back` : 'nothing back'} (${f.verdict.replace(/_/g, ' ')})`);
   if (items.length) out.push(`The calls you listed:\n${list(items)}`);
   if (d.arithmetic.length) out.push(`How we worked out the amount:\n${list(d.arithmetic)}`);
-  out.push(`Why, in the words of the policy:\n${list(d.reasons.map((r) => `${r.message} (section ${r.clause.replace(/^§/, '')}: "${r.quote}")`))}`);
+  out.push(`Why, in the words of the policy:\n${list(d.reasons.map((r) => `${r.message} (${r.clause}: "${r.quote}")`))}`);
   if (d.note) out.push(`A note from the person who decided: ${d.note}`);
   if (d.remedy === 'refund' && d.outcome !== 'denied') out.push('Finance sends the refund next; we will write again when it is on its way.');
   if (ctx.creditExpiresAt && d.outcome !== 'denied' && d.remedy !== 'refund') out.push(`The credit can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.`);

@@ -29,6 +29,8 @@ export class ClaimRun {
   /** True while the claim waits for another claim's reservation of the same items. */
   waitingForClaims = false;
   holdSettled = false;
+  /** The customer hears once that a person took the claim over, not again after each information round. */
+  reviewNoticeSent = false;
 
   constructor(readonly claimId: string) {}
 

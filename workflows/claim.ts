@@ -210,7 +210,8 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       }
       run.proposal = assessment.proposal;
       await moveTo('in_review', 'sent_to_review', describe(assessment.why), SYSTEM, { proposal: assessment.proposal });
-      if (patched(PATCHES.reviewNotice)) {
+      if (patched(PATCHES.reviewNotice) && !run.reviewNoticeSent) {
+        run.reviewNoticeSent = true;
         await notify({ template: 'in_review', answerBy: state.deadlines.find((d) => d.kind === 'review')?.dueAt ?? null });
       }
       const outcome = await awaitStaff();

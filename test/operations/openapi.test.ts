@@ -110,6 +110,7 @@ async function exerciseEveryRoute() {
   expect((await call('GET', `/v1/claims/${credited.claimId}`, { bearer: credited.claimToken })).status).toBe(200);
   expect((await call('GET', `/v1/claims/${credited.claimId}`, { bearer: KEYS.agent })).status).toBe(200);
   expect((await call('GET', `/v1/claims/${credited.claimId}`)).status).toBe(401);
+  expect((await call('GET', '/v1/mail/unprocessable', { bearer: KEYS.agent })).status).toBe(200);
   expect((await call('GET', `/v1/cases/${credited.claimId}`, { bearer: KEYS.agent })).status).toBe(200);
 
   // A claim a person decides after asking the customer, paid as a refund that finance confirms.
