@@ -8,6 +8,8 @@ export const CLAIM_REASONS = [
   'unauthorized_charge',
   'dissatisfaction',
   'cancellation',
+  /** "Refund my remaining balance": a transaction id is optional; without one the claim concerns the whole balance. */
+  'unused_credits',
   'other',
 ] as const;
 export type ClaimReason = (typeof CLAIM_REASONS)[number];

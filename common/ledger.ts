@@ -69,6 +69,8 @@ export interface LedgerFacts {
   outages: LedgerOutage[];
   /** Claimed requests another claim of the account already credited or refunded: a call is remedied once. */
   alreadyRemedied: { requestId: string; claimId: string }[];
+  /** The account's unused credit balance in its currency, from the credits ledger; absent when not looked up. */
+  creditBalance?: { amountMinor: number; currency: string };
   /** What other claims hold or remedied against the charges above; absent means none. */
   chargeRemedies?: ChargeRemedy[];
 }

@@ -73,7 +73,10 @@ SELECT
       'state', h.state, 'remedy', h.remedy) ORDER BY h.id), '[]')
      FROM remedy_holds h
     WHERE h.claim_id <> $5 AND h.state <> 'released'
-      AND h.transaction_id IN (SELECT transaction_id FROM related_charges)) AS "chargeRemedies"
+      AND h.transaction_id IN (SELECT transaction_id FROM related_charges)) AS "chargeRemedies",
+  (SELECT json_build_object('amountMinor', coalesce(sum(g.remaining_minor), 0), 'currency', a.currency)
+     FROM accounts a LEFT JOIN credit_grants g ON g.account_id = a.id AND g.currency = a.currency
+    WHERE a.id = $1 GROUP BY a.currency) AS "creditBalance"
 `;
 
 type Row = Omit<LedgerFacts, 'account'> & { account: LedgerFacts['account'] | null };
@@ -97,6 +100,7 @@ export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Pro
     outages: row.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt)!, endedAt: iso(o.endedAt) })),
     alreadyRemedied: row.alreadyRemedied,
     chargeRemedies: (row.chargeRemedies ?? []).map((r) => ({ ...r, currency: r.currency.trim() })),
+    ...(row.creditBalance && { creditBalance: { amountMinor: Number(row.creditBalance.amountMinor), currency: row.creditBalance.currency.trim() } }),
   };
 }
 

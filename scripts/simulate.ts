@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { formatMoney } from '../common/money';
 import { loadPolicyPacks, parsePolicyPack, simulateClaim } from '../domain/policy';
 import { SimulationBody, simulationView, toSimulationInput } from '../server/simulation';
@@ -34,21 +33,25 @@ function main(): void {
   const policy = values.pack ? parsePolicyPack(readJson(values.pack), values.pack) : published;
 
   const parsed = SimulationBody.safeParse(readJson(file));
-  if (!parsed.success) usage(`${file}: ${z.prettifyError(parsed.error)}`);
-  const view = simulationView(simulateClaim(policy, toSimulationInput(parsed.data, new Date())), policy.version !== published.version);
+  // Each bad field by its path, as the API's 400 names them.
+  if (!parsed.success) usage(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  const input = toSimulationInput(parsed.data, new Date());
+  const view = simulationView(simulateClaim(policy, input), policy, input.claim.submittedAt, policy.version !== published.version);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return;
   }
-  const lines = [`${view.policy.id}@${view.policy.version}${view.policy.draft ? ' (draft)' : ''}: ${view.assessment}`];
-  if (view.decision) {
-    const d = view.decision;
+  const lines = [`${view.policy.id}@${view.policy.version}${view.policy.draft ? ' (draft)' : ''}: ${view.status}`];
+  const d = view.decision ?? view.proposal;
+  if (d) {
+    if (view.proposal) lines.push('  proposal (a person decides):');
     lines.push(`  ${d.outcome}, ${formatMoney({ amountMinor: d.amountMinor, currency: d.currency })} as ${d.remedy}`);
     for (const r of d.reasons) lines.push(`  - ${r.code} (${r.clause}): ${r.message}\n      "${r.quote}"`);
     lines.push('  arithmetic:', ...d.arithmetic.map((a) => `    ${a}`));
   }
   if (view.missing.length) lines.push(`  missing: ${view.missing.join(', ')}`);
   for (const r of view.why) lines.push(`  a person decides because: ${r.message} (${r.clause})`);
+  for (const dl of view.deadlines) lines.push(`  ${dl.kind} due ${dl.dueAt} (${dl.businessDays} business days, ${dl.clause})`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

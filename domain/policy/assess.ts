@@ -9,7 +9,7 @@ import { PolicyViolation } from './errors';
 import type { LoadedPolicy } from './loaded';
 import { missingItems } from './missing-items';
 import { assessOutageShare } from './outage-share';
-import { reasonFrom } from './reasons';
+import { minorUnits, reasonFrom } from './reasons';
 import type { ReasonRule } from './schema';
 
 /**
@@ -22,7 +22,8 @@ import type { ReasonRule } from './schema';
  */
 export function assessClaim(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): Assessment {
   assertFactsMatch(policy, claim, facts);
-  const rule = policy.pack.reasons[claim.reason];
+  // A pack stored before a reason existed has no rule for it: a person looks, as for `other`.
+  const rule = policy.pack.reasons[claim.reason] ?? policy.pack.reasons.other;
   if (rule.handling !== 'deny') {
     const missing = missingItems(claim, rule.requires);
     if (missing.length > 0) {
@@ -50,8 +51,10 @@ function draftFor(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, r
       return assessChargeReview(policy, claim, facts, rule);
     case 'outage_share':
       return assessOutageShare(policy, claim, facts, rule);
-    case 'deny':
-      return denialDraft(currency, [reasonFrom(rule, covers)]);
+    case 'deny': {
+      const draft = denialDraft(currency, [reasonFrom(rule, covers)]);
+      return claim.reason === 'unused_credits' ? { ...draft, arithmetic: [balanceLine(claim, facts), ...draft.arithmetic] } : draft;
+    }
     case 'review': {
       const reason = reasonFrom(rule, covers);
       const draft = denialDraft(currency, [reason], [reason]);
@@ -77,6 +80,13 @@ function settle(policy: LoadedPolicy, facts: LedgerFacts, draft: Draft): Assessm
   }
   const decision = engineDecision(policy, draft);
   return why.length > 0 ? { kind: 'needs_review', proposal: decision, why } : { kind: 'decided', decision };
+}
+
+/** The balance an unused-credits claim is about, as the credits ledger holds it. */
+function balanceLine(claim: ClaimFacts, facts: LedgerFacts): string {
+  const balance = facts.creditBalance ? minorUnits(facts.creditBalance) : 'unknown';
+  const scope = claim.transactionId ? `credits bought with ${claim.transactionId}` : 'the whole balance';
+  return `unused credit balance in the credits ledger: ${balance}; the claim concerns ${scope}`;
 }
 
 /** The reference the claim gave when no charge of the claimant's account carries it; null when it was found. */

@@ -148,7 +148,8 @@ export const PolicyPackSchema = z
     staffReview: ReasonCitation,
     /** Why each claim item is asked for, cited in information requests. */
     evidence: everyKey(CLAIM_ITEMS, ReasonCitation),
-    reasons: everyKey(CLAIM_REASONS, ReasonRule),
+    // unused_credits came later: packs stored before it lack it, and such claims fall back to `other`.
+    reasons: everyKey(CLAIM_REASONS.filter((r) => r !== 'unused_credits'), ReasonRule).extend({ unused_credits: ReasonRule.optional() }),
     requests: everyKey(REQUEST_VERDICTS, VerdictRule),
     charges: Charges.nullable(),
     duplicates: Duplicates.nullable(),
@@ -195,6 +196,6 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
 
 export type PolicyPack = z.output<typeof PolicyPackSchema>;
 export type ReasonCitationRule = z.output<typeof ReasonCitation>;
-export type ReasonRule = PolicyPack['reasons'][keyof PolicyPack['reasons']];
+export type ReasonRule = NonNullable<PolicyPack['reasons'][keyof PolicyPack['reasons']]>;
 export type VerdictRule = PolicyPack['requests'][keyof PolicyPack['requests']];
 export type Calendar = PolicyPack['calendar'];

@@ -50,9 +50,10 @@ type SimulationView = ReturnType<typeof simulatePolicy>;
 function simulationResult(result: SimulationView | undefined, error: string | undefined): SafeHtml {
   if (error) return html`<p class="flash flash-error" role="alert">${error}</p>`;
   if (!result) return html``;
-  const d = result.decision;
-  return html`<div class="sim-result" role="status"><h3>Result: ${words(result.assessment)}</h3>
-  ${d ? html`<p><strong>${words(d.outcome)}</strong>: ${money({ amountMinor: d.amountMinor, currency: d.currency })} as ${words(d.remedy)}</p>
+  // An undecided case carries the engine's proposal for a person, never a decision.
+  const d = result.decision ?? result.proposal;
+  return html`<div class="sim-result" role="status"><h3>Result: ${words(result.status)}</h3>
+  ${d ? html`<p>${result.decision ? '' : 'Proposal for a person: '}<strong>${words(d.outcome)}</strong>: ${money({ amountMinor: d.amountMinor, currency: d.currency })} as ${words(d.remedy)}</p>
   <ol class="reasons">${d.reasons.map((r) => html`<li><span class="clause">${r.clause}</span> ${r.message}<blockquote class="quote">“${r.quote}”</blockquote></li>`)}</ol>
   ${d.arithmetic.length ? html`<ol class="arithmetic">${d.arithmetic.map((a) => html`<li><code>${a}</code></li>`)}</ol>` : ''}` : ''}
   ${result.missing.length ? html`<p>Would ask the customer for: ${result.missing.map(words).join(', ')}</p>` : ''}

@@ -215,10 +215,12 @@ export const PolicyVersion = z.strictObject({ id: z.string(), version: z.string(
 
 export const SimulationView = z.strictObject({
   policy: z.strictObject({ id: z.string(), version: z.string(), draft: z.boolean() }),
-  assessment: z.enum(['decided', 'needs_review', 'needs_info']),
-  decision: DecisionView.nullable(),
+  status: claimStatus.describe('the status a real claim would be in'),
+  proposal: DecisionView.nullable().describe("the engine's proposal while a person has to decide"),
+  decision: DecisionView.nullable().describe('set only when the engine decides alone'),
   missing: z.array(z.enum(CLAIM_ITEMS)),
   why: z.array(DecisionReason),
+  deadlines: z.array(z.strictObject({ kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string() })),
 });
 
 const Probe = z.strictObject({ ok: z.boolean(), error: z.string().optional() });

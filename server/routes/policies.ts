@@ -36,12 +36,13 @@ function publishedPolicy(policies: PolicyStore, policyId: string): LoadedPolicy 
 }
 
 /** Evaluates a claim against the published pack, or a draft of it, without starting or writing anything. */
-export function simulatePolicy(policies: PolicyStore, policyId: string, input: unknown) {
+export function simulatePolicy(policies: PolicyStore, policyId: string, request: unknown) {
   const current = publishedPolicy(policies, policyId);
-  const body = SimulationBody.parse(input);
+  const body = SimulationBody.parse(request);
   const policy = body.pack ? draftPack(body.pack, current.id) : current;
-  const result = simulateClaim(policy, toSimulationInput(body, new Date()));
-  return simulationView(result, policy.version !== current.version);
+  const input = toSimulationInput(body, new Date());
+  const result = simulateClaim(policy, input);
+  return simulationView(result, policy, input.claim.submittedAt, policy.version !== current.version);
 }
 
 function draftPack(pack: unknown, policyId: string): LoadedPolicy {

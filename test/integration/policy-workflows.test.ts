@@ -102,17 +102,37 @@ describe('the policy simulator', () => {
   const example = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../examples/simulations', `${name}.json`), 'utf8'));
 
   it.each([
-    ['pixazo-api', 'pixazo-5xx', 'decided', 'partially_approved', 120],
-    ['apiany', 'apiany-duplicate-purchase', 'decided', 'denied', 0],
-    ['imaginator', 'imaginator-outage', 'decided', 'partially_approved', 1000],
-    ['sora2-api', 'sora2-failed-call', 'needs_review', 'denied', 0],
-  ])('%s: evaluates %s without starting anything', async (policyId, file, assessment, outcome, amountMinor) => {
+    ['pixazo-api', 'pixazo-5xx', 'closed', 'decision', 'partially_approved', 120],
+    ['apiany', 'apiany-duplicate-purchase', 'denied', 'decision', 'denied', 0],
+    ['imaginator', 'imaginator-outage', 'awaiting_payout', 'decision', 'partially_approved', 1000],
+    ['sora2-api', 'sora2-failed-call', 'in_review', 'proposal', 'denied', 0],
+  ])('%s: evaluates %s without starting anything, in the claim statuses and with the deadlines', async (policyId, file, status, shown, outcome, amountMinor) => {
     const claimsBefore = (await d.db.query('SELECT count(*) FROM claims')).rows[0].count;
     const res = await d.call('POST', `/v1/policies/${policyId}/simulate`, { bearer: KEYS.agent, body: example(file) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ assessment, policy: { id: policyId, draft: false }, decision: { outcome, amountMinor } });
-    expect(res.body.decision.reasons.every((r: { clause: string; quote: string }) => r.clause && r.quote)).toBe(true);
+    expect(res.body).toMatchObject({ status, policy: { id: policyId, draft: false }, [shown]: { outcome, amountMinor } });
+    expect(res.body[shown === 'decision' ? 'proposal' : 'decision']).toBeNull();
+    expect(res.body[shown].reasons.every((r: { clause: string; quote: string }) => r.clause && r.quote)).toBe(true);
+    expect(res.body.deadlines.map((x: { kind: string }) => x.kind)).toEqual(
+      expect.arrayContaining(['review_warning', 'review', 'resolution', ...(status === 'awaiting_payout' ? ['payout'] : [])]),
+    );
     expect((await d.db.query('SELECT count(*) FROM claims')).rows[0].count).toBe(claimsBefore);
+  });
+
+  it('takes the claim fields of POST /v1/claims, a null HTTP status for no response, and names each bad field', async () => {
+    const body = {
+      claim: { accountId: 'acct_sim', email: 'someone@example.com', reason: 'failed_request', requestIds: ['r1'], submittedAt: '2026-11-20T15:00:00Z' },
+      ledger: { requests: [{ requestId: 'r1', httpStatus: null, outcome: 'timeout', amountMinor: 90, currency: 'USD', outputDelivered: false, startedAt: '2026-11-19T10:00:00Z' }] },
+    };
+    const res = await d.call('POST', '/v1/policies/pixazo-api/simulate', { bearer: KEYS.agent, body });
+    expect(res.status).toBe(200);
+    expect(res.body.proposal.arithmetic[0]).toMatch(/^r1: no HTTP status, timeout/);
+    const bad = await d.call('POST', '/v1/policies/pixazo-api/simulate', {
+      bearer: KEYS.agent, body: { claim: { accountEmail: 'x@example.com', reason: 'nope' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('claim.reason');
+    expect(bad.body.error).toContain('accountEmail');
   });
 
   it('tries a draft version of a pack before it is published, and rejects an invalid draft', async () => {
@@ -122,7 +142,7 @@ describe('the policy simulator', () => {
     expect(res.status).toBe(200);
     expect(res.body.policy.draft).toBe(true);
     expect(res.body.policy.version).not.toBe(published.version);
-    expect(res.body.assessment).toBe('needs_review'); // 120 is now above the draft's automatic limit
+    expect(res.body.status).toBe('in_review'); // 120 is now above the draft's automatic limit
     const invalid = await d.call('POST', '/v1/policies/pixazo-api/simulate', {
       bearer: KEYS.lead, body: { ...example('pixazo-5xx'), pack: { ...published.pack, sla: {} } },
     });

@@ -133,4 +133,21 @@ runPolicyCases('apiany', [
     ledger: { charges: [charge('txn_1')] },
     expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['charge_reference_required'], says: 'We found no charge txn_9 on your account.' },
   },
+  {
+    name: 'unused credits are not refunded: recharges are final, and the decision shows the balance in question',
+    quote: 'All credit purchases and recharges are final.',
+    claim: { reason: 'unused_credits', requestIds: [] },
+    ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
+    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['unused_credits_final'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+  },
+  {
+    name: 'a partly used purchase named by its transaction id is not refunded either',
+    quote: 'partially used credit balances',
+    claim: { reason: 'unused_credits', requestIds: [], transactionId: 'txn_1' },
+    ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' }, charges: [charge('txn_1')] },
+    expect: {
+      kind: 'decided', outcome: 'denied', codes: ['unused_credits_final'],
+      arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns credits bought with txn_1'],
+    },
+  },
 ]);

@@ -94,3 +94,15 @@ describe('engine entry point', () => {
     expect(seen.has('version')).toBe(false);
   });
 });
+
+describe('a claim pinned to a pack from before a reason existed', () => {
+  it('is handled like `other`: a person looks, citing that rule', () => {
+    const pixazo = policy('pixazo-api');
+    const { unused_credits: _dropped, ...reasons } = pixazo.pack.reasons;
+    const older = { ...pixazo, pack: { ...pixazo.pack, reasons } };
+    const result = assessClaim(older, claim({ reason: 'unused_credits', requestIds: [], explanation: 'refund my balance' }), ledger('pixazo-api'));
+    expect(result.kind).toBe('needs_review');
+    if (result.kind !== 'needs_review') return;
+    expect(result.proposal.reasons.map((r) => r.code)).toEqual([pixazo.pack.reasons.other.code]);
+  });
+});

@@ -92,6 +92,7 @@ export interface LedgerParts {
   outages?: LedgerOutage[];
   alreadyRemedied?: LedgerFacts['alreadyRemedied'];
   chargeRemedies?: LedgerFacts['chargeRemedies'];
+  creditBalance?: LedgerFacts['creditBalance'];
 }
 
 export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
@@ -102,6 +103,7 @@ export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
     outages: parts.outages ?? [],
     alreadyRemedied: parts.alreadyRemedied ?? [],
     chargeRemedies: parts.chargeRemedies ?? [],
+    ...(parts.creditBalance && { creditBalance: parts.creditBalance }),
   };
 }
 

@@ -169,4 +169,11 @@ runPolicyCases('imaginator', [
     ledger: { charges: [named], requests: [failed5xx('req_1')] },
     expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['transaction_or_invoice_required'], says: 'We found no charge INV-404 on your account.' },
   },
+  {
+    name: 'a remaining balance of service credits has no cash value and is not refunded',
+    quote: 'Service credits have no cash value',
+    claim: { reason: 'unused_credits', requestIds: [], transactionId: null, explanation: null },
+    ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
+    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['service_credits_no_cash_value'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+  },
 ]);

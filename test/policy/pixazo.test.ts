@@ -233,4 +233,11 @@ runPolicyCases('pixazo-api', [
     },
     expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, says: 'nothing of it remains' },
   },
+  {
+    name: 'unused API credits cannot be exchanged for currency: a balance refund is denied, showing the balance',
+    quote: 'Credits are non-transferable, cannot be exchanged for currency',
+    claim: { reason: 'unused_credits', requestIds: [] },
+    ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
+    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['credits_not_exchangeable'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+  },
 ]);

@@ -109,4 +109,11 @@ runPolicyCases('sora2-api', [
     ledger: { charges: [charge('txn_1', { createdAt: '2025-04-01T00:00:00Z' })] },
     expect: { kind: 'needs_review', outcome: 'denied', codes: ['older_than_credit_life', 'case_by_case'] },
   },
+  {
+    name: 'unused credits are non-refundable unless the law requires it: a person confirms the proposed denial',
+    quote: 'Credits are non-refundable and expire 12 months after purchase',
+    claim: { reason: 'unused_credits', requestIds: [] },
+    ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
+    expect: { kind: 'needs_review', outcome: 'denied', amountMinor: 0, codes: ['credits_non_refundable'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+  },
 ]);
