@@ -93,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await listener?.close();
   await db?.end();
+  await proxy?.cut();
 });
 
 const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
