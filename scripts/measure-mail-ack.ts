@@ -3,7 +3,7 @@
  * for 20 claims mailed one after another to a fresh stack (embedded PostgreSQL, Temporal dev server, the desk with
  * its worker and listener, the mail sink). Prints each time and the median. A measurement, not a test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -18,6 +18,7 @@ async function main() {
   const { startTemporalDevServer } = await import('./lib/temporal.mjs');
   const { freePort } = await import('./lib/proc.mjs');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'refund-desk-mail-ack-'));
+  chmodSync(dir, 0o755); // the embedded PostgreSQL may run as its own OS user, which must enter the folder
   const quiet = () => undefined;
   const pg = await startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'mail_ack', fast: true, useEnv: false, log: quiet });
   const temporal = await startTemporalDevServer({ port: await freePort(), headless: true, useEnv: false, log: quiet });
