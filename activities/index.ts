@@ -4,6 +4,7 @@ import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
 import { createDisputeGateActivities } from './dispute-gate';
 import type { ActivityDeps } from './deps';
+import { createInboundMailActivities } from './inbound-mail';
 import { createNotificationActivities } from './notifications';
 import { createRemedyActivities } from './remedies';
 
@@ -19,9 +20,14 @@ export function createActivities(deps: ActivityDeps) {
     ...createCreditActivities(deps),
     ...createChargebackActivities(deps),
     ...createDisputeGateActivities(deps),
+    ...createInboundMailActivities(deps),
   };
 }
 
 /** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
-export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities | keyof ChargebackActivities>;
+export type RefundDeskActivities = Omit<
+  ReturnType<typeof createActivities>,
+  keyof CreditActivities | keyof ChargebackActivities | keyof InboundMailActivities
+>;
+export type InboundMailActivities = ReturnType<typeof createInboundMailActivities>;
 export type { CreditActivities } from './credits';

@@ -4,12 +4,15 @@ import { getClaim } from '../db/claims';
 import { recordEscalation } from '../db/escalations';
 import { appendClaimEvent } from '../db/events';
 import { recordNotification, wasNotified } from '../db/notifications';
-import type { ActivityDeps } from './deps';
-import { renderCustomerMail, renderStaffMail, type CustomerNotice } from './emails';
+import type { OutgoingMail } from '../adapters/mailer';
+import { threadedCustomerMail } from './customer-mail';
+import type { ActivityDeps as Deps } from './deps';
+import { renderStaffMail, type CustomerNotice } from './emails';
 
-export function createNotificationActivities({ db, mailer, staffMailboxes }: ActivityDeps) {
+export function createNotificationActivities(deps: Deps) {
+  const { db, mailer, staffMailboxes } = deps;
   /** Sends at most once per (claim, key): a retried activity finds the row and does not mail again. */
-  async function sendOnce(claimId: string, key: string, mail: { to: string; subject: string; text: string }): Promise<void> {
+  async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
     if (await wasNotified(db, claimId, key)) return;
     const messageId = await mailer.send(mail);
     await recordNotification(db, { claimId, dedupeKey: key, recipient: mail.to, subject: mail.subject, messageId });
@@ -18,7 +21,7 @@ export function createNotificationActivities({ db, mailer, staffMailboxes }: Act
   return {
     async notifyCustomer(input: { claimId: string; key: string; notice: CustomerNotice }): Promise<void> {
       const claim = await getClaim(db, input.claimId);
-      await sendOnce(input.claimId, input.key, renderCustomerMail(claim, input.notice));
+      await sendOnce(input.claimId, input.key, await threadedCustomerMail(deps, claim, input.key, input.notice));
     },
 
     /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */

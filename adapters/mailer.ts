@@ -4,6 +4,14 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Threading and reply routing (the email channel); absent for plain staff alerts. */
+  html?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  replyTo?: string;
+  from?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -15,7 +23,7 @@ export function createSmtpMailer(smtp: { host: string; port: number; from: strin
   const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
   return {
     async send(mail) {
-      const info = await transport.sendMail({ from: smtp.from, ...mail });
+      const info = await transport.sendMail({ ...mail, from: mail.from ?? smtp.from });
       return String(info.messageId);
     },
   };

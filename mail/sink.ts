@@ -11,11 +11,12 @@
  * Ports may be 0 (random free port); the returned object has the real ones.
  *
  * HTTP (httpPort):
- *   GET    /                     HTML list (auto-refreshes)
+ *   GET    /                     HTML list: every mail readable in place, newest first; a note (no reload) when more arrive
+ *   POST   /send                 the form on / : sends a test mail to the inbound listener (when `inbound` is given)
  *   GET    /messages             JSON [{ id, from, to, subject, date, text, ... }] oldest first
  *   GET    /messages/:id         JSON, full message (html, headers, attachment metadata)
  *   GET    /messages/:id/html    the HTML body (sandboxed)
- *   GET    /messages/:id/raw     the .eml source
+ *   GET    /messages/:id/raw     the .eml source as text in the browser (?download=1 saves it as .eml)
  *   DELETE /messages             forget all messages (and delete the .eml files)
  *   GET    /healthz              "ok"
  */
@@ -25,6 +26,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 
 export interface MailAttachmentInfo {
@@ -72,6 +74,8 @@ export interface MailSinkOptions {
   dir?: string;
   /** Called with a one-line note per received message. */
   log?: (line: string) => void;
+  /** The product's inbound SMTP listener: the page's form sends test mail there. */
+  inbound?: { host: string; port: number; to: string[] };
 }
 
 export interface MailSink {
@@ -145,28 +149,53 @@ function summary(m: MailMessage): MailSummary {
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function listPage(messages: MailMessage[]): string {
-  const rows = [...messages]
-    .reverse()
-    .map(
-      (m) => `<tr>
-  <td>${escapeHtml(m.date)}</td><td>${escapeHtml(m.from)}</td><td>${escapeHtml(m.to.join(', '))}</td>
-  <td><details><summary>${escapeHtml(m.subject || '(no subject)')}</summary><pre>${escapeHtml(m.text)}</pre></details></td>
-  <td><a href="/messages/${m.id}">json</a>${m.html ? ` <a href="/messages/${m.id}/html">html</a>` : ''} <a href="/messages/${m.id}/raw">eml</a></td>
-</tr>`,
-    )
-    .join('\n');
+const THREAD_HEADERS = ['message-id', 'in-reply-to', 'references', 'reply-to', 'auto-submitted'] as const;
+
+function mailCard(m: MailMessage): string {
+  const thread = THREAD_HEADERS.filter((h) => m.headers[h])
+    .map((h) => `<div><b>${h}:</b> ${escapeHtml(m.headers[h]!)}</div>`)
+    .join('');
+  return `<article>
+<h2>${escapeHtml(m.subject || '(no subject)')}</h2>
+<div class="meta">${escapeHtml(m.date)} · from ${escapeHtml(m.from)} · to ${escapeHtml(m.to.join(', '))}
+ · <a href="/messages/${m.id}">json</a>${m.html ? ` · <a href="/messages/${m.id}/html">html</a>` : ''} · <a href="/messages/${m.id}/raw">source</a></div>
+${thread ? `<div class="thread">${thread}</div>` : ''}
+<pre>${escapeHtml(m.text)}</pre>
+</article>`;
+}
+
+function sendForm(inbound: MailSinkOptions['inbound']): string {
+  if (!inbound) return '';
+  const to = inbound.to.map((a) => `<option>${escapeHtml(a)}</option>`).join('');
+  return `<form method="post" action="/send"><fieldset><legend>Send a test mail to the inbound listener (${escapeHtml(inbound.host)}:${inbound.port})</legend>
+<label>From <input name="from" value="dev@pixazo-customer.example" size="32"></label>
+<label>To <input name="to" list="support" value="${escapeHtml(inbound.to[0] ?? '')}" size="40"><datalist id="support">${to}</datalist></label><br>
+<label>Subject <input name="subject" value="Refund for failed calls" size="60"></label><br>
+<textarea name="text" rows="4" cols="90">Two calls failed with 5xx: req_acct_pixazo_demo_5xx_1 and req_acct_pixazo_demo_5xx_2.</textarea><br>
+<button>Send</button></fieldset></form>`;
+}
+
+function listPage(messages: MailMessage[], inbound: MailSinkOptions['inbound']): string {
+  const cards = [...messages].reverse().map(mailCard).join('\n');
+  // New mail shows a note to reload instead of refreshing the page under the reader.
+  const watch = `<script>const seen=${messages.length};setInterval(async()=>{const n=(await (await fetch('/messages')).json()).length;if(n>seen)document.getElementById('more').hidden=false;},3000);</script>`;
   return `<!doctype html>
-<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Refund Desk mail sink</title>
-<style>body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:.5rem 0}</style>
+<html><head><meta charset="utf-8"><title>Refund Desk mail sink</title>
+<style>body{font:14px system-ui,sans-serif;margin:1.5rem;max-width:70rem}article{border-bottom:1px solid #ddd;padding:.5rem 0}h2{font-size:1.05rem;margin:.2rem 0}.meta,.thread{color:#555;font-size:12px}.thread{font-family:monospace;margin:.3rem 0}pre{white-space:pre-wrap;margin:.5rem 0;background:#f7f7f7;padding:.5rem}#more{background:#ffd;padding:.3rem}</style>
 </head><body>
 <h1>Mail sink <small>(${messages.length} message${messages.length === 1 ? '' : 's'})</small></h1>
-<p>Everything sent to the local SMTP port lands here. JSON: <a href="/messages">/messages</a></p>
-<table><thead><tr><th>Date</th><th>From</th><th>To</th><th>Subject</th><th></th></tr></thead>
-<tbody>
-${rows || '<tr><td colspan="5">No mail yet.</td></tr>'}
-</tbody></table>
+<p id="more" hidden>New mail arrived: <a href="/">reload</a></p>
+<p>Everything sent to the local SMTP port lands here, newest first. JSON: <a href="/messages">/messages</a></p>
+${sendForm(inbound)}
+${cards || '<p>No mail yet.</p>'}
+${watch}
 </body></html>`;
+}
+
+async function formFields(req: http.IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 function listen(server: http.Server | SMTPServer, port: number, host: string): Promise<number> {
@@ -263,7 +292,25 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     const method = req.method ?? 'GET';
     if (method === 'GET' && parts.length === 0) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(listPage(store));
+      res.end(listPage(store, options.inbound));
+    } else if (method === 'POST' && url.pathname === '/send' && options.inbound) {
+      const inbound = options.inbound;
+      formFields(req)
+        .then((f) =>
+          nodemailer
+            .createTransport({ host: inbound.host, port: inbound.port, secure: false, ignoreTLS: true })
+            .sendMail({ from: f.get('from') ?? '', to: f.get('to') ?? '', subject: f.get('subject') ?? '', text: f.get('text') ?? '' }),
+        )
+        .then(
+          (info) => {
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+            res.end(`<p>The listener answered: <code>${escapeHtml(info.response)}</code></p><p><a href="/">back</a></p>`);
+          },
+          (err: Error) => {
+            res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
+            res.end(`<p>The listener refused it: <code>${escapeHtml(err.message)}</code></p><p><a href="/">back</a></p>`);
+          },
+        );
     } else if (method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
@@ -281,7 +328,11 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
       } else if (parts.length === 2) {
         sendJson(res, 200, entry.message);
       } else if (parts[2] === 'raw' && parts.length === 3) {
-        res.writeHead(200, { 'content-type': 'message/rfc822' });
+        // Readable in the browser; ?download=1 saves the .eml instead.
+        const download = url.searchParams.get('download') === '1';
+        res.writeHead(200, download
+          ? { 'content-type': 'message/rfc822', 'content-disposition': `attachment; filename="${entry.message.id}.eml"` }
+          : { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
         res.end(entry.raw);
       } else if (parts[2] === 'html' && parts.length === 3 && entry.message.html) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': 'sandbox' });

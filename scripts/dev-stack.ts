@@ -12,6 +12,7 @@
  * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
  * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../wiring/config';
 import { startRefundDesk } from '../wiring/desk';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
           httpPort: intEnv('MAIL_UI_PORT', 8025),
           dir: path.join(dataRoot, 'mail'),
           log,
+          inbound: { host: '127.0.0.1', port: intEnv('INBOUND_SMTP_PORT', 2525), to: demoSupportAddresses() },
         });
     const results = await Promise.allSettled([pgP, temporalP, mailP]);
     const [pgR, temporalR, mailR] = results;
@@ -138,6 +140,8 @@ async function main(): Promise<void> {
     const mail = (mailR as PromiseFulfilledResult<MailSink | undefined>).value;
 
     process.env.LOG_FORMAT ??= 'pretty';
+    // The demo customers' .example domains have no DNS: their SPF records come from this file (this machine may send).
+    process.env.INBOUND_DNS_ZONE_FILE ??= path.resolve(__dirname, '..', 'mail', 'dev-dns-zone.json');
     process.env.DATABASE_URL = pg.url;
     process.env.TEMPORAL_ADDRESS = temporal.address;
     process.env.TEMPORAL_NAMESPACE ??= temporal.namespace;
@@ -147,15 +151,18 @@ async function main(): Promise<void> {
     }
 
     let apiUrl: string | undefined;
+    let inboundPort: number | null = null;
     if (!infraOnly) {
       const desk = await start(
         startRefundDesk(loadConfig(process.env), { seedDemo: true }).then((d) => ({
           name: 'refund desk',
           apiUrl: d.apiUrl,
+          inboundSmtpPort: d.inboundSmtpPort,
           stop: () => d.close(),
         })),
       );
       apiUrl = desk.apiUrl.replace(/\/+$/, '');
+      inboundPort = desk.inboundSmtpPort;
     }
 
     const lines = [
@@ -166,6 +173,7 @@ async function main(): Promise<void> {
       `  Temporal UI    ${temporal.uiUrl ?? '(external server)'}`,
       `  Temporal gRPC  ${temporal.address}`,
       `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,
+      ...(inboundPort ? [`  Inbound mail   smtp://127.0.0.1:${inboundPort}   (refunds@<policy>.example; README "Claims by email")`] : []),
       `  PostgreSQL     ${pg.url}`,
       '',
       ...(apiUrl ? [`  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS).map(([role, key]) => `${role}=${key}`).join('  ')}`, '  README.md has a curl walk-through.', ''] : []),
@@ -185,3 +193,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** The packs' support addresses, offered by the mail sink's test form. */
+function demoSupportAddresses(): string[] {
+  const dir = path.resolve(__dirname, '..', 'policies');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { mailIntake?: { address: string } }).mailIntake?.address)
+    .filter((a): a is string => Boolean(a));
+}

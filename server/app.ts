@@ -13,7 +13,9 @@ import { chargebackRoutes } from './routes/chargebacks';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
+import { mailQueueRoutes } from './routes/mail-queue';
 import { policyRoutes } from './routes/policies';
+import { statusPageRoutes } from './routes/status-page';
 import { systemRoutes } from './routes/system';
 import { stripeWebhookRoutes, type StripeWebhookSettings } from './routes/webhooks';
 
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use(chargebackRoutes(deps));
   app.use(accountRoutes(deps.db));
+  app.use(mailQueueRoutes(deps.db));
+  app.use(statusPageRoutes(deps.db, deps.policies, deps.claimTokenSecret));
   // The support console: HTML pages for people, kept out of the JSON API's document on purpose.
   app.use(CONSOLE_PATH, consoleRouter(deps));
   app.use((req) => {

@@ -2,6 +2,8 @@ import { startChargebackSweep } from '../server/chargeback-intake';
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import { seedDemoDispute } from '../server/demo-dispute';
+import type { IntakeDeps } from '../server/intake';
+import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
@@ -10,6 +12,8 @@ import { wireRefundDesk } from './wire';
 
 export interface RunningDesk {
   apiUrl: string;
+  /** The inbound SMTP listener's port, or null when it is off. */
+  inboundSmtpPort: number | null;
   close(): Promise<void>;
 }
 
@@ -28,13 +32,14 @@ export async function startRefundDesk(
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  const intake: IntakeDeps = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
   let worker: RunningWorker | undefined;
   if (options.runWorker ?? true) {
     worker = await runRefundDeskWorker({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: wiring.activityDeps,
+      deps: { ...wiring.activityDeps, claimIntake: claimIntakePort(intake) },
       metrics,
     });
   }
@@ -50,14 +55,18 @@ export async function startRefundDesk(
     staffKeys: config.bootstrapStaffKeys,
     chargebacks: config.chargebacks,
   });
-  const intake = { db, temporal, taskQueue: config.temporal.taskQueue, logger };
-  const stopSweep = startChargebackSweep(intake, config.chargebacks.sweepIntervalMs);
-  if (options.seedDemo) await seedDemoDispute(intake, policies);
+  const chargebackIntake = { db, temporal, taskQueue: config.temporal.taskQueue, logger };
+  const stopSweep = startChargebackSweep(chargebackIntake, config.chargebacks.sweepIntervalMs);
+  if (options.seedDemo) await seedDemoDispute(chargebackIntake, policies);
+
+  const inbound = await startMailChannel({ db, policies, temporal, taskQueue: config.temporal.taskQueue, logger, config: config.inboundMail });
 
   return {
     apiUrl: api.url,
+    inboundSmtpPort: inbound?.port ?? null,
     async close() {
       stopSweep();
+      await inbound?.close();
       await api.close();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
       await temporal.connection.close();

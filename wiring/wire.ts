@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { ActivityDeps } from '../activities/deps';
+import type { MailSettings } from '../activities/mail-settings';
+import { dnsResolver } from '../adapters/mail-auth';
 import { createSmtpMailer, type Mailer } from '../adapters/mailer';
 import { manualPayoutGateway, type PaymentGateway } from '../adapters/payments';
 import { createDb, type Db } from '../db';
@@ -24,6 +26,24 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
+/** Attachments kept per inbound message, and the largest kept; the rest are named in the claim so staff can ask. */
+const MAX_ATTACHMENTS = 10;
+const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+/** The email channel's settings for the activities: links, reply tokens, support addresses, DNS. */
+function mailSettings(config: AppConfig): MailSettings {
+  const mail = config.inboundMail;
+  return {
+    publicUrl: mail.publicUrl,
+    tokenSecret: config.claimTokenSecret,
+    addressOverrides: mail.addressOverrides,
+    resolver: dnsResolver(mail.dnsZoneFile ?? undefined),
+    mta: mail.hostname,
+    maxAttachments: MAX_ATTACHMENTS,
+    maxAttachmentBytes: MAX_ATTACHMENT_BYTES,
+  };
+}
+
 /**
  * Builds the application from its configuration: logger (also for the Temporal SDK), a migrated database pool,
  * the policy packs, the SMTP mailer, the payment gateway and the activity dependencies. Each process entry adds
@@ -45,7 +65,15 @@ export async function wireRefundDesk(config: AppConfig, { ownSignals = false } =
     policies,
     mailer,
     payments,
-    activityDeps: { db, policies, mailer, payments, staffMailboxes: config.staffMailboxes, chargebacks: buildChargebackAdapters(db, config.chargebacks) },
+    activityDeps: {
+      db,
+      policies,
+      mailer,
+      payments,
+      staffMailboxes: config.staffMailboxes,
+      chargebacks: buildChargebackAdapters(db, config.chargebacks),
+      mail: mailSettings(config),
+    },
     close: () => db.end(),
   };
 }

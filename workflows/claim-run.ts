@@ -31,6 +31,8 @@ export class ClaimRun {
   holdSettled = false;
   /** A payment dispute on the claim's charge (common/dispute-hold.ts), and how it ended. */
   dispute: { chargebackId: string; outcome: 'won' | 'lost' | null } | null = null;
+  /** The customer hears once that a person took the claim over, not again after each information round. */
+  reviewNoticeSent = false;
 
   constructor(readonly claimId: string) {}
 

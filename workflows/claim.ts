@@ -60,6 +60,8 @@ const PATCHES = {
   visibility: 'visibility',
   /** No remedy while a dispute on the charge is open; a lost dispute resolves the claim. */
   disputeHold: 'dispute-hold',
+  /** The customer is told when a person takes the claim over, and by when they will hear back. */
+  reviewNotice: 'review-notice',
 } as const;
 
 /** How a stretch of waiting ended when it did not end in progress. */
@@ -251,6 +253,10 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       }
       run.proposal = assessment.proposal;
       await moveTo('in_review', 'sent_to_review', describe(assessment.why), SYSTEM, { proposal: assessment.proposal });
+      if (patched(PATCHES.reviewNotice) && !run.reviewNoticeSent) {
+        run.reviewNoticeSent = true;
+        await notify({ template: 'in_review', answerBy: state.deadlines.find((d) => d.kind === 'review')?.dueAt ?? null });
+      }
       const outcome = await awaitStaff();
       if (outcome === 'withdrawn') return endWithdrawn();
       if (outcome === 'decided') return run.staffDecision!;

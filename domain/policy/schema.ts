@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { MailIntakeSchema } from '../email/mail-intake-schema';
 import { CLAIM_ITEMS, CLAIM_REASONS, REMEDIES, REQUEST_VERDICTS } from '../../common/claim';
 import { HolidayListSchema } from './holidays';
 
@@ -166,6 +167,8 @@ export const PolicyPackSchema = z
     creditExpiry: CreditExpiry,
     chargebacks: Chargebacks,
     outOfScope: z.array(OutOfScope),
+    /** Where customers mail claims, and how their mail is read; absent: the policy takes no mail. */
+    mailIntake: MailIntakeSchema.optional(),
   })
   .superRefine(checkConsistency);
 

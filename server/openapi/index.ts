@@ -5,11 +5,20 @@ import { caseDocs } from './routes/cases';
 import { chargebackDocs } from './routes/chargebacks';
 import { claimDocs } from './routes/claims';
 import { ledgerDocs } from './routes/ledger';
+import { mailDocs } from './routes/mail';
 import { policyDocs } from './routes/policies';
 import { systemDocs } from './routes/system';
 
 /** Every documented route; a new area adds its list here. */
-export const ROUTE_DOCS: readonly RouteDoc[] = [...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...chargebackDocs];
+export const ROUTE_DOCS: readonly RouteDoc[] = [
+  ...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...chargebackDocs, ...mailDocs,
+];
+
+/**
+ * Routes that serve HTML pages to people, deliberately left out of this JSON API document: the customer status page
+ * (`GET /claims/:claimId?token=…`, server/routes/status-page.ts), linked from every customer mail.
+ */
+export const HTML_PAGES: readonly { method: 'get'; path: string }[] = [{ method: 'get', path: '/claims/:claimId' }];
 
 type JsonSchema = Record<string, unknown>;
 

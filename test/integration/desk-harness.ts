@@ -29,6 +29,7 @@ export async function startDesk(env: Record<string, string> = {}): Promise<Desk>
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const config = loadConfig({
     ...process.env,
+    INBOUND_SMTP_PORT: '-1', // the email tests turn the inbound listener on (port 0)
     ...env,
     PORT: '0',
     SMTP_PORT: String(sink.smtpPort),

@@ -198,7 +198,7 @@ describe(SUITE, () => {
       return { ledger };
     });
     expect(ledger.statuses).toEqual(['checking', 'in_review', 'awaiting_customer', 'checking', 'in_review', 'approved', 'closed']);
-    expect(ledger.notices).toEqual(['acknowledgement', 'info_request', 'decision', 'money_sent']);
+    expect(ledger.notices).toEqual(['acknowledgement', 'in_review', 'info_request', 'decision', 'money_sent']);
   });
 
   it('refuses a withdrawal once the remedy is under way', async () => {
@@ -224,7 +224,7 @@ describe(SUITE, () => {
     });
     expect(ledger.statuses.at(-1)).toBe('withdrawn');
     expect(ledger.credits + ledger.payouts).toBe(0);
-    expect(ledger.notices).toEqual(['acknowledgement', 'withdrawn']);
+    expect(ledger.notices).toEqual(['acknowledgement', 'in_review', 'withdrawn']);
   });
 
   it('refuses a decision on a claim that is not in review', async () => {

@@ -76,7 +76,7 @@ describe(SUITE, () => {
       expect(await handle.result()).toBe('denied');
     });
     await recordHistoriesIfAsked(SUITE, handles);
-    expect(ctx.ledger.notices).toEqual(['acknowledgement', 'decision']);
+    expect(ctx.ledger.notices).toEqual(['acknowledgement', 'in_review', 'decision']);
   });
 
   it('answers a withdrawal sent while a decision is being checked with a retryable refusal; the decision stands', async () => {

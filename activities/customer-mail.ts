@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { ClaimRecord } from '../db/claims';
+import { claimCreditExpiry, threadMessageIds } from '../db/mail';
+import { claimToken } from '../domain/claim-token';
+import { claimReplyAddress } from '../domain/email/reply-address';
+import type { ActivityDeps } from './deps';
+import { renderCustomerMail, type CustomerNotice } from './emails';
+import type { OutgoingMail } from '../adapters/mailer';
+
+/** References kept in a long thread: the first message and the latest ones, as RFC 5322 suggests. */
+const MAX_REFERENCES = 10;
+
+/** The support address mail for this policy goes to and comes from: the deployment's, else the pack's. */
+export function supportAddress(deps: Pick<ActivityDeps, 'policies' | 'mail'>, policyId: string): string | null {
+  return deps.mail?.addressOverrides[policyId] ?? deps.policies.current(policyId)?.pack.mailIntake?.address ?? null;
+}
+
+/** A Message-ID derived from the claim and the notification key, so a retried send carries the same one. */
+export function notificationMessageId(claimId: string, key: string, domain: string): string {
+  return `<${claimId.toLowerCase()}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}@${domain}>`;
+}
+
+/** The customer status page of a claim, with its token. */
+export function statusPageUrl(deps: Pick<ActivityDeps, 'mail'>, claimId: string): string | null {
+  if (!deps.mail) return null;
+  return `${deps.mail.publicUrl.replace(/\/+$/, '')}/claims/${claimId}?token=${claimToken(deps.mail.tokenSecret, claimId)}`;
+}
+
+/**
+ * A customer mail in the claim's one thread: its own Message-ID, In-Reply-To the latest mail of the thread,
+ * References to the thread, the claim's reply address, and Auto-Submitted so that auto-responders stay quiet.
+ */
+export async function threadedCustomerMail(deps: ActivityDeps, claim: ClaimRecord, key: string, notice: CustomerNotice): Promise<OutgoingMail> {
+  const policy = deps.policies.current(claim.policyId);
+  const creditExpiresAt = notice.template === 'money_sent' || notice.template === 'decision' ? await claimCreditExpiry(deps.db, claim.claimId) : null;
+  const mail = renderCustomerMail(claim, notice, {
+    timeZone: policy?.pack.calendar.timeZone ?? 'UTC',
+    statusUrl: statusPageUrl(deps, claim.claimId),
+    creditExpiresAt,
+  });
+  const support = supportAddress(deps, claim.policyId);
+  if (!support || !deps.mail) return mail;
+  const thread = (await threadMessageIds(deps.db, claim.claimId)).map((id) => `<${id}>`);
+  const references = thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : thread;
+  return {
+    ...mail,
+    from: `Refund Desk <${support}>`,
+    messageId: notificationMessageId(claim.claimId, key, support.split('@')[1]!),
+    ...(thread.length ? { inReplyTo: thread[thread.length - 1]!, references } : {}),
+    replyTo: claimReplyAddress(deps.mail.tokenSecret, support, claim.claimId),
+    headers: { 'Auto-Submitted': 'auto-replied' },
+  };
+}
