@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { PolicyStore } from '../db/policies';
 import type { Mailer } from '../adapters/mailer';
 import type { PaymentGateway } from '../adapters/payments';
+import type { ChargebackAdapters } from './chargeback-adapters';
 import type { ClaimIntakePort, MailSettings } from './mail-settings';
 
 /** Everything activities touch, built once by wiring/wire.ts and injected by the worker. */
@@ -11,6 +12,8 @@ export interface ActivityDeps {
   policies: PolicyStore;
   payments: PaymentGateway;
   staffMailboxes: { lead: string; finance: string };
+  /** Dispute gateway and platform webhooks; manual and log-only when absent. */
+  chargebacks?: ChargebackAdapters;
   /** The email channel: threading, reply addresses, status links, inbound mail; absent, mails go unthreaded. */
   mail?: MailSettings;
   /** The API's intake and reply paths, for claims and replies that arrive by mail. */

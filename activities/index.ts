@@ -1,6 +1,8 @@
+import { createChargebackActivities, type ChargebackActivities } from './chargebacks';
 import { createClaimActivities } from './claims';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
+import { createDisputeGateActivities } from './dispute-gate';
 import type { ActivityDeps } from './deps';
 import { createInboundMailActivities } from './inbound-mail';
 import { createNotificationActivities } from './notifications';
@@ -16,11 +18,16 @@ export function createActivities(deps: ActivityDeps) {
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),
     ...createCreditActivities(deps),
+    ...createChargebackActivities(deps),
+    ...createDisputeGateActivities(deps),
     ...createInboundMailActivities(deps),
   };
 }
 
 /** The claim workflow's activities; the credit-expiry workflow's are typed as CreditActivities. */
-export type RefundDeskActivities = Omit<ReturnType<typeof createActivities>, keyof CreditActivities | keyof InboundMailActivities>;
+export type RefundDeskActivities = Omit<
+  ReturnType<typeof createActivities>,
+  keyof CreditActivities | keyof ChargebackActivities | keyof InboundMailActivities
+>;
 export type InboundMailActivities = ReturnType<typeof createInboundMailActivities>;
 export type { CreditActivities } from './credits';

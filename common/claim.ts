@@ -25,11 +25,15 @@ export const CLAIM_STATUSES = [
   'denied',
   'abandoned',
   'withdrawn',
+  /** No remedy is paid while a payment dispute on the charge is open. */
+  'on_hold',
+  /** The dispute was lost: the customer got the money back through the bank. */
+  'resolved_by_chargeback',
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 /** Statuses after which nothing more happens to a claim. */
-export const FINAL_STATUSES: readonly ClaimStatus[] = ['closed', 'denied', 'abandoned', 'withdrawn'];
+export const FINAL_STATUSES: readonly ClaimStatus[] = ['closed', 'denied', 'abandoned', 'withdrawn', 'resolved_by_chargeback'];
 
 export const DECISION_OUTCOMES = ['approved', 'partially_approved', 'denied'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];

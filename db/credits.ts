@@ -14,6 +14,7 @@ import {
 } from '../domain/credits';
 import type { LoadedPolicy } from '../domain/policy';
 import type { PolicyPack } from '../domain/policy/schema';
+import { heldCreditsMinor } from './credit-holds';
 import { withTransaction, type Db, type Queryable, type Tx } from './index';
 
 /**
@@ -194,7 +195,9 @@ export async function consumeCredits(
         FOR UPDATE`,
       [accountId, amount.currency, at],
     );
-    const available = grants.reduce((sum, g) => sum + minorFromDb(g.remaining_minor), 0);
+    // Credits held for an open dispute are not spendable (db/credit-holds.ts).
+    const held = await heldCreditsMinor(tx, accountId, amount.currency);
+    const available = Math.max(0, grants.reduce((sum, g) => sum + minorFromDb(g.remaining_minor), 0) - held);
     if (available < amount.amountMinor) {
       throw new CreditRefusal(
         'insufficient_credits',
@@ -350,8 +353,9 @@ export async function creditStatement(
       [accountId],
     );
     const available = await tx.query<{ currency: string; available_minor: string }>(
-      `SELECT currency, sum(remaining_minor) AS available_minor FROM credit_grants
-        WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > $2) GROUP BY currency`,
+      `SELECT currency, greatest(0, sum(remaining_minor) - (SELECT coalesce(sum(h.amount_minor), 0) FROM credit_holds h
+                WHERE h.account_id = $1 AND h.currency = g.currency AND h.state = 'held')) AS available_minor
+         FROM credit_grants g WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > $2) GROUP BY currency`,
       [accountId, at],
     );
     const grants = await tx.query<GrantRow>(`SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE account_id = $1 ORDER BY granted_at, id`, [

@@ -7,7 +7,9 @@ import { measureHttpDuration } from '../metrics/http-duration';
 import { CONSOLE_PATH, consoleRouter } from './console';
 import { errorHandler, HttpError } from './errors';
 import type { Logger } from 'pino';
+import { accountRoutes } from './routes/accounts';
 import { caseRoutes } from './routes/cases';
+import { chargebackRoutes } from './routes/chargebacks';
 import { claimRoutes } from './routes/claims';
 import { creditRoutes } from './routes/credits';
 import { ledgerRoutes } from './routes/ledger';
@@ -15,6 +17,7 @@ import { mailQueueRoutes } from './routes/mail-queue';
 import { policyRoutes } from './routes/policies';
 import { statusPageRoutes } from './routes/status-page';
 import { systemRoutes } from './routes/system';
+import { stripeWebhookRoutes, type StripeWebhookSettings } from './routes/webhooks';
 
 export interface AppDeps {
   db: Db;
@@ -25,6 +28,8 @@ export interface AppDeps {
   claimTokenSecret: string;
   /** Shared with an in-process worker, so its activity failures show on this /metrics too; default: the API's own. */
   metrics?: DeskMetrics;
+  /** Stripe endpoint secrets; without them every Stripe webhook is refused. */
+  chargebacks?: StripeWebhookSettings;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -32,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createDeskMetrics();
   app.disable('x-powered-by');
   app.use(measureHttpDuration(metrics));
+  // Before the JSON parser: Stripe signs the raw bytes.
+  app.use(stripeWebhookRoutes(deps, deps.chargebacks ?? { stripeWebhookSecrets: [], stripeToleranceSeconds: 300 }));
   app.use(express.json({ limit: '25mb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -47,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(creditRoutes(deps.db, deps.policies));
   app.use(claimRoutes(deps));
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
+  app.use(chargebackRoutes(deps));
+  app.use(accountRoutes(deps.db));
   app.use(mailQueueRoutes(deps.db));
   app.use(statusPageRoutes(deps.db, deps.policies, deps.claimTokenSecret));
   // The support console: HTML pages for people, kept out of the JSON API's document on purpose.

@@ -2,6 +2,7 @@ import type { InboundMailConfig } from '../server/mail-channel';
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../common/ids';
+import { loadChargebackConfig, type ChargebackConfig } from './chargeback-config';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -46,6 +47,7 @@ export interface AppConfig {
   bootstrapStaffKeys: { role: string; name: string; key: string }[];
   policiesDir: string;
   logLevel: string;
+  chargebacks: ChargebackConfig;
   inboundMail: InboundMailConfig;
 }
 
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapStaffKeys: parseStaffKeys(e.STAFF_API_KEYS),
     policiesDir: e.POLICIES_DIR,
     logLevel: e.LOG_LEVEL,
+    chargebacks: loadChargebackConfig(env),
     inboundMail: {
       port: e.INBOUND_SMTP_PORT,
       host: e.INBOUND_SMTP_HOST,

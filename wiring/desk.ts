@@ -1,5 +1,7 @@
+import { startChargebackSweep } from '../server/chargeback-intake';
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
+import { seedDemoDispute } from '../server/demo-dispute';
 import type { IntakeDeps } from '../server/intake';
 import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
@@ -51,7 +53,11 @@ export async function startRefundDesk(
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,
     staffKeys: config.bootstrapStaffKeys,
+    chargebacks: config.chargebacks,
   });
+  const chargebackIntake = { db, temporal, taskQueue: config.temporal.taskQueue, logger };
+  const stopSweep = startChargebackSweep(chargebackIntake, config.chargebacks.sweepIntervalMs);
+  if (options.seedDemo) await seedDemoDispute(chargebackIntake, policies);
 
   const inbound = await startMailChannel({ db, policies, temporal, taskQueue: config.temporal.taskQueue, logger, config: config.inboundMail });
 
@@ -59,6 +65,7 @@ export async function startRefundDesk(
     apiUrl: api.url,
     inboundSmtpPort: inbound?.port ?? null,
     async close() {
+      stopSweep();
       await inbound?.close();
       await api.close();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));

@@ -7,6 +7,7 @@ import { manualPayoutGateway, type PaymentGateway } from '../adapters/payments';
 import { createDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { PolicyStore } from '../db/policies';
+import { buildChargebackAdapters } from './chargeback-adapters';
 import type { AppConfig } from './config';
 import { createLogger } from './logger';
 import { installTemporalLogging } from './temporal-logging';
@@ -64,7 +65,15 @@ export async function wireRefundDesk(config: AppConfig, { ownSignals = false } =
     policies,
     mailer,
     payments,
-    activityDeps: { db, policies, mailer, payments, staffMailboxes: config.staffMailboxes, mail: mailSettings(config) },
+    activityDeps: {
+      db,
+      policies,
+      mailer,
+      payments,
+      staffMailboxes: config.staffMailboxes,
+      chargebacks: buildChargebackAdapters(db, config.chargebacks),
+      mail: mailSettings(config),
+    },
     close: () => db.end(),
   };
 }

@@ -29,6 +29,8 @@ export class ClaimRun {
   /** True while the claim waits for another claim's reservation of the same items. */
   waitingForClaims = false;
   holdSettled = false;
+  /** A payment dispute on the claim's charge (common/dispute-hold.ts), and how it ended. */
+  dispute: { chargebackId: string; outcome: 'won' | 'lost' | null } | null = null;
   /** The customer hears once that a person took the claim over, not again after each information round. */
   reviewNoticeSent = false;
 

@@ -28,6 +28,7 @@ import {
   type WithdrawInput,
 } from '../common/messages';
 import { REFUSALS } from '../common/refusals';
+import { DISPUTE_OPEN_REASON, disputeClosedSignal, disputeOpenedSignal } from '../common/dispute-hold';
 import { ClaimOverdueAttribute, ClaimStatusAttribute } from '../common/search-attributes';
 import { ClaimRun } from './claim-run';
 import { msUntil, workflowNowIso } from './clock';
@@ -57,6 +58,8 @@ const PATCHES = {
   actionsAwaitStatus: 'actions-await-status',
   /** The status and overdue search attributes follow the claim. */
   visibility: 'visibility',
+  /** No remedy while a dispute on the charge is open; a lost dispute resolves the claim. */
+  disputeHold: 'dispute-hold',
   /** The customer is told when a person takes the claim over, and by when they will hear back. */
   reviewNotice: 'review-notice',
 } as const;
@@ -73,6 +76,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   const { state } = run;
   const ledger = patched(PATCHES.remedyLedger);
   const visible = patched(PATCHES.visibility);
+  const disputeHolds = patched(PATCHES.disputeHold);
 
   /** The one place the status changes, so Temporal's view of the claim follows it. */
   function setStatus(to: ClaimStatus): void {
@@ -112,6 +116,45 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   setHandler(remedyHoldSettledSignal, () => {
     run.holdSettled = true;
   });
+  if (disputeHolds) {
+    setHandler(disputeOpenedSignal, ({ chargebackId }) => {
+      run.dispute ??= { chargebackId, outcome: null };
+    });
+    setHandler(disputeClosedSignal, ({ chargebackId, outcome }) => {
+      if (run.dispute?.chargebackId === chargebackId) run.dispute.outcome = outcome;
+    });
+  }
+
+  /**
+   * The remedy gate: while a dispute on the charge is open no remedy is paid. Lost: the claim is resolved by
+   * the chargeback. Won: the claim resumes where it was. Returns true when the claim ended here.
+   */
+  async function holdForDispute(): Promise<boolean> {
+    if (!run.dispute) {
+      const open = await activities.openDisputeOnClaimCharge({ claimId });
+      if (open) run.dispute = { chargebackId: open, outcome: null };
+    }
+    const dispute = run.dispute;
+    if (!dispute || dispute.outcome === 'won') return false;
+    const resumeAt = state.status;
+    if (dispute.outcome === null) {
+      await moveTo('on_hold', 'held_by_dispute', `chargeback ${dispute.chargebackId} is open on this charge; no remedy is paid while it is`, SYSTEM, {
+        chargebackId: dispute.chargebackId, reason: DISPUTE_OPEN_REASON,
+      });
+      await condition(() => dispute.outcome !== null || run.withdrawal !== null);
+      if (run.withdrawal && dispute.outcome === null) {
+        await endWithdrawn();
+        return true;
+      }
+    }
+    if (dispute.outcome === 'lost') {
+      await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'met' });
+      await moveTo('resolved_by_chargeback', 'resolved_by_chargeback', `chargeback ${dispute.chargebackId} was lost: the customer got the money back through the bank`, SYSTEM, { chargebackId: dispute.chargebackId });
+      return true;
+    }
+    await moveTo(resumeAt, 'resumed_after_dispute', `chargeback ${dispute.chargebackId} was won; the claim resumes`, SYSTEM, { chargebackId: dispute.chargebackId });
+    return false;
+  }
 
   /** Releases what the claim still reserves (when asked) and wakes the claims that waited for it. */
   async function settleHolds(release: boolean): Promise<void> {
@@ -283,6 +326,7 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await endWithdrawn();
     return finish();
   }
+  if (disputeHolds && (await holdForDispute())) return finish();
   await applyRemedy(reached);
   await moveTo('closed', 'closed', `${reached.remedy} of ${reached.amount.amountMinor} ${reached.amount.currency} minor units sent`);
   return finish();

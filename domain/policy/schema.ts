@@ -125,10 +125,18 @@ const CreditExpiry = z.strictObject({
   onTermination: z.strictObject({ forfeited: z.boolean(), ...citation }),
 });
 
+const hours = z.number().int().positive();
+
+/** What a dispute does to the account, its credits and the evidence timers (read by domain/chargebacks). */
 const Chargebacks = z.strictObject({
-  suspendAccount: z.boolean(),
-  deductDisputedCredits: z.boolean(),
-  ...citation,
+  /** `immediate`: the account is suspended when the dispute opens; `staff_decides`: a person is asked to. */
+  suspension: z.strictObject({ onDispute: z.enum(['immediate', 'staff_decides']), ...citation }),
+  /** Hold credits equal to the disputed recharge while the dispute is open; deducted if it is lost or accepted. */
+  disputedCredits: z.strictObject({ hold: z.boolean(), ...citation }),
+  /** Lead times before the processor's due_by (a calendar instant): warn the lead, then escalate. */
+  evidenceDeadline: z.strictObject({ warnHoursBefore: hours, escalateHoursBefore: hours, ...citation }),
+  /** After a lost dispute a person decides the account's fate within this many hours, or admin is alerted. */
+  lostDispute: z.strictObject({ decideWithinHours: hours, ...citation }),
 });
 
 const OutOfScope = z.strictObject({ topic: text, clause: text, quote: text, reason: text });
@@ -188,6 +196,10 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
     if ((block === 'duplicates' || block === 'outageShare') && pack.charges === null) {
       issue(['reasons', reason], `handling ${rule.handling} needs charges`);
     }
+  }
+  const { warnHoursBefore, escalateHoursBefore } = pack.chargebacks.evidenceDeadline;
+  if (warnHoursBefore <= escalateHoursBefore) {
+    issue(['chargebacks', 'evidenceDeadline'], 'the warning must come before the escalation');
   }
   const { review, resolution } = pack.sla;
   if (review.warnBusinessDays >= review.dueBusinessDays) issue(['sla', 'review'], 'warning must come before the due day');

@@ -39,6 +39,22 @@ const UPGRADES: readonly PackUpgrade[] = [
     const { countsFrom: _unread, ...rest } = window;
     return { ...pack, claimWindow: rest };
   },
+  // chargebacks.{suspendAccount, deductDisputedCredits} (never read) became sections with behaviour, each cited.
+  (pack) => {
+    const old = pack.chargebacks;
+    if (!isObject(old) || !('suspendAccount' in old)) return pack;
+    const cite = { clause: old.clause, quote: old.quote, ...(old.assumption ? { assumption: old.assumption } : {}) };
+    const defaults = { ...cite, assumption: 'Stored before the pack set chargeback timings; the timings every current pack uses apply.' };
+    return {
+      ...pack,
+      chargebacks: {
+        suspension: { onDispute: old.suspendAccount ? 'immediate' : 'staff_decides', ...cite },
+        disputedCredits: { hold: old.deductDisputedCredits === true, ...cite },
+        evidenceDeadline: { warnHoursBefore: 72, escalateHoursBefore: 24, ...defaults },
+        lostDispute: { decideWithinHours: 72, ...defaults },
+      },
+    };
+  },
 ];
 
 /** The stored JSON in the current pack format. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorBody } from './responses';
 import { ERROR_STATUSES, type RouteDoc } from './route-doc';
 import { caseDocs } from './routes/cases';
+import { chargebackDocs } from './routes/chargebacks';
 import { claimDocs } from './routes/claims';
 import { ledgerDocs } from './routes/ledger';
 import { mailDocs } from './routes/mail';
@@ -9,7 +10,9 @@ import { policyDocs } from './routes/policies';
 import { systemDocs } from './routes/system';
 
 /** Every documented route; a new area adds its list here. */
-export const ROUTE_DOCS: readonly RouteDoc[] = [...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...mailDocs];
+export const ROUTE_DOCS: readonly RouteDoc[] = [
+  ...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...chargebackDocs, ...mailDocs,
+];
 
 /**
  * Routes that serve HTML pages to people, deliberately left out of this JSON API document: the customer status page

@@ -52,7 +52,7 @@ describe('GET /metrics after real claims', () => {
     const waiting = await metricsOf();
     expect(valueOf(waiting, 'refund_desk_claim_figures_up')).toBe(1);
     expect(seriesOf(waiting, 'refund_desk_open_cases')).toEqual({
-      'status=received': 0, 'status=checking': 0, 'status=awaiting_customer': 0, 'status=in_review': 0, 'status=approved': 0, 'status=awaiting_payout': 1,
+      'status=received': 0, 'status=checking': 0, 'status=awaiting_customer': 0, 'status=in_review': 0, 'status=approved': 0, 'status=awaiting_payout': 1, 'status=on_hold': 0,
     });
     expect(valueOf(waiting, 'refund_desk_payouts_awaiting_confirmation', { currency: 'USD' })).toBe(1);
     expect(valueOf(waiting, 'refund_desk_payouts_awaiting_confirmation_minor_units', { currency: 'USD' })).toBe(900);

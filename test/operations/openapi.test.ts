@@ -10,6 +10,7 @@ import { createApp } from '../../server/app';
 import { createLogger } from '../../wiring/logger';
 import { HTML_PAGES, openApiPath, ROUTE_DOCS } from '../../server/openapi';
 import { KEYS, startDesk, waitForClaimStatus, type Desk } from '../integration/desk-harness';
+import { exerciseChargebackRoutes } from '../chargebacks/exercise-routes';
 import { expressRoutes, ResponseChecker, templateOf, type OpenApiDoc } from './openapi-check';
 
 interface Exchange {
@@ -35,11 +36,11 @@ afterAll(async () => {
 
 /** One HTTP call, recorded with its response for the document check. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked against the document, then read field by field
-async function call(method: string, urlPath: string, options: { body?: unknown; bearer?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+async function call(method: string, urlPath: string, options: { body?: unknown; bearer?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-  const res = await fetch(`${d.desk.apiUrl}${urlPath}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(`${d.desk.apiUrl}${urlPath}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
   const body = contentType.startsWith('application/json') ? JSON.parse(text) : text;
@@ -145,6 +146,8 @@ async function exerciseEveryRoute() {
   // Termination answers with what became of the account's credits.
   const terminated = await call('PUT', `/v1/accounts/${accountId}`, { ...operator, body: { email: `${accountId.toLowerCase()}@c.example`, policyId: 'pixazo-api', status: 'terminated' } });
   expect(terminated.body.credits).toBeDefined();
+
+  await exerciseChargebackRoutes(call, KEYS);
 }
 
 describe('the OpenAPI document', () => {

@@ -21,5 +21,7 @@ export default async function globalTeardown() {
     ),
   ]);
   fs.rmSync(infra.runDir, { recursive: true, force: true });
+  // A cluster kept outside the run dir (see reachableDataDir in scripts/lib/postgres.mjs) goes too.
+  if (infra.db?.dataDir && !infra.db.dataDir.startsWith(infra.runDir)) fs.rmSync(infra.db.dataDir, { recursive: true, force: true });
   if (errors.length) process.stderr.write(`[test] teardown problems: ${errors.join('; ')}\n`);
 }

@@ -66,6 +66,7 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
       if (next.kind === 'waiting') throw new Error('claims before the remedy ledger never wait');
       return next;
     }),
+    openDisputeOnClaimCharge: jest.fn(async () => null),
     runEvidenceCheck: jest.fn(async () => assessments[Math.min(assessmentIndex++, assessments.length - 1)]!),
     settleRemedyHolds: jest.fn(async ({ release }) => {
       ledger.settled.push({ release });

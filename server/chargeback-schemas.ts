@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { CHARGEBACK_STATUSES, DISPUTE_EVENT_KINDS, STRIPE_TEXT_FIELDS } from '../domain/chargebacks';
+
+const id = z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'letters, digits and _ . : - only, at most 200');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code such as "USD"');
+const instant = z.iso.datetime({ offset: true });
+const why = z.string().trim().min(1).max(2000);
+
+/** The processor-neutral event, for platforms on processors other than Stripe. */
+export const NeutralDisputeEventBody = z
+  .object({
+    processor: z.string().regex(/^[a-z][a-z0-9_-]{1,40}$/, 'a lower-case processor name such as "adyen"'),
+    eventId: id,
+    type: z.enum(DISPUTE_EVENT_KINDS),
+    occurredAt: instant,
+    dispute: z
+      .object({
+        id,
+        chargeRef: id.nullable().optional(),
+        paymentIntentRef: id.nullable().optional(),
+        amountMinor: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        currency,
+        reason: z.string().trim().min(1).max(200),
+        status: z.string().trim().min(1).max(100),
+        dueBy: instant.nullable().optional(),
+        balanceTransactions: z
+          .array(z.object({ id, amountMinor: z.number().int(), feeMinor: z.number().int(), currency }).strict())
+          .max(50)
+          .optional(),
+      })
+      .strict()
+      .refine((d) => d.chargeRef || d.paymentIntentRef, { message: 'give chargeRef or paymentIntentRef, so the dispute can be matched' }),
+  })
+  .strict();
+
+export const ChargebackListQuery = z
+  .object({
+    status: z.enum(CHARGEBACK_STATUSES).optional(),
+    policyId: z.string().optional(),
+    accountId: z.string().optional(),
+    dueWithinHours: z.coerce.number().int().positive().max(24 * 90).optional(),
+    unmatched: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const StaffActionBody = z.object({ why }).strict();
+
+export const ContestBody = z
+  .object({
+    evidence: z.partialRecord(z.enum(STRIPE_TEXT_FIELDS), z.string().max(20_000)).optional(),
+    note: why.optional(),
+  })
+  .strict();
+
+export const ConfirmSubmissionBody = z.object({ processorReference: z.string().trim().min(1).max(200).optional() }).strict();

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { StripeApiOptions } from '../adapters/stripe-disputes';
+import type { PlatformWebhookEndpoint } from '../adapters/webhooks-out';
+import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/routes/webhooks';
+
+/** Chargeback intake and outbound settings, from the environment. */
+export interface ChargebackConfig {
+  /** Every endpoint secret accepted, so a rotation never drops an event (STRIPE_WEBHOOK_SECRETS, comma separated). */
+  stripeWebhookSecrets: string[];
+  /** How old a signed timestamp may be, in seconds (Stripe's default is 300). */
+  stripeToleranceSeconds: number;
+  /** With a key, evidence is submitted through Stripe's API; without one, finance submits it by hand. */
+  stripeApi: StripeApiOptions | null;
+  /** Where the platform receives signed account and chargeback events; none: they are only logged. */
+  platformWebhook: PlatformWebhookEndpoint | null;
+  /** How often events stored but not handed to a workflow are handed over again. */
+  sweepIntervalMs: number;
+}
+
+const Env = z.object({
+  STRIPE_WEBHOOK_SECRETS: z.string().default(''),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  STRIPE_API_KEY: z.string().optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  PLATFORM_WEBHOOK_URL: z.url().optional(),
+  PLATFORM_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'a Standard Webhooks secret starts with whsec_').optional(),
+  CHARGEBACK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  NODE_ENV: z.string().default('development'),
+});
+
+export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
+  const e = Env.parse(env);
+  const secrets = e.STRIPE_WEBHOOK_SECRETS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!secrets.length && e.NODE_ENV !== 'production') secrets.push(DEV_STRIPE_WEBHOOK_SECRET);
+  if (e.NODE_ENV === 'production' && secrets.includes(DEV_STRIPE_WEBHOOK_SECRET)) throw new Error('the development Stripe webhook secret is refused in production');
+  if (e.PLATFORM_WEBHOOK_URL && !e.PLATFORM_WEBHOOK_SECRET) throw new Error('PLATFORM_WEBHOOK_URL needs PLATFORM_WEBHOOK_SECRET');
+  const base = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : null;
+  return {
+    stripeWebhookSecrets: secrets,
+    stripeToleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+    stripeApi: e.STRIPE_API_KEY
+      ? {
+          apiKey: e.STRIPE_API_KEY,
+          ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === 'http:' ? 80 : 443)), protocol: base.protocol === 'http:' ? 'http' as const : 'https' as const } : {}),
+        }
+      : null,
+    platformWebhook: e.PLATFORM_WEBHOOK_URL ? { url: e.PLATFORM_WEBHOOK_URL, secret: e.PLATFORM_WEBHOOK_SECRET! } : null,
+    sweepIntervalMs: e.CHARGEBACK_SWEEP_INTERVAL_MS,
+  };
+}
