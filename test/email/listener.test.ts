@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { startInboundSmtp, type InboundSmtpListener } from '../../adapters/smtp-in';
 import { createDb, type Db } from '../../db';
-import { countRecentMailsFrom, storeInboundMail } from '../../db/mail';
+import { countRecentMailsFrom, settleInboundMail, storeInboundMail } from '../../db/mail';
 import { migrate } from '../../db/migrate';
 
 /** A TCP hop in front of PostgreSQL that can be cut and restored: the database becomes unreachable, for real. */
@@ -82,8 +82,10 @@ beforeAll(async () => {
       accepts: (rcpt) => rcpt.toLowerCase().replace(/\+[^@]*/, '') === SUPPORT,
       overRateLimit: async (sender) => (await countRecentMailsFrom(db, sender, 3600)) >= 3,
       store: (m) => storeInboundMail(db, m),
+      // No workflow here: marked settled, so a desk started later in the run does not process these at boot.
       afterStore: async (s) => {
         started.push(s.mailId);
+        await settleInboundMail(db, s.mailId, { state: 'ignored', outcome: 'listener test: stored only' });
       },
       log: () => undefined,
     },

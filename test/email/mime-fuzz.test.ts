@@ -4,7 +4,7 @@ import { readMail } from '../../activities/mail-reading';
 import { authenticateSender, zoneResolver } from '../../adapters/mail-auth';
 import { startInboundSmtp, type InboundSmtpListener } from '../../adapters/smtp-in';
 import { createDb, type Db } from '../../db';
-import { loadInboundMail, storeInboundMail } from '../../db/mail';
+import { loadInboundMail, settleInboundMail, storeInboundMail } from '../../db/mail';
 import { migrate } from '../../db/migrate';
 import { claimIdInSubject, extractClaimFacts } from '../../domain/email/extract';
 import { TEST_ZONE } from './mail-harness';
@@ -76,7 +76,11 @@ beforeAll(async () => {
   await migrate(db);
   listener = await startInboundSmtp(
     { port: 0, host: '127.0.0.1', maxBytes: 2_000_000 },
-    { accepts: (r) => r === SUPPORT, overRateLimit: async () => false, store: (m) => storeInboundMail(db, m), afterStore: async () => undefined, log: () => undefined },
+    {
+      accepts: (r) => r === SUPPORT, overRateLimit: async () => false, store: (m) => storeInboundMail(db, m), log: () => undefined,
+      // No workflow here: marked settled, so a desk started later in the run does not process the fuzz at boot.
+      afterStore: (s) => settleInboundMail(db, s.mailId, { state: 'ignored', outcome: 'fuzz: stored only' }),
+    },
   );
 });
 

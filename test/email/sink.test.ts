@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { startInboundSmtp, type InboundSmtpListener } from '../../adapters/smtp-in';
 import { createDb, type Db } from '../../db';
-import { loadInboundMail, storeInboundMail } from '../../db/mail';
+import { loadInboundMail, settleInboundMail, storeInboundMail } from '../../db/mail';
 import { migrate } from '../../db/migrate';
 import { startMailSink, type MailSink } from '../../mail/sink';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
         received.push(stored.mailId);
         return stored;
       },
-      afterStore: async () => undefined,
+      afterStore: (s) => settleInboundMail(db, s.mailId, { state: 'ignored', outcome: 'sink test: stored only' }),
       log: () => undefined,
     },
   );
