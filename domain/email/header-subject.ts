@@ -1,4 +1,4 @@
-import { decodeWords } from 'libmime';
+import libmime from 'libmime';
 
 /** The longest subject kept for display; the raw message keeps the rest. */
 const MAX_SUBJECT = 1000;
@@ -14,7 +14,8 @@ export function subjectOfHeaders(head: string): string | null {
   if (!line) return null;
   let subject: string;
   try {
-    subject = decodeWords(line[1]!.trim());
+    // Called on the module's instance: its methods use `this`.
+    subject = libmime.decodeWords(line[1]!.trim());
   } catch {
     subject = line[1]!.trim();
   }
