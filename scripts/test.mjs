@@ -83,7 +83,9 @@ async function main() {
 function closingLine() {
   try {
     const r = JSON.parse(readFileSync(JEST_RESULTS, 'utf8'));
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
+    // A suite that could not even load runs no test; it still counts as a failure, never as a silent pass.
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    console.log(`${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
   } catch {
     /* jest did not run */
   }
