@@ -2,16 +2,18 @@ import type { Channel, ClaimReason, ClaimStatus } from '../common/claim';
 import { minorFromDb } from '../common/money';
 import type { Queryable } from './index';
 
-/** The console's queue tabs; a chargeback tab joins this list when chargebacks exist. */
-export const QUEUE_TABS = ['decide', 'customer', 'payout', 'overdue'] as const;
+/** The console's queue tabs, in the order they show; all but `chargebacks` list claims. */
+export const QUEUE_TABS = ['decide', 'customer', 'payout', 'chargebacks', 'overdue'] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number];
+export type ClaimTab = Exclude<QueueTab, 'chargebacks'>;
+const CLAIM_TABS = QUEUE_TABS.filter((t): t is ClaimTab => t !== 'chargebacks');
 
 const FINAL = `('closed', 'denied', 'abandoned', 'withdrawn')`;
 /** An SLA deadline that has passed; the lead's early warning is not an SLA of its own. */
 const OVERDUE = `EXISTS (SELECT 1 FROM claim_deadlines od WHERE od.claim_id = c.id AND od.state IN ('open', 'breached')
                    AND od.kind <> 'review_warning' AND od.due_at < now())`;
 
-const TAB_CONDITION: Record<QueueTab, string> = {
+const TAB_CONDITION: Record<ClaimTab, string> = {
   decide: `c.status = 'in_review'`,
   customer: `c.status = 'awaiting_customer'`,
   payout: `c.status = 'awaiting_payout'`,
@@ -20,7 +22,7 @@ const TAB_CONDITION: Record<QueueTab, string> = {
 
 /** What a queue page shows: one tab, narrowed by policy, account and channel, in due-date order. */
 export interface QueueQuery {
-  tab: QueueTab;
+  tab: ClaimTab;
   policyId?: string;
   accountId?: string;
   channel?: Channel;
@@ -112,11 +114,60 @@ function toQueueRow(r: Row): QueueRow {
   };
 }
 
-/** How many claims each tab holds, for the tab labels. */
+/** How many claims (or open disputes) each tab holds, for the tab labels. */
 export async function queueCounts(db: Queryable): Promise<Record<QueueTab, number>> {
   const { rows } = await db.query<Record<QueueTab, number>>(
-    `SELECT ${QUEUE_TABS.map((t) => `count(*) FILTER (WHERE ${TAB_CONDITION[t]})::int AS ${t}`).join(', ')}
+    `SELECT ${CLAIM_TABS.map((t) => `count(*) FILTER (WHERE ${TAB_CONDITION[t]})::int AS ${t}`).join(', ')},
+            (SELECT count(*)::int FROM chargebacks cb WHERE ${EVIDENCE_DUE}) AS chargebacks
        FROM claims c WHERE c.status NOT IN ${FINAL}`,
   );
   return rows[0]!;
+}
+
+/** A dispute still awaiting the desk's answer to the processor (the workflow's own test: open or contest pending, no outcome). */
+const EVIDENCE_DUE = `cb.status IN ('open', 'contest_pending') AND cb.outcome IS NULL`;
+
+/** One row of the chargebacks tab: the dispute, its account and policy (null when unmatched), and its due_by. */
+export interface ChargebackQueueRow {
+  chargebackId: string;
+  accountId: string | null;
+  accountEmail: string | null;
+  policyId: string | null;
+  policyVersion: string | null;
+  reason: string;
+  status: string;
+  amount: { amountMinor: number; currency: string };
+  dueBy: string | null;
+}
+
+/** One page of open disputes in due_by order, narrowed by policy and account (id or email); unmatched ones have neither. */
+export async function chargebackQueuePage(
+  db: Queryable,
+  q: Omit<QueueQuery, 'tab' | 'channel'>,
+): Promise<{ rows: ChargebackQueueRow[]; total: number }> {
+  const params: unknown[] = [];
+  const where = [EVIDENCE_DUE];
+  if (q.policyId) where.push(`cb.policy_id = $${params.push(q.policyId)}`);
+  if (q.accountId) where.push(`(cb.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
+  const direction = q.sort === 'due_desc' ? 'DESC' : 'ASC';
+  const { rows } = await db.query<{
+    id: string; account_id: string | null; email: string | null; policy_id: string | null; policy_version: string | null; reason: string;
+    status: string; amount_minor: string; currency: string; due_by: Date | null; total: string;
+  }>(
+    `SELECT cb.id, cb.account_id, a.email, cb.policy_id, cb.policy_version, cb.reason, cb.status, cb.amount_minor, cb.currency, cb.due_by,
+            count(*) OVER () AS total
+       FROM chargebacks cb LEFT JOIN accounts a ON a.id = cb.account_id
+      WHERE ${where.join(' AND ')}
+      ORDER BY cb.due_by ${direction} NULLS LAST, cb.opened_at, cb.id
+      LIMIT $${params.push(q.limit)} OFFSET $${params.push(q.offset)}`,
+    params,
+  );
+  return {
+    rows: rows.map((r) => ({
+      chargebackId: r.id, accountId: r.account_id, accountEmail: r.email, policyId: r.policy_id, policyVersion: r.policy_version,
+      reason: r.reason, status: r.status, amount: { amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim() },
+      dueBy: r.due_by?.toISOString() ?? null,
+    })),
+    total: rows[0] ? Number(rows[0].total) : 0,
+  };
 }

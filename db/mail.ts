@@ -1,3 +1,4 @@
+import { subjectOfHeaders } from '../domain/email/header-subject';
 import type { Queryable } from './index';
 
 /** The SMTP envelope and connection of one inbound message, kept beside its raw bytes. */
@@ -179,16 +180,23 @@ export interface QueuedMail {
   to: string[];
   size: number;
   reason: string | null;
+  /** The message's Subject header, decoded; null when it has none. */
+  subject: string | null;
 }
+
+/** Bytes read from the start of each message to find its Subject; headers longer than this show no subject. */
+const HEAD_BYTES = 16_384;
 
 /** The staff queue of unprocessable mail, oldest first. */
 export async function listUnprocessableMails(db: Queryable, limit = 100): Promise<QueuedMail[]> {
-  const { rows } = await db.query<{ id: string; received_at: Date; envelope: MailEnvelope; size: number; reason: string | null }>(
-    `SELECT id, received_at, envelope, size, reason FROM inbound_mails WHERE state = 'unprocessable' ORDER BY received_at LIMIT $1`,
-    [limit],
+  const { rows } = await db.query<{ id: string; received_at: Date; envelope: MailEnvelope; size: number; reason: string | null; head: Buffer }>(
+    `SELECT id, received_at, envelope, size, reason, substring(raw from 1 for $2) AS head
+       FROM inbound_mails WHERE state = 'unprocessable' ORDER BY received_at LIMIT $1`,
+    [limit, HEAD_BYTES],
   );
   return rows.map((r) => ({
     mailId: r.id, receivedAt: r.received_at.toISOString(), from: r.envelope.mailFrom, to: r.envelope.rcptTo, size: r.size, reason: r.reason,
+    subject: subjectOfHeaders(r.head.toString('utf8')),
   }));
 }
 

@@ -11,4 +11,5 @@ export const QueuedMail = z.strictObject({
   to: z.array(z.string()),
   size: z.number().int(),
   reason: z.string().nullable(),
+  subject: z.string().nullable(),
 });

@@ -42,3 +42,22 @@ export function countdownBadge(c: Countdown | null): SafeHtml {
 export function words(code: string | null | undefined): string {
   return code ? code.replace(/_/g, ' ') : '—';
 }
+
+const HOUR_MS = 3_600_000;
+
+function span(ms: number): string {
+  const hours = Math.floor(ms / HOUR_MS);
+  const days = Math.floor(hours / 24);
+  if (days === 0) return hours === 0 ? `${Math.max(1, Math.floor(ms / 60_000))} min` : `${hours} h`;
+  return `${days} day${days === 1 ? '' : 's'} ${hours % 24} h`;
+}
+
+/**
+ * A processor's due_by as calendar time left (processors count hours, not business days); due soon once inside
+ * the policy's warning lead time (the hours before due_by at which the lead is warned).
+ */
+export function calendarCountdown(now: Date, dueAt: string, soonHours: number): Countdown {
+  const left = Date.parse(dueAt) - now.getTime();
+  if (left <= 0) return { urgency: 'overdue', text: `overdue by ${span(-left)}` };
+  return { urgency: left <= soonHours * HOUR_MS ? 'soon' : 'ok', text: `${span(left)} left` };
+}

@@ -1,4 +1,5 @@
 import type { StaffPrincipal } from '../auth';
+import { MAIL_QUEUE_ROLES } from '../routes/mail-queue';
 import { html, type SafeHtml } from './html';
 
 /** htmx settings: no eval and no inline styles (the CSP forbids both), and error pages are swapped in to be read. */
@@ -18,7 +19,7 @@ export interface PageShell {
   staff?: StaffPrincipal;
   flash?: { kind: 'ok' | 'error'; text: string };
   /** Which top navigation entry is current. */
-  current?: 'queue' | 'policies';
+  current?: 'queue' | 'policies' | 'mail';
 }
 
 /** The page every console screen sits in: navigation, who is signed in, sign-out, and the flash message. */
@@ -39,7 +40,7 @@ export function page(shell: PageShell, body: SafeHtml): SafeHtml {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <strong class="brand">Refund Desk</strong>
-  ${shell.staff ? html`<nav aria-label="Console">${nav('/console/queue', 'Queue', 'queue')} ${nav('/console/policies', 'Policies', 'policies')}</nav>
+  ${shell.staff ? html`<nav aria-label="Console">${nav('/console/queue', 'Queue', 'queue')} ${nav('/console/policies', 'Policies', 'policies')}${(MAIL_QUEUE_ROLES as readonly string[]).includes(shell.staff.role) ? html` ${nav('/console/mail/unprocessable', 'Unprocessable mail', 'mail')}` : ''}</nav>
   <form method="post" action="/console/sign-out" class="who">
     <span>${shell.staff.name} (${shell.staff.role})</span>
     <input type="hidden" name="_csrf" value="${shell.csrfToken}">

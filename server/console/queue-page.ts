@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CHANNELS } from '../../common/claim';
 import type { Db } from '../../db';
-import { QUEUE_TABS, queueCounts, queuePage, type QueueQuery, type QueueRow, type QueueTab } from '../../db/console-queue';
+import {
+  chargebackQueuePage, QUEUE_TABS, queueCounts, queuePage, type ChargebackQueueRow, type QueueQuery, type QueueRow, type QueueTab,
+} from '../../db/console-queue';
 import type { PolicyStore } from '../../db/policies';
-import { countdown, countdownBadge, money, when, words } from './format';
+import { calendarCountdown, countdown, countdownBadge, money, when, words, type Countdown } from './format';
 import { html, type SafeHtml } from './html';
 
 const PAGE_SIZE = 25;
@@ -15,6 +17,7 @@ const TAB_LABELS: Record<QueueTab, string> = {
   decide: 'Needs a decision',
   customer: 'Awaiting the customer',
   payout: 'Awaiting payout',
+  chargebacks: 'Chargebacks with evidence due',
   overdue: 'Overdue and escalated',
 };
 
@@ -33,10 +36,13 @@ type QueueParams = z.infer<typeof QueueParams>;
 /** Everything the queue screen shows, read in two statements plus the policies' calendars. */
 export async function loadQueue(db: Db, policies: PolicyStore, query: unknown, now = new Date()) {
   const params = QueueParams.parse(query);
-  const q: QueueQuery = {
-    tab: params.tab, policyId: params.policy, accountId: params.account, channel: params.channel,
-    sort: params.sort, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE,
-  };
+  const page = { policyId: params.policy, accountId: params.account, sort: params.sort, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE };
+  const policyIds = policies.list().map((p) => p.id);
+  if (params.tab === 'chargebacks') {
+    const [{ rows, total }, counts] = await Promise.all([chargebackQueuePage(db, page), queueCounts(db)]);
+    return { params, rows: [], disputes: await disputeCountdowns(policies, rows, now), total, counts, policyIds };
+  }
+  const q: QueueQuery = { ...page, tab: params.tab, channel: params.channel };
   const [{ rows, total }, counts] = await Promise.all([queuePage(db, q), queueCounts(db)]);
   const withCountdowns = await Promise.all(
     rows.map(async (row) => {
@@ -44,7 +50,22 @@ export async function loadQueue(db: Db, policies: PolicyStore, query: unknown, n
       return { row, due: row.nextDeadline && countdown(now, row.nextDeadline.dueAt, calendar) };
     }),
   );
-  return { params, rows: withCountdowns, total, counts, policyIds: policies.list().map((p) => p.id) };
+  return { params, rows: withCountdowns, disputes: [], total, counts, policyIds };
+}
+
+/** The hours before due_by at which a policy warns the lead; for an unmatched dispute, the most cautious policy's. */
+export async function evidenceWarnHours(policies: PolicyStore, policy: { id: string | null; version: string | null }): Promise<number> {
+  if (policy.id && policy.version) return (await policies.pinned(policy.id, policy.version)).pack.chargebacks.evidenceDeadline.warnHoursBefore;
+  return Math.max(...policies.list().map((p) => p.pack.chargebacks.evidenceDeadline.warnHoursBefore));
+}
+
+async function disputeCountdowns(policies: PolicyStore, rows: ChargebackQueueRow[], now: Date) {
+  return Promise.all(
+    rows.map(async (row) => {
+      const soon = await evidenceWarnHours(policies, { id: row.policyId, version: row.policyVersion });
+      return { row, due: row.dueBy ? calendarCountdown(now, row.dueBy, soon) : null };
+    }),
+  );
 }
 type LoadedQueue = Awaited<ReturnType<typeof loadQueue>>;
 
@@ -70,10 +91,30 @@ function filters(q: LoadedQueue): SafeHtml {
   <input type="hidden" name="tab" value="${p.tab}">
   <label>Policy <select name="policy">${option('', 'any', p.policy)}${q.policyIds.map((id) => option(id, id, p.policy))}</select></label>
   <label>Account <input name="account" value="${p.account ?? ''}" placeholder="id or email" autocomplete="off"></label>
-  <label>Channel <select name="channel">${option('', 'any', p.channel)}${CHANNELS.map((c) => option(c, c, p.channel))}</select></label>
+  ${p.tab === 'chargebacks' ? '' : html`<label>Channel <select name="channel">${option('', 'any', p.channel)}${CHANNELS.map((c) => option(c, c, p.channel))}</select></label>`}
   <label>Sort <select name="sort">${option('due_asc', 'due soonest first', p.sort)}${option('due_desc', 'due latest first', p.sort)}</select></label>
   <button type="submit">Apply</button>
 </form>`;
+}
+
+function disputeRow({ row: r, due }: { row: ChargebackQueueRow; due: Countdown | null }): SafeHtml {
+  return html`<tr class="${due ? `due-${due.urgency}` : ''}">
+  <td data-label="Chargeback"><a href="/console/chargebacks/${r.chargebackId}">${r.chargebackId}</a></td>
+  <td data-label="Account">${r.accountId ? html`${r.accountId}<br><small>${r.accountEmail}</small>` : 'unmatched'}</td>
+  <td data-label="Policy">${r.policyId ?? '—'}</td>
+  <td data-label="Reason">${words(r.reason)}</td>
+  <td data-label="Amount" class="num">${money(r.amount)}</td>
+  <td data-label="Status"><span class="status">${words(r.status)}</span></td>
+  <td data-label="Evidence due">${countdownBadge(due)}${r.dueBy ? html`<br><small>due_by ${when(r.dueBy)}</small>` : ''}</td>
+</tr>`;
+}
+
+function disputeTable(q: LoadedQueue): SafeHtml {
+  return html`<table class="queue">
+  <caption>${TAB_LABELS.chargebacks}</caption>
+  <thead><tr><th scope="col">Chargeback</th><th scope="col">Account</th><th scope="col">Policy</th><th scope="col">Reason</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Evidence due (calendar time)</th></tr></thead>
+  <tbody>${q.disputes.length ? q.disputes.map(disputeRow) : html`<tr><td colspan="7">No dispute awaits an answer.</td></tr>`}</tbody>
+</table>`;
 }
 
 function row({ row: r, due }: { row: QueueRow; due: ReturnType<typeof countdown> | null }): SafeHtml {
@@ -93,7 +134,7 @@ function pager(q: LoadedQueue): SafeHtml {
   const p = q.params.page;
   return html`<nav class="pager" aria-label="Pages">
   ${p > 1 ? html`<a href="${queueHref(q.params, { page: p - 1 })}" rel="prev">Previous</a>` : ''}
-  <span>Page ${p} of ${pages} · ${q.total} claim${q.total === 1 ? '' : 's'}</span>
+  <span>Page ${p} of ${pages} · ${q.total} ${q.params.tab === 'chargebacks' ? 'dispute' : 'claim'}${q.total === 1 ? '' : 's'}</span>
   ${p < pages ? html`<a href="${queueHref(q.params, { page: p + 1 })}" rel="next">Next</a>` : ''}
 </nav>`;
 }
@@ -106,11 +147,11 @@ export function queueSection(q: LoadedQueue): SafeHtml {
 <span hidden hx-get="${self}" hx-trigger="every ${REFRESH_SECONDS}s" hx-target="#queue" hx-swap="outerHTML"></span>
 ${tabs(q)}
 ${filters(q)}
-<table class="queue">
+${q.params.tab === 'chargebacks' ? disputeTable(q) : html`<table class="queue">
   <caption>${TAB_LABELS[q.params.tab]}</caption>
   <thead><tr><th scope="col">Claim</th><th scope="col">Account</th><th scope="col">Policy</th><th scope="col">Reason</th><th scope="col" class="num">At stake</th><th scope="col">Status</th><th scope="col">SLA countdown</th></tr></thead>
   <tbody>${q.rows.length ? q.rows.map(row) : html`<tr><td colspan="7">Nothing here.</td></tr>`}</tbody>
-</table>
+</table>`}
 ${pager(q)}
 </section>`;
 }

@@ -73,3 +73,35 @@ export async function waitForStatus(d: Desk, claimId: string, status: string, ti
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/**
+ * An account on `policyId` with a $50.00 purchase, disputed through the processor-neutral intake with evidence due in
+ * about four days. Resolves once the workflow has built the evidence pack.
+ */
+export async function openDispute(d: Desk, policyId: string): Promise<{ chargebackId: string; accountId: string; email: string }> {
+  const id = ulid().toLowerCase();
+  const accountId = `acct_${id}`;
+  const email = `${id}@customer.example`;
+  const operator = { bearer: KEYS.operator };
+  await d.call('PUT', `/v1/accounts/${accountId}`, { ...operator, body: { email, policyId } });
+  const bought = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  const charge = { transactionId: `txn_${id}`, invoiceNumber: `INV-${id}`, paymentReference: `pi_${id}`, accountId, amountMinor: 5000, currency: 'USD', kind: 'credit_purchase', createdAt: bought };
+  await d.call('POST', '/v1/usage/charges', { ...operator, body: { records: [charge] } });
+  const dueBy = new Date(Date.now() + 4 * 86_400_000 + 3_600_000).toISOString();
+  const opened = await d.call('POST', '/v1/chargebacks', {
+    ...operator,
+    body: {
+      processor: 'adyen', eventId: `evt_${id}`, type: 'created', occurredAt: new Date().toISOString(),
+      dispute: { id: `dp_${id}`, paymentIntentRef: `pi_${id}`, amountMinor: 5000, currency: 'USD', reason: 'product_not_received', status: 'needs_response', dueBy },
+    },
+  });
+  if (opened.status !== 202) throw new Error(`dispute intake: ${opened.status} ${JSON.stringify(opened.body)}`);
+  const chargebackId = (opened.body as { chargebackId: string }).chargebackId;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { body } = await d.call('GET', `/v1/chargebacks/${chargebackId}`, { bearer: KEYS.agent });
+    if (body?.evidence && body.deadlines?.length) return { chargebackId, accountId, email };
+    if (Date.now() > deadline) throw new Error(`chargeback ${chargebackId} has no evidence pack yet`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
