@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startMailWorld, type MailWorld } from '../email/mail-harness';
-import { ARTIFACTS, csrfTokenOf, launchBrowser, openDispute, signIn } from './console-harness';
+import { ARTIFACTS, csrfTokenOf, expectText, launchBrowser, openDispute, signIn } from './console-harness';
 
 let w: MailWorld;
 let browser: Browser;
@@ -18,18 +18,6 @@ afterAll(async () => {
 async function chargebackStatus(id: string): Promise<string> {
   const { rows } = await w.d.db.query<{ status: string }>('SELECT status FROM chargebacks WHERE id = $1', [id]);
   return rows[0]!.status;
-}
-
-/** Waits for a locator's text to match; the page updates in place, so it is read until it does. */
-async function expectText(locator: Locator, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = (await locator.textContent({ timeout: 15_000 })) ?? '';
-    if (pattern.test(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(text).toMatch(pattern);
 }
 
 describe('chargebacks and unprocessable mail in the console, in Chromium against the whole desk', () => {

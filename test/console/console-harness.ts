@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ulid } from 'ulid';
 import { KEYS, type Desk } from '../integration/desk-harness';
 
@@ -104,4 +104,16 @@ export async function openDispute(d: Desk, policyId: string): Promise<{ chargeba
     if (Date.now() > deadline) throw new Error(`chargeback ${chargebackId} has no evidence pack yet`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/** Waits for a locator's text to match; the page updates in place, so it is read until it does (generous for a loaded CI). */
+export async function expectText(locator: Locator, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.textContent({ timeout: 30_000 })) ?? '';
+    if (pattern.test(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(text).toMatch(pattern);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startDesk, type Desk } from '../integration/desk-harness';
-import { ARTIFACTS, claimInReview, csrfTokenOf, launchBrowser, sessionCookie, signIn, waitForStatus } from './console-harness';
+import { ARTIFACTS, claimInReview, csrfTokenOf, expectText, launchBrowser, sessionCookie, signIn, waitForStatus } from './console-harness';
 
 let d: Desk;
 let browser: Browser;
@@ -160,15 +160,3 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
     await context.close();
   });
 });
-
-/** Waits for a locator's text to match; the page updates in place, so it is read until it does. */
-async function expectText(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = (await locator.textContent({ timeout: 15_000 })) ?? '';
-    if (pattern.test(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(text).toMatch(pattern);
-}
