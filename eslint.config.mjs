@@ -60,7 +60,8 @@ const restrictedWorkflowImports = {
     },
     {
       regex: folderRegex(['db', 'server', 'worker', 'mail', 'adapters', 'wiring', 'metrics']),
-      message: 'Workflows must not import I/O code (db/, server/, worker/, mail/, adapters/, wiring/, metrics/); reach it through an activity.',
+      message:
+        'Workflows must not import I/O code (db/, server/, worker/, mail/, adapters/, wiring/, metrics/); reach it through an activity.',
       allowTypeImports: true,
     },
   ],
@@ -71,7 +72,10 @@ const restrictedWorkflowGlobals = [
     name,
     message: `Use sleep() / condition() from '@temporalio/workflow' instead of ${name}.`,
   })),
-  { name: 'process', message: `'process' is not available in workflows; pass configuration as workflow arguments or read workflowInfo().` },
+  {
+    name: 'process',
+    message: `'process' is not available in workflows; pass configuration as workflow arguments or read workflowInfo().`,
+  },
   { name: 'require', message: `Use static imports; workflows are bundled.` },
   { name: 'fetch', message: 'No network I/O in workflows: call an activity.' },
   { name: 'XMLHttpRequest', message: 'No network I/O in workflows: call an activity.' },
@@ -82,18 +86,35 @@ const restrictedWorkflowGlobals = [
   { name: '__filename', message: 'No file system in workflows.' },
 ];
 
-
 // Direction of dependencies, bottom to top:
 //   common/ → domain/ → db/, adapters/ → metrics/, activities/, workflows/ → server/, worker/ → wiring/ (builds the app; process entries)
 // Each entry lists the repository folders a layer must not import, and the packages it must not use.
-const TEMPORAL = ['@temporalio/client', '@temporalio/common', '@temporalio/workflow', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
+const TEMPORAL = [
+  '@temporalio/client',
+  '@temporalio/common',
+  '@temporalio/workflow',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+];
 const TOPS = ['wiring', 'scripts', 'bench', 'test'];
 const LAYERS = [
   {
     files: ['common/**/*.ts'],
     why: 'common/ holds shared types and message definitions that every layer imports',
     folders: ['domain', 'db', 'adapters', 'activities', 'workflows', 'server', 'worker', 'mail', ...TOPS],
-    packages: ['pg', 'nodemailer', 'express', 'pino', 'prom-client', 'smtp-server', 'mailparser', '@temporalio/worker', '@temporalio/activity', '@temporalio/client'],
+    packages: [
+      'pg',
+      'nodemailer',
+      'express',
+      'pino',
+      'prom-client',
+      'smtp-server',
+      'mailparser',
+      '@temporalio/worker',
+      '@temporalio/activity',
+      '@temporalio/client',
+    ],
   },
   {
     files: ['domain/**/*.ts'],
@@ -153,14 +174,23 @@ const LAYERS = [
   },
 ];
 
-
 function layerRule({ why, folders, packages, typeOnly = [], noTypeImports = false }) {
   return {
     paths: packages.map((name) => ({ name, message: `${why}.`, allowTypeImports: !noTypeImports })),
     patterns: [
-      { regex: folderRegex(folders), message: `${why}: it must not import ${folders.map((f) => `${f}/`).join(', ')}.`, allowTypeImports: false },
+      {
+        regex: folderRegex(folders),
+        message: `${why}: it must not import ${folders.map((f) => `${f}/`).join(', ')}.`,
+        allowTypeImports: false,
+      },
       ...(typeOnly.length
-        ? [{ regex: folderRegex(typeOnly), message: `${why}: ${typeOnly.join(', ')}/ only as \`import type\`.`, allowTypeImports: true }]
+        ? [
+            {
+              regex: folderRegex(typeOnly),
+              message: `${why}: ${typeOnly.join(', ')}/ only as \`import type\`.`,
+              allowTypeImports: true,
+            },
+          ]
         : []),
     ],
   };
@@ -221,8 +251,16 @@ export default defineConfig([
       'no-restricted-globals': ['error', ...restrictedWorkflowGlobals],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: "Use uuid4() from '@temporalio/workflow' (or pass randomness in from an activity)." },
-        { object: 'Date', property: 'now', message: "Use workflowNow() from './clock' (the SDK's deterministic time)." },
+        {
+          object: 'Math',
+          property: 'random',
+          message: "Use uuid4() from '@temporalio/workflow' (or pass randomness in from an activity).",
+        },
+        {
+          object: 'Date',
+          property: 'now',
+          message: "Use workflowNow() from './clock' (the SDK's deterministic time).",
+        },
         { object: 'crypto', property: 'randomUUID', message: "Use uuid4() from '@temporalio/workflow'." },
         { object: 'crypto', property: 'getRandomValues', message: "Use uuid4() from '@temporalio/workflow'." },
         { object: 'performance', property: 'now', message: "Use workflowNow() from './clock'." },
@@ -231,11 +269,13 @@ export default defineConfig([
         'error',
         {
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: "new Date() reads the clock: use new Date(workflowNow()) with workflowNow() from './clock' (workflowInfo() for start times).",
+          message:
+            "new Date() reads the clock: use new Date(workflowNow()) with workflowNow() from './clock' (workflowInfo() for start times).",
         },
         {
           selector: "CallExpression[callee.name='Date']",
-          message: "Date() returns the wall-clock time as a string: use new Date(workflowNow()).toString() with workflowNow() from './clock'.",
+          message:
+            "Date() returns the wall-clock time as a string: use new Date(workflowNow()).toString() with workflowNow() from './clock'.",
         },
       ],
     },

@@ -34,10 +34,15 @@ export function createChargebackActionActivities(deps: ActivityDeps) {
   const { db, policies } = deps;
   const adapters = deps.chargebacks ?? defaultChargebackAdapters(db);
 
-  async function matchedCase(chargebackId: string): Promise<ChargebackRecord & { accountId: string; policyId: string; policyVersion: string }> {
+  async function matchedCase(
+    chargebackId: string,
+  ): Promise<ChargebackRecord & { accountId: string; policyId: string; policyVersion: string }> {
     const record = await getChargeback(db, chargebackId);
     if (!record?.accountId || !record.policyId || !record.policyVersion) {
-      throw ApplicationFailure.nonRetryable(`chargeback ${chargebackId} is not matched to an account`, 'ChargebackUnmatched');
+      throw ApplicationFailure.nonRetryable(
+        `chargeback ${chargebackId} is not matched to an account`,
+        'ChargebackUnmatched',
+      );
     }
     return record as ChargebackRecord & { accountId: string; policyId: string; policyVersion: string };
   }
@@ -49,18 +54,29 @@ export function createChargebackActionActivities(deps: ActivityDeps) {
       const policy = await policies.pinned(record.policyId, record.policyVersion);
       return withTransaction(db, async (tx) => {
         const change = await changeAccountStatus(tx, {
-          accountId: record.accountId, to: input.to, reason: input.why, clause: input.clause, chargebackId: record.id,
+          accountId: record.accountId,
+          to: input.to,
+          reason: input.why,
+          clause: input.clause,
+          chargebackId: record.id,
           onlyIfSuspendedBy: input.onlyIfSuspendedByThisCase ? record.id : undefined,
         });
         let forfeited: AccountStatusResult['forfeited'] = [];
         if (change.changed && input.to === 'terminated') {
-          const result = await forfeitCredits(tx, record.accountId, policy.pack, { actor: input.actor.id, policyId: policy.id });
+          const result = await forfeitCredits(tx, record.accountId, policy.pack, {
+            actor: input.actor.id,
+            policyId: policy.id,
+          });
           forfeited = result.grants.map((g) => ({ grantId: g.grantId, amount: g.amount }));
         }
         const status = change.changed ? input.to : change.from;
         await appendChargebackEvent(tx, {
-          chargebackId: record.id, eventKey: input.eventKey, type: change.changed ? `account_${input.to}` : `account_${input.to}_skipped`,
-          actor: input.actor, why: change.changed ? input.why : `account stays ${change.from}: ${input.why}`, clause: input.clause,
+          chargebackId: record.id,
+          eventKey: input.eventKey,
+          type: change.changed ? `account_${input.to}` : `account_${input.to}_skipped`,
+          actor: input.actor,
+          why: change.changed ? input.why : `account stays ${change.from}: ${input.why}`,
+          clause: input.clause,
           data: { accountId: record.accountId, from: change.from, to: status, forfeited },
         });
         return { from: change.from, status, changed: change.changed, forfeited };
@@ -73,40 +89,76 @@ export function createChargebackActionActivities(deps: ActivityDeps) {
       const stance = stanceOf((await policies.pinned(record.policyId, record.policyVersion)).pack);
       if (!stance.holdCredits) return null;
       return withTransaction(db, async (tx) => {
-        const { hold } = await placeCreditHold(tx, { chargebackId: record.id, accountId: record.accountId, amount: record.amount, clause: stance.creditHold.clause });
+        const { hold } = await placeCreditHold(tx, {
+          chargebackId: record.id,
+          accountId: record.accountId,
+          amount: record.amount,
+          clause: stance.creditHold.clause,
+        });
         await appendChargebackEvent(tx, {
-          chargebackId: record.id, eventKey: input.eventKey, type: 'credits_held', actor: { type: 'system', id: 'chargeback-workflow' },
+          chargebackId: record.id,
+          eventKey: input.eventKey,
+          type: 'credits_held',
+          actor: { type: 'system', id: 'chargeback-workflow' },
           why: `${hold.amount.amountMinor} ${hold.amount.currency} of credits held against the disputed ${record.amount.amountMinor} ${record.amount.currency}`,
-          clause: stance.creditHold.clause, data: { hold },
+          clause: stance.creditHold.clause,
+          data: { hold },
         });
         return hold.amount;
       });
     },
 
     /** Ends the hold: released when the dispute is won, deducted when it is lost or accepted. */
-    async settleDisputedCredits(input: { chargebackId: string; eventKey: string; as: 'released' | 'deducted'; actor: Actor; why: string }): Promise<Money | null> {
+    async settleDisputedCredits(input: {
+      chargebackId: string;
+      eventKey: string;
+      as: 'released' | 'deducted';
+      actor: Actor;
+      why: string;
+    }): Promise<Money | null> {
       return withTransaction(db, async (tx) => {
-        const hold = await settleCreditHold(tx, { chargebackId: input.chargebackId, as: input.as, actor: input.actor.id, why: input.why });
+        const hold = await settleCreditHold(tx, {
+          chargebackId: input.chargebackId,
+          as: input.as,
+          actor: input.actor.id,
+          why: input.why,
+        });
         if (!hold) return null;
         await appendChargebackEvent(tx, {
-          chargebackId: input.chargebackId, eventKey: input.eventKey, type: `credits_${hold.state}`, actor: input.actor, why: input.why,
-          clause: hold.clause, data: { hold },
+          chargebackId: input.chargebackId,
+          eventKey: input.eventKey,
+          type: `credits_${hold.state}`,
+          actor: input.actor,
+          why: input.why,
+          clause: hold.clause,
+          data: { hold },
         });
         return hold.amount;
       });
     },
 
     /** Sends the (edited) evidence through the dispute gateway; the manual gateway leaves it to finance. */
-    async submitDisputeEvidence(input: { chargebackId: string; edits?: StripeDisputeEvidence; actor: Actor }): Promise<DisputeReceipt> {
+    async submitDisputeEvidence(input: {
+      chargebackId: string;
+      edits?: StripeDisputeEvidence;
+      actor: Actor;
+    }): Promise<DisputeReceipt> {
       const record = await getChargeback(db, input.chargebackId);
       if (!record) throw ApplicationFailure.nonRetryable(`no chargeback ${input.chargebackId}`, 'ChargebackUnknown');
       const mapped = record.evidence ? toStripeEvidence(record.evidence) : {};
       const evidence = applyEvidenceEdits(mapped, input.edits);
       const receipt = await adapters.disputes.submitEvidence({
-        processor: record.processor, disputeId: record.disputeId, evidence,
+        processor: record.processor,
+        disputeId: record.disputeId,
+        evidence,
         idempotencyKey: disputeIdempotencyKey(record.processor, record.disputeId, 'evidence'),
       });
-      await saveEvidenceSubmission(db, record.id, { evidence, receipt, by: input.actor.id, edited: Object.keys(input.edits ?? {}) });
+      await saveEvidenceSubmission(db, record.id, {
+        evidence,
+        receipt,
+        by: input.actor.id,
+        edited: Object.keys(input.edits ?? {}),
+      });
       return receipt;
     },
 
@@ -115,7 +167,9 @@ export function createChargebackActionActivities(deps: ActivityDeps) {
       const record = await getChargeback(db, input.chargebackId);
       if (!record) throw ApplicationFailure.nonRetryable(`no chargeback ${input.chargebackId}`, 'ChargebackUnknown');
       return adapters.disputes.acceptDispute({
-        processor: record.processor, disputeId: record.disputeId, idempotencyKey: disputeIdempotencyKey(record.processor, record.disputeId, 'accept'),
+        processor: record.processor,
+        disputeId: record.disputeId,
+        idempotencyKey: disputeIdempotencyKey(record.processor, record.disputeId, 'accept'),
       });
     },
   };

@@ -11,5 +11,8 @@ export interface ChargebackAdapters {
 
 /** Without configuration: finance handles the processor by hand, and outbound events are logged, not sent. */
 export function defaultChargebackAdapters(db: Db): ChargebackAdapters {
-  return { disputes: manualDisputeGateway, platformWebhooks: createPlatformWebhookSender(webhookDeliveryLog(db), null) };
+  return {
+    disputes: manualDisputeGateway,
+    platformWebhooks: createPlatformWebhookSender(webhookDeliveryLog(db), null),
+  };
 }

@@ -3,7 +3,14 @@ import { FINAL_STATUSES, type Actor } from '../common/claim';
 import type { ChargebackState } from '../common/chargeback';
 import { withTransaction } from '../db';
 import { getAccountView } from '../db/account-status';
-import { evidenceAccount, evidenceCharge, evidenceClaims, evidenceMails, evidenceRemedies, evidenceUsage } from '../db/chargeback-evidence';
+import {
+  evidenceAccount,
+  evidenceCharge,
+  evidenceClaims,
+  evidenceMails,
+  evidenceRemedies,
+  evidenceUsage,
+} from '../db/chargeback-evidence';
 import { loadProcessorEvent, markEventApplied } from '../db/chargeback-inbox';
 import {
   appendChargebackEvent,
@@ -59,15 +66,24 @@ const PROCESSOR_ACTOR = (processor: string) => ({ type: 'processor' as const, id
 
 function snapshotOf(record: ChargebackRecord, created: boolean, superseded: boolean): CaseSnapshot {
   return {
-    status: record.status, processorStatus: record.processorStatus, outcome: outcomeOf(record.processorStatus), dueBy: record.dueBy,
-    unmatched: record.unmatched, created, superseded,
+    status: record.status,
+    processorStatus: record.processorStatus,
+    outcome: outcomeOf(record.processorStatus),
+    dueBy: record.dueBy,
+    unmatched: record.unmatched,
+    created,
+    superseded,
   };
 }
 
 /** The policy clauses a dispute rests on, for the evidence pack and the refund-policy disclosure. */
 function applicableClauses(pack: PolicyPack): EvidenceClause[] {
-  const cite = (topic: string, c: { clause: string; quote: string; assumption?: string }): EvidenceClause =>
-    ({ topic, clause: c.clause, quote: c.quote, ...(c.assumption ? { assumption: c.assumption } : {}) });
+  const cite = (topic: string, c: { clause: string; quote: string; assumption?: string }): EvidenceClause => ({
+    topic,
+    clause: c.clause,
+    quote: c.quote,
+    ...(c.assumption ? { assumption: c.assumption } : {}),
+  });
   return [
     cite('refund window', pack.claimWindow),
     cite('remedies', pack.remedies),
@@ -92,11 +108,25 @@ export function createChargebackActivities(deps: ActivityDeps) {
       const at = facts.occurredAt;
       const funds = facts.kind === 'funds_reinstated' ? 'funds_reinstated' : 'funds_withdrawn';
       if (bt.amountMinor !== 0) {
-        await recordDisputeMovement(db, { chargebackId, sourceKey: `${bt.id}:funds`, kind: funds, amount: { amountMinor: bt.amountMinor, currency: bt.currency }, at, eventId: facts.eventId });
+        await recordDisputeMovement(db, {
+          chargebackId,
+          sourceKey: `${bt.id}:funds`,
+          kind: funds,
+          amount: { amountMinor: bt.amountMinor, currency: bt.currency },
+          at,
+          eventId: facts.eventId,
+        });
       }
       if (bt.feeMinor !== 0) {
         const kind = bt.feeMinor > 0 ? 'dispute_fee' : 'fee_reinstated';
-        await recordDisputeMovement(db, { chargebackId, sourceKey: `${bt.id}:fee`, kind, amount: { amountMinor: -bt.feeMinor, currency: bt.currency }, at, eventId: facts.eventId });
+        await recordDisputeMovement(db, {
+          chargebackId,
+          sourceKey: `${bt.id}:fee`,
+          kind,
+          amount: { amountMinor: -bt.feeMinor, currency: bt.currency },
+          at,
+          eventId: facts.eventId,
+        });
       }
     }
   }
@@ -110,9 +140,17 @@ export function createChargebackActivities(deps: ActivityDeps) {
      * through its payment reference, or flagged unmatched), or moves it to the event's snapshot when
      * the event is the newest by the processor's timestamp. Money movements are recorded per balance transaction.
      */
-    async applyDisputeEvent(input: { chargebackId: string; processor: string; eventId: string }): Promise<CaseSnapshot> {
+    async applyDisputeEvent(input: {
+      chargebackId: string;
+      processor: string;
+      eventId: string;
+    }): Promise<CaseSnapshot> {
       const facts = await loadProcessorEvent(db, input.processor, input.eventId);
-      if (!facts) throw ApplicationFailure.nonRetryable(`no stored event ${input.processor}/${input.eventId}`, 'ProcessorEventUnknown');
+      if (!facts)
+        throw ApplicationFailure.nonRetryable(
+          `no stored event ${input.processor}/${input.eventId}`,
+          'ProcessorEventUnknown',
+        );
       const existing = await getChargeback(db, input.chargebackId);
       let match: Parameters<typeof applyEventToCase>[3];
       if (!existing) {
@@ -124,8 +162,11 @@ export function createChargebackActivities(deps: ActivityDeps) {
         const result = await applyEventToCase(tx, input.chargebackId, facts, match);
         if (result.created) {
           await appendChargebackEvent(tx, {
-            chargebackId: input.chargebackId, eventKey: 'opened', type: result.record.unmatched ? 'opened_unmatched' : 'opened',
-            actor: PROCESSOR_ACTOR(facts.processor), to: 'open',
+            chargebackId: input.chargebackId,
+            eventKey: 'opened',
+            type: result.record.unmatched ? 'opened_unmatched' : 'opened',
+            actor: PROCESSOR_ACTOR(facts.processor),
+            to: 'open',
             why: result.record.unmatched
               ? `no ledger charge has payment reference ${[facts.chargeRef, facts.paymentIntentRef].filter(Boolean).join(' or ')}; a person must match it`
               : `dispute ${facts.disputeId} (${facts.reason}) on charge ${result.record.transactionId} of account ${result.record.accountId}`,
@@ -133,12 +174,20 @@ export function createChargebackActivities(deps: ActivityDeps) {
           });
         }
         await appendChargebackEvent(tx, {
-          chargebackId: input.chargebackId, eventKey: `processor:${facts.processor}:${facts.eventId}`, type: `processor_${facts.kind}`,
+          chargebackId: input.chargebackId,
+          eventKey: `processor:${facts.processor}:${facts.eventId}`,
+          type: `processor_${facts.kind}`,
           actor: PROCESSOR_ACTOR(facts.processor),
           why: result.superseded
             ? `processor status ${facts.processorStatus}${facts.dueBy ? `, evidence due by ${facts.dueBy}` : ''}`
             : `older than the snapshot the case holds (${facts.occurredAt}); kept in the log, state unchanged`,
-          data: { eventId: facts.eventId, occurredAt: facts.occurredAt, processorStatus: facts.processorStatus, dueBy: facts.dueBy, superseded: result.superseded },
+          data: {
+            eventId: facts.eventId,
+            occurredAt: facts.occurredAt,
+            processorStatus: facts.processorStatus,
+            dueBy: facts.dueBy,
+            superseded: result.superseded,
+          },
         });
         return result;
       });
@@ -161,17 +210,26 @@ export function createChargebackActivities(deps: ActivityDeps) {
     /** Builds the evidence pack from the ledger and stores it with the case. Returns the mapped Stripe fields' names. */
     async buildEvidencePack(input: { chargebackId: string }): Promise<string[]> {
       const record = await requireCase(input.chargebackId);
-      const policy = record.policyId && record.policyVersion ? await policies.pinned(record.policyId, record.policyVersion) : null;
+      const policy =
+        record.policyId && record.policyVersion ? await policies.pinned(record.policyId, record.policyVersion) : null;
       const charge = record.transactionId ? await evidenceCharge(db, record.transactionId) : null;
-      const account = record.accountId && policy
-        ? await evidenceAccount(db, record.accountId, { id: policy.id, version: policy.version, title: policy.pack.title })
-        : null;
+      const account =
+        record.accountId && policy
+          ? await evidenceAccount(db, record.accountId, {
+              id: policy.id,
+              version: policy.version,
+              title: policy.pack.title,
+            })
+          : null;
       const pack: EvidencePack = {
         chargebackId: record.id,
         builtAt: new Date().toISOString(),
         charge,
         account,
-        usage: record.accountId && charge ? await evidenceUsage(db, record.accountId, charge.createdAt, charge.amount.currency) : null,
+        usage:
+          record.accountId && charge
+            ? await evidenceUsage(db, record.accountId, charge.createdAt, charge.amount.currency)
+            : null,
         claims: record.accountId ? await evidenceClaims(db, record.accountId) : [],
         remediesOnCharge: record.transactionId ? await evidenceRemedies(db, record.transactionId) : [],
         mails: record.accountId ? await evidenceMails(db, record.accountId) : [],
@@ -184,9 +242,10 @@ export function createChargebackActivities(deps: ActivityDeps) {
     /** Evidence deadlines from the processor's due_by and the pack's lead times; stored, replacing earlier ones. */
     async planEvidenceDeadlines(input: { chargebackId: string; dueBy: string }): Promise<ChargebackDeadline[]> {
       const record = await requireCase(input.chargebackId);
-      const pack = record.policyId && record.policyVersion
-        ? (await policies.pinned(record.policyId, record.policyVersion)).pack
-        : fallbackPack();
+      const pack =
+        record.policyId && record.policyVersion
+          ? (await policies.pinned(record.policyId, record.policyVersion)).pack
+          : fallbackPack();
       const deadlines = evidenceDeadlines(input.dueBy, pack);
       await saveChargebackDeadlines(db, record.id, deadlines);
       return deadlines;
@@ -195,7 +254,10 @@ export function createChargebackActivities(deps: ActivityDeps) {
     /** After a lost dispute, the deadline by which a person decides the account's fate. */
     async planAccountDecision(input: { chargebackId: string; from: string }): Promise<ChargebackDeadline> {
       const record = await requireCase(input.chargebackId);
-      const pack = record.policyId && record.policyVersion ? (await policies.pinned(record.policyId, record.policyVersion)).pack : fallbackPack();
+      const pack =
+        record.policyId && record.policyVersion
+          ? (await policies.pinned(record.policyId, record.policyVersion)).pack
+          : fallbackPack();
       const deadline = accountDecisionDeadline(input.from, pack);
       await saveChargebackDeadlines(db, record.id, [deadline]);
       return deadline;
@@ -207,13 +269,23 @@ export function createChargebackActivities(deps: ActivityDeps) {
       return record.transactionId ? openClaimsOnCharge(db, record.transactionId, FINAL_STATUSES) : [];
     },
 
-    async settleChargebackDeadlines(input: { chargebackId: string; kinds: string[]; state: 'met' | 'fired' | 'cancelled' }): Promise<void> {
+    async settleChargebackDeadlines(input: {
+      chargebackId: string;
+      kinds: string[];
+      state: 'met' | 'fired' | 'cancelled';
+    }): Promise<void> {
       await settleChargebackDeadlines(db, input.chargebackId, input.kinds, input.state);
     },
 
     /** Moves the case status (if `to`) and appends its event in one transaction. */
     async recordChargebackStep(input: {
-      chargebackId: string; eventKey: string; type: string; to: ChargebackStatus | null; actor: Actor; why: string; clause?: string | null;
+      chargebackId: string;
+      eventKey: string;
+      type: string;
+      to: ChargebackStatus | null;
+      actor: Actor;
+      why: string;
+      clause?: string | null;
       data?: Record<string, unknown>;
     }): Promise<ChargebackStatus> {
       return withTransaction(db, (tx) => transitionChargeback(tx, input));
@@ -223,7 +295,9 @@ export function createChargebackActivities(deps: ActivityDeps) {
   /** An unmatched case has no pack; the strictest lead times of the packs in force apply. */
   function fallbackPack(): PolicyPack {
     const packs = policies.list().map((p) => p.pack);
-    return packs.reduce((a, b) => (b.chargebacks.evidenceDeadline.warnHoursBefore > a.chargebacks.evidenceDeadline.warnHoursBefore ? b : a));
+    return packs.reduce((a, b) =>
+      b.chargebacks.evidenceDeadline.warnHoursBefore > a.chargebacks.evidenceDeadline.warnHoursBefore ? b : a,
+    );
   }
 }
 

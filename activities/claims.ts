@@ -4,10 +4,26 @@ import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages'
 import { formatMoney, money } from '../common/money';
 import { REFUSALS } from '../common/refusals';
 import { withTransaction } from '../db';
-import { getClaim, lockClaimStatus, mergeCustomerReply, saveDecision, saveEvidence, updateClaimStatus } from '../db/claims';
+import {
+  getClaim,
+  lockClaimStatus,
+  mergeCustomerReply,
+  saveDecision,
+  saveEvidence,
+  updateClaimStatus,
+} from '../db/claims';
 import { appendClaimEvent } from '../db/events';
 import { fetchLedgerFacts } from '../db/ledger';
-import { holdsOfOtherClaims, lockAccountForRemedies, lockAccountOfClaim, registerWaiter, releaseHolds, reserveRemedyItems, RemedyLimitExceeded, takeWaiters } from '../db/remedies';
+import {
+  holdsOfOtherClaims,
+  lockAccountForRemedies,
+  lockAccountOfClaim,
+  registerWaiter,
+  releaseHolds,
+  reserveRemedyItems,
+  RemedyLimitExceeded,
+  takeWaiters,
+} from '../db/remedies';
 import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
@@ -62,7 +78,9 @@ export function createClaimActivities(deps: ActivityDeps) {
         const facts = await fetchLedgerFacts(tx, claim);
         const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => r.requestId);
         const charges = facts.charges.map((c) => c.transactionId);
-        const pending = (await holdsOfOtherClaims(tx, claim.claimId, claim.accountId, ownRequests, charges)).filter((h) => h.state === 'pending');
+        const pending = (await holdsOfOtherClaims(tx, claim.claimId, claim.accountId, ownRequests, charges)).filter(
+          (h) => h.state === 'pending',
+        );
         if (pending.length > 0) {
           const heldBy = [...new Set(pending.map((h) => h.claimId))].sort();
           await registerWaiter(tx, claim.claimId, heldBy);
@@ -79,7 +97,11 @@ export function createClaimActivities(deps: ActivityDeps) {
      * Checks a person's decision against the pinned policy and what other claims left of the items, and
      * resizes the claim's reservation to it; a violation is a business refusal (422), not a retry.
      */
-    async validateStaffDecision(input: { claimId: string; decision: StaffDecisionInput; proposal: Decision | null }): Promise<Decision> {
+    async validateStaffDecision(input: {
+      claimId: string;
+      decision: StaffDecisionInput;
+      proposal: Decision | null;
+    }): Promise<Decision> {
       const { claim, policy } = await pinned(input.claimId);
       try {
         return await withTransaction(db, async (tx) => {
@@ -96,9 +118,10 @@ export function createClaimActivities(deps: ActivityDeps) {
         if (err instanceof PolicyViolation) throw refusal(REFUSALS.policyViolation, err.message, [err.code]);
         if (err instanceof RemedyLimitExceeded) {
           const currency = input.proposal?.amount.currency ?? 'USD';
-          const message = err.remainingMinor === null
-            ? `${err.message}; nothing of it remains to be paid back`
-            : `only ${formatMoney(money(err.remainingMinor, currency))} of charge ${err.item} remains to be paid back`;
+          const message =
+            err.remainingMinor === null
+              ? `${err.message}; nothing of it remains to be paid back`
+              : `only ${formatMoney(money(err.remainingMinor, currency))} of charge ${err.item} remains to be paid back`;
           throw refusal(REFUSALS.policyViolation, message, ['amount_above_remainder']);
         }
         throw err;
@@ -106,7 +129,12 @@ export function createClaimActivities(deps: ActivityDeps) {
     },
 
     /** Records the decision; a denial releases the claim's reservations, an engine decision those it does not pay. */
-    async recordDecision(input: { claimId: string; eventKey: string; decision: Decision; to: ClaimStatus }): Promise<void> {
+    async recordDecision(input: {
+      claimId: string;
+      eventKey: string;
+      decision: Decision;
+      to: ClaimStatus;
+    }): Promise<void> {
       const { decision } = input;
       await withTransaction(db, async (tx) => {
         await lockAccountOfClaim(tx, input.claimId);
@@ -120,7 +148,12 @@ export function createClaimActivities(deps: ActivityDeps) {
           from: from ?? null,
           to: input.to,
           why: decision.reasons.map((r) => `${r.code} (${r.clause})`).join('; '),
-          data: { outcome: decision.outcome, amount: decision.amount, remedy: decision.remedy, note: decision.note ?? null },
+          data: {
+            outcome: decision.outcome,
+            amount: decision.amount,
+            remedy: decision.remedy,
+            note: decision.note ?? null,
+          },
         });
         if (appended) await updateClaimStatus(tx, input.claimId, input.to);
         if (decision.outcome === 'denied') await releaseHolds(tx, input.claimId);

@@ -30,9 +30,17 @@ export function statusPageUrl(deps: Pick<ActivityDeps, 'mail'>, claimId: string)
  * A customer mail in the claim's one thread: its own Message-ID, In-Reply-To the latest mail of the thread,
  * References to the thread, the claim's reply address, and Auto-Submitted so that auto-responders stay quiet.
  */
-export async function threadedCustomerMail(deps: ActivityDeps, claim: ClaimRecord, key: string, notice: CustomerNotice): Promise<OutgoingMail> {
+export async function threadedCustomerMail(
+  deps: ActivityDeps,
+  claim: ClaimRecord,
+  key: string,
+  notice: CustomerNotice,
+): Promise<OutgoingMail> {
   const policy = deps.policies.current(claim.policyId);
-  const creditExpiresAt = notice.template === 'money_sent' || notice.template === 'decision' ? await claimCreditExpiry(deps.db, claim.claimId) : null;
+  const creditExpiresAt =
+    notice.template === 'money_sent' || notice.template === 'decision'
+      ? await claimCreditExpiry(deps.db, claim.claimId)
+      : null;
   const mail = renderCustomerMail(claim, notice, {
     timeZone: policy?.pack.calendar.timeZone ?? 'UTC',
     statusUrl: statusPageUrl(deps, claim.claimId),

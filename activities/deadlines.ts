@@ -44,7 +44,9 @@ export function createDeadlineActivities(deps: ActivityDeps) {
       const { policy } = await pinnedPolicy(input.claimId);
       const { calendar } = policy.pack;
       const paused = businessDaysBetween(new Date(input.pausedFrom), new Date(input.pausedUntil), calendar);
-      const open = (await listDeadlines(db, input.claimId)).filter((d) => d.state === 'open' && d.kind !== 'customer_reply');
+      const open = (await listDeadlines(db, input.claimId)).filter(
+        (d) => d.state === 'open' && d.kind !== 'customer_reply',
+      );
       const shifted = open.map(({ state: _state, ...d }) => ({
         ...d,
         dueAt: paused === 0 ? d.dueAt : addBusinessDays(new Date(d.dueAt), paused, calendar).toISOString(),
@@ -53,15 +55,26 @@ export function createDeadlineActivities(deps: ActivityDeps) {
         await saveDeadlines(tx, input.claimId, shifted);
         await settleDeadlines(tx, input.claimId, ['customer_reply'], 'met');
         const why = `the SLA clock stood still for ${paused} business days while the claim waited on the customer`;
-        await logDeadlines(tx, input.claimId, 'deadlines_paused', `${why}: ${describe(shifted)}`, { pausedBusinessDays: paused, deadlines: shifted });
+        await logDeadlines(tx, input.claimId, 'deadlines_paused', `${why}: ${describe(shifted)}`, {
+          pausedBusinessDays: paused,
+          deadlines: shifted,
+        });
       });
       return shifted;
     },
 
-    async settleDeadlines(input: { claimId: string; kinds: DeadlineKind[]; state: 'met' | 'breached' | 'cancelled' }): Promise<void> {
+    async settleDeadlines(input: {
+      claimId: string;
+      kinds: DeadlineKind[];
+      state: 'met' | 'breached' | 'cancelled';
+    }): Promise<void> {
       await withTransaction(db, async (tx) => {
         const settled = await settleDeadlines(tx, input.claimId, input.kinds, input.state);
-        if (settled.length) await logDeadlines(tx, input.claimId, 'deadlines_settled', `${settled.join(', ')} ${input.state}`, { kinds: settled, state: input.state });
+        if (settled.length)
+          await logDeadlines(tx, input.claimId, 'deadlines_settled', `${settled.join(', ')} ${input.state}`, {
+            kinds: settled,
+            state: input.state,
+          });
       });
     },
   };

@@ -14,8 +14,7 @@ export type CustomerNotice =
   | { template: 'abandoned' };
 
 export type StaffNotice =
-  | { template: 'review_warning'; deadline: Deadline }
-  | { template: 'escalation'; deadline: Deadline };
+  { template: 'review_warning'; deadline: Deadline } | { template: 'escalation'; deadline: Deadline };
 
 /** What a customer mail needs besides the claim: the policy's zone, where the status page is, credit expiry. */
 export interface CustomerMailContext {
@@ -66,25 +65,44 @@ const list = (lines: string[]) => lines.map((l) => `- ${l}`).join('\n');
 
 function decisionParagraphs(d: Decision, ctx: CustomerMailContext): string[] {
   const out: string[] = [];
-  out.push(d.outcome === 'denied' ? 'We looked at your claim and could not approve it.' : `We approved ${formatMoney(d.amount)} as ${REMEDY_WORDS[d.remedy]}.`);
-  const items = d.findings.map((f) => `${f.requestId}: charged ${formatMoney(f.charged)}, ${f.refundable.amountMinor > 0 ? `${formatMoney(f.refundable)} back` : 'nothing back'} (${f.verdict.replace(/_/g, ' ')})`);
+  out.push(
+    d.outcome === 'denied'
+      ? 'We looked at your claim and could not approve it.'
+      : `We approved ${formatMoney(d.amount)} as ${REMEDY_WORDS[d.remedy]}.`,
+  );
+  const items = d.findings.map(
+    (f) =>
+      `${f.requestId}: charged ${formatMoney(f.charged)}, ${f.refundable.amountMinor > 0 ? `${formatMoney(f.refundable)} back` : 'nothing back'} (${f.verdict.replace(/_/g, ' ')})`,
+  );
   if (items.length) out.push(`The calls you listed:\n${list(items)}`);
   if (d.arithmetic.length) out.push(`How we worked out the amount:\n${list(d.arithmetic)}`);
-  out.push(`Why, in the words of the policy:\n${list(d.reasons.map((r) => `${r.message} (${r.clause}: "${r.quote}")`))}`);
+  out.push(
+    `Why, in the words of the policy:\n${list(d.reasons.map((r) => `${r.message} (${r.clause}: "${r.quote}")`))}`,
+  );
   if (d.note) out.push(`A note from the person who decided: ${d.note}`);
-  if (d.remedy === 'refund' && d.outcome !== 'denied') out.push('Finance sends the refund next; we will write again when it is on its way.');
-  if (ctx.creditExpiresAt && d.outcome !== 'denied' && d.remedy !== 'refund') out.push(`The credit can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.`);
+  if (d.remedy === 'refund' && d.outcome !== 'denied')
+    out.push('Finance sends the refund next; we will write again when it is on its way.');
+  if (ctx.creditExpiresAt && d.outcome !== 'denied' && d.remedy !== 'refund')
+    out.push(`The credit can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.`);
   return out;
 }
 
 /** The words of each customer mail: no internal staff ids, dates as people write them, and the next step. */
-export function customerMailBody(claim: ClaimRecord, notice: CustomerNotice, ctx: CustomerMailContext): CustomerMailBody {
+export function customerMailBody(
+  claim: ClaimRecord,
+  notice: CustomerNotice,
+  ctx: CustomerMailContext,
+): CustomerMailBody {
   const ref = `claim ${claim.claimId}`;
   const when = (iso: string) => humanDate(iso, ctx.timeZone);
   switch (notice.template) {
     case 'acknowledgement': {
       const got = [
-        ...(claim.requestIds.length ? [`${claim.requestIds.length} request id${claim.requestIds.length === 1 ? '' : 's'}: ${claim.requestIds.slice(0, 20).join(', ')}`] : []),
+        ...(claim.requestIds.length
+          ? [
+              `${claim.requestIds.length} request id${claim.requestIds.length === 1 ? '' : 's'}: ${claim.requestIds.slice(0, 20).join(', ')}`,
+            ]
+          : []),
         ...(claim.transactionId ? [`transaction ${claim.transactionId}`] : []),
         ...(claim.invoiceNumber ? [`invoice ${claim.invoiceNumber}`] : []),
       ];
@@ -112,14 +130,21 @@ export function customerMailBody(claim: ClaimRecord, notice: CustomerNotice, ctx
         subject: `A person is now looking at your ${ref}`,
         paragraphs: [
           `Your ${ref} needs a decision by a person on our support team, who has taken it over.`,
-          notice.answerBy ? `You will hear from us by ${when(notice.answerBy)}.` : 'You will hear from us as soon as it is decided.',
+          notice.answerBy
+            ? `You will hear from us by ${when(notice.answerBy)}.`
+            : 'You will hear from us as soon as it is decided.',
         ],
       };
     case 'decision':
-      return { subject: `Decision on your ${ref}: ${OUTCOME_WORDS[notice.decision.outcome]}`, paragraphs: decisionParagraphs(notice.decision, ctx) };
+      return {
+        subject: `Decision on your ${ref}: ${OUTCOME_WORDS[notice.decision.outcome]}`,
+        paragraphs: decisionParagraphs(notice.decision, ctx),
+      };
     case 'money_sent': {
       const d = notice.decision;
-      const expiry = ctx.creditExpiresAt ? ` It can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.` : ' It does not expire.';
+      const expiry = ctx.creditExpiresAt
+        ? ` It can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.`
+        : ' It does not expire.';
       return {
         subject: `Your ${d.remedy === 'refund' ? 'refund' : 'credit'} for ${ref} has been sent`,
         paragraphs: [
@@ -130,11 +155,16 @@ export function customerMailBody(claim: ClaimRecord, notice: CustomerNotice, ctx
       };
     }
     case 'withdrawn':
-      return { subject: `Your ${ref} was withdrawn`, paragraphs: [`As you asked, your ${ref} has been withdrawn. Nothing more will happen to it.`] };
+      return {
+        subject: `Your ${ref} was withdrawn`,
+        paragraphs: [`As you asked, your ${ref} has been withdrawn. Nothing more will happen to it.`],
+      };
     case 'abandoned':
       return {
         subject: `Your ${ref} was closed`,
-        paragraphs: [`We did not receive the information we asked for in time, so your ${ref} has been closed. You are welcome to send a new claim.`],
+        paragraphs: [
+          `We did not receive the information we asked for in time, so your ${ref} has been closed. You are welcome to send a new claim.`,
+        ],
       };
   }
 }
@@ -168,6 +198,14 @@ export function renderCustomerMail(claim: ClaimRecord, notice: CustomerNotice, c
 export function renderStaffMail(to: string, claim: ClaimRecord, notice: StaffNotice): OutgoingMail {
   const what = notice.deadline.kind.replace('_', ' ');
   return notice.template === 'review_warning'
-    ? { to, subject: `Warning: ${claim.claimId} is nearing its review deadline`, text: `Claim ${claim.claimId} is still undecided; its ${what} deadline (policy ${notice.deadline.clause}) approaches.` }
-    : { to, subject: `Escalated: ${claim.claimId} missed its ${what} deadline`, text: `Claim ${claim.claimId} passed its ${what} deadline of ${notice.deadline.dueAt} (${notice.deadline.businessDays} business days, policy ${notice.deadline.clause}).` };
+    ? {
+        to,
+        subject: `Warning: ${claim.claimId} is nearing its review deadline`,
+        text: `Claim ${claim.claimId} is still undecided; its ${what} deadline (policy ${notice.deadline.clause}) approaches.`,
+      }
+    : {
+        to,
+        subject: `Escalated: ${claim.claimId} missed its ${what} deadline`,
+        text: `Claim ${claim.claimId} passed its ${what} deadline of ${notice.deadline.dueAt} (${notice.deadline.businessDays} business days, policy ${notice.deadline.clause}).`,
+      };
 }

@@ -23,7 +23,8 @@ import type { MailSettings } from './mail-settings';
 import { readMail, type ReadMail } from './mail-reading';
 
 /** A non-retryable failure: the message cannot be processed as it is, and goes to the staff queue. */
-const unprocessable = (message: string) => ApplicationFailure.create({ type: 'UnprocessableMail', message, nonRetryable: true });
+const unprocessable = (message: string) =>
+  ApplicationFailure.create({ type: 'UnprocessableMail', message, nonRetryable: true });
 
 function settingsOf(deps: ActivityDeps): MailSettings {
   if (!deps.mail) throw unprocessable('the email channel is not configured on this worker');
@@ -55,7 +56,14 @@ async function authenticate(deps: ActivityDeps, stored: InboundMail): Promise<Se
     return await authenticateSender(stored.raw, stored.envelope, settings.resolver, settings.mta);
   } catch (err) {
     // A message mailauth cannot read is treated as unauthenticated, never as trusted.
-    return { spf: 'temperror', dkim: [], dmarc: 'temperror', authenticated: false, fromDomain: null, header: `error: ${(err as Error).message}` };
+    return {
+      spf: 'temperror',
+      dkim: [],
+      dmarc: 'temperror',
+      authenticated: false,
+      fromDomain: null,
+      header: `error: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -63,51 +71,79 @@ export function createInboundMailActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   /** The claim a message answers, tried three ways in order: thread, reply address, claim id in the subject. */
-  async function matchClaim(stored: InboundMail, mail: ReadMail): Promise<{ claimId: string; matchedBy: 'thread' | 'reply_address' | 'subject' } | null> {
+  async function matchClaim(
+    stored: InboundMail,
+    mail: ReadMail,
+  ): Promise<{ claimId: string; matchedBy: 'thread' | 'reply_address' | 'subject' } | null> {
     const byThread = await claimForMessageIds(db, mail.threadIds);
     if (byThread) return { claimId: byThread, matchedBy: 'thread' };
     for (const rcpt of stored.envelope.rcptTo) {
       const token = readReplyAddress(settingsOf(deps).tokenSecret, rcpt);
-      if (token?.kind === 'claim' && (await findClaim(db, token.claimId))) return { claimId: token.claimId, matchedBy: 'reply_address' };
+      if (token?.kind === 'claim' && (await findClaim(db, token.claimId)))
+        return { claimId: token.claimId, matchedBy: 'reply_address' };
     }
     const inSubject = claimIdInSubject(mail.subject);
     const claim = inSubject ? await findClaim(db, inSubject) : null;
     // The subject is easy to write; it counts only from the claim's own account address.
-    if (claim && mail.from && claim.accountEmail.toLowerCase() === mail.from) return { claimId: claim.claimId, matchedBy: 'subject' };
+    if (claim && mail.from && claim.accountEmail.toLowerCase() === mail.from)
+      return { claimId: claim.claimId, matchedBy: 'subject' };
     return null;
   }
 
   async function classify(stored: InboundMail, mail: ReadMail, auth: SenderAuthentication): Promise<MailExamination> {
     const policy = policyOfRecipients(deps, stored.envelope.rcptTo);
-    if (!policy) return { kind: 'unprocessable', reason: `no policy takes mail at ${stored.envelope.rcptTo.join(', ')}` };
+    if (!policy)
+      return { kind: 'unprocessable', reason: `no policy takes mail at ${stored.envelope.rcptTo.join(', ')}` };
     if (!mail.from) return { kind: 'unprocessable', reason: 'the message has no From address' };
     for (const rcpt of stored.envelope.rcptTo) {
       const token = readReplyAddress(settingsOf(deps).tokenSecret, rcpt);
       if (token?.kind !== 'confirmation') continue;
       const held = await loadInboundMail(db, token.mailId).catch(() => null);
-      if (held?.state === 'awaiting_confirmation') return { kind: 'confirmation', heldMailId: held.mailId, heldSha256: held.sha256 };
+      if (held?.state === 'awaiting_confirmation')
+        return { kind: 'confirmation', heldMailId: held.mailId, heldSha256: held.sha256 };
       return { kind: 'unprocessable', reason: `confirmation for mail ${token.mailId}, which is not awaiting one` };
     }
     const matched = await matchClaim(stored, mail);
     if (matched) {
       const claim = (await findClaim(db, matched.claimId))!;
       if (claim.accountEmail.toLowerCase() !== mail.from) {
-        return { kind: 'unprocessable', reason: `a reply to claim ${claim.claimId} from ${mail.from}, which is not the account's address` };
+        return {
+          kind: 'unprocessable',
+          reason: `a reply to claim ${claim.claimId} from ${mail.from}, which is not the account's address`,
+        };
       }
-      if (!auth.authenticated) return { kind: 'unconfirmed', accountId: claim.accountId, policyId: claim.policyId, then: { claimId: claim.claimId } };
+      if (!auth.authenticated)
+        return {
+          kind: 'unconfirmed',
+          accountId: claim.accountId,
+          policyId: claim.policyId,
+          then: { claimId: claim.claimId },
+        };
       return { kind: 'reply', ...matched };
     }
     const account = await findAccountByEmail(db, mail.from);
     if (!account) return { kind: 'unknown_sender', address: mail.from, policyId: policy.policyId };
     if (account.policyId !== policy.policyId) {
-      return { kind: 'unprocessable', reason: `account ${account.accountId} is on policy ${account.policyId} but wrote to ${policy.address}` };
+      return {
+        kind: 'unprocessable',
+        reason: `account ${account.accountId} is on policy ${account.policyId} but wrote to ${policy.address}`,
+      };
     }
-    if (!auth.authenticated) return { kind: 'unconfirmed', accountId: account.accountId, policyId: account.policyId, then: 'new_claim' };
+    if (!auth.authenticated)
+      return { kind: 'unconfirmed', accountId: account.accountId, policyId: account.policyId, then: 'new_claim' };
     return { kind: 'new_claim', accountId: account.accountId, policyId: account.policyId };
   }
 
   /** Sends one mail from the policy's support address, threaded to the customer's message, marked automatic. */
-  async function answer(stored: InboundMail, mail: ReadMail, policyId: string, to: string, subject: string, text: string, replyTo?: string): Promise<void> {
+  async function answer(
+    stored: InboundMail,
+    mail: ReadMail,
+    policyId: string,
+    to: string,
+    subject: string,
+    text: string,
+    replyTo?: string,
+  ): Promise<void> {
     const from = supportAddress(deps, policyId);
     await deps.mailer.send({
       to,
@@ -140,7 +176,15 @@ export function createInboundMailActivities(deps: ActivityDeps) {
     },
 
     /** A new claim from a mail, through the same intake as POST /v1/claims; one claim per message, whatever retries. */
-    async submitMailClaim({ mailId, accountId, policyId }: { mailId: string; accountId: string; policyId: string }): Promise<{ claimId: string }> {
+    async submitMailClaim({
+      mailId,
+      accountId,
+      policyId,
+    }: {
+      mailId: string;
+      accountId: string;
+      policyId: string;
+    }): Promise<{ claimId: string }> {
       const { stored, mail } = await load(deps, mailId);
       const intake = deps.policies.current(policyId)?.pack.mailIntake;
       if (!intake) throw unprocessable(`policy ${policyId} takes no mail`);
@@ -166,7 +210,8 @@ export function createInboundMailActivities(deps: ActivityDeps) {
         ));
       } catch (err) {
         const status = (err as { status?: number }).status;
-        if (status && status >= 400 && status < 500) throw unprocessable(`intake refused the claim: ${(err as Error).message}`);
+        if (status && status >= 400 && status < 500)
+          throw unprocessable(`intake refused the claim: ${(err as Error).message}`);
         throw err;
       }
       await saveMailAttachments(db, mailId, mail.attachments, claimId);
@@ -185,8 +230,13 @@ export function createInboundMailActivities(deps: ActivityDeps) {
       await saveMailAttachments(db, mailId, mail.attachments, claimId);
       const intake = deps.policies.current(claim.policyId)?.pack.mailIntake;
       const facts = intake ? extractClaimFacts(mail.subject, mail.visibleText, intake) : null;
-      const names = mail.attachments.map((a) => `${a.filename ?? '(unnamed)'} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256})`);
-      const message = [mail.visibleText, ...(names.length ? [`Attachments: ${names.join('; ')}`] : [])].filter(Boolean).join('\n\n').slice(0, 20_000);
+      const names = mail.attachments.map(
+        (a) => `${a.filename ?? '(unnamed)'} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256})`,
+      );
+      const message = [mail.visibleText, ...(names.length ? [`Attachments: ${names.join('; ')}`] : [])]
+        .filter(Boolean)
+        .join('\n\n')
+        .slice(0, 20_000);
       if (claim.status === 'awaiting_customer' && deps.claimIntake) {
         const reply: CustomerReplyInput = {
           ...(facts?.requestIds.length ? { requestIds: facts.requestIds.slice(0, 10_000) } : {}),
@@ -226,27 +276,51 @@ export function createInboundMailActivities(deps: ActivityDeps) {
     },
 
     /** One polite answer per address per day: write from the account's address, or use the API. */
-    async answerUnknownSender({ mailId, address, policyId }: { mailId: string; address: string; policyId: string }): Promise<{ answered: boolean }> {
+    async answerUnknownSender({
+      mailId,
+      address,
+      policyId,
+    }: {
+      mailId: string;
+      address: string;
+      policyId: string;
+    }): Promise<{ answered: boolean }> {
       const { stored, mail } = await load(deps, mailId);
       const answered = await claimCourtesyReply(db, address, mailId);
       if (answered) {
         await answer(
-          stored, mail, policyId, address, `Re: ${mail.subject || 'your message'}`,
+          stored,
+          mail,
+          policyId,
+          address,
+          `Re: ${mail.subject || 'your message'}`,
           'Thank you for writing. We could not find an account registered with this address, so we cannot open a claim from it.\n\n' +
             'Please write again from the email address of your account, or send your claim through the claims API (POST /v1/claims).\n\n' +
             'This is the only answer this address receives from us today.\n\nRefund Desk\n',
         );
       }
-      await settleInboundMail(db, mailId, { state: 'processed', outcome: answered ? 'unknown_sender_answered' : 'unknown_sender_quiet' });
+      await settleInboundMail(db, mailId, {
+        state: 'processed',
+        outcome: answered ? 'unknown_sender_answered' : 'unknown_sender_quiet',
+      });
       return { answered };
     },
 
     /** The From address is an account's but failed authentication: the registered address is asked to confirm. */
-    async askSenderToConfirm({ mailId, accountId, policyId }: { mailId: string; accountId: string; policyId: string }): Promise<void> {
+    async askSenderToConfirm({
+      mailId,
+      accountId,
+      policyId,
+    }: {
+      mailId: string;
+      accountId: string;
+      policyId: string;
+    }): Promise<void> {
       const { stored, mail } = await load(deps, mailId);
       const account = await findAccountByEmail(db, mail.from ?? '');
       const support = supportAddress(deps, policyId);
-      if (!account || account.accountId !== accountId || !support) throw unprocessable('the account to confirm with is gone');
+      if (!account || account.accountId !== accountId || !support)
+        throw unprocessable('the account to confirm with is gone');
       if (stored.state === 'stored') {
         await deps.mailer.send({
           to: account.email,
@@ -264,8 +338,17 @@ export function createInboundMailActivities(deps: ActivityDeps) {
     },
 
     /** Where a message ended when it acts no further: ignored, confirmed elsewhere, or queued for staff. */
-    async settleMail(input: { mailId: string; state: 'processed' | 'ignored' | 'unprocessable'; outcome: string; reason?: string }): Promise<void> {
-      await settleInboundMail(db, input.mailId, { state: input.state, outcome: input.outcome, reason: input.reason?.slice(0, 2000) ?? null });
+    async settleMail(input: {
+      mailId: string;
+      state: 'processed' | 'ignored' | 'unprocessable';
+      outcome: string;
+      reason?: string;
+    }): Promise<void> {
+      await settleInboundMail(db, input.mailId, {
+        state: input.state,
+        outcome: input.outcome,
+        reason: input.reason?.slice(0, 2000) ?? null,
+      });
     },
   };
 }

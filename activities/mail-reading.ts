@@ -30,7 +30,12 @@ function headerText(parsed: ParsedMail, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && 'value' in value && typeof value.value === 'string') {
-    const params = 'params' in value && value.params ? Object.entries(value.params as Record<string, string>).map(([k, v]) => `; ${k}="${v}"`).join('') : '';
+    const params =
+      'params' in value && value.params
+        ? Object.entries(value.params as Record<string, string>)
+            .map(([k, v]) => `; ${k}="${v}"`)
+            .join('')
+        : '';
     return `${value.value}${params}`;
   }
   if (typeof value === 'object' && 'text' in value && typeof value.text === 'string') return value.text;
@@ -48,10 +53,17 @@ export function visiblePart(text: string): string {
 }
 
 /** Parses a raw message; attachments beyond the limits are named but not kept. */
-export async function readMail(raw: Buffer, envelopeFrom: string, limits: { maxAttachments: number; maxAttachmentBytes: number }): Promise<ReadMail> {
+export async function readMail(
+  raw: Buffer,
+  envelopeFrom: string,
+  limits: { maxAttachments: number; maxAttachmentBytes: number },
+): Promise<ReadMail> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
   const header = (name: string) => headerText(parsed, name);
-  const text = (parsed.text ?? (typeof parsed.html === 'string' ? parsed.html.replace(/<[^>]*>/g, ' ') : '')).slice(0, MAX_TEXT);
+  const text = (parsed.text ?? (typeof parsed.html === 'string' ? parsed.html.replace(/<[^>]*>/g, ' ') : '')).slice(
+    0,
+    MAX_TEXT,
+  );
   const attachments: MailAttachment[] = [];
   const skippedAttachments: string[] = [];
   const returnedIds: string[] = [];
@@ -78,7 +90,7 @@ export async function readMail(raw: Buffer, envelopeFrom: string, limits: { maxA
   return {
     subject: (parsed.subject ?? '').slice(0, 1000),
     from: parsed.from?.value[0]?.address?.toLowerCase() || null,
-    messageId: parsed.messageId ? messageIdsIn(parsed.messageId)[0] ?? null : null,
+    messageId: parsed.messageId ? (messageIdsIn(parsed.messageId)[0] ?? null) : null,
     threadIds,
     text,
     visibleText: visiblePart(text).slice(0, 20_000),

@@ -26,7 +26,11 @@ export function createNotificationActivities(deps: Deps) {
 
     /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */
     async alertStaff(input: {
-      claimId: string; eventKey: string; template: 'review_warning' | 'escalation'; audience: 'lead' | 'finance'; deadline: Deadline;
+      claimId: string;
+      eventKey: string;
+      template: 'review_warning' | 'escalation';
+      audience: 'lead' | 'finance';
+      deadline: Deadline;
     }): Promise<void> {
       const { claimId, deadline, template, audience } = input;
       await withTransaction(db, async (tx) => {

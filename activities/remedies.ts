@@ -6,7 +6,15 @@ import { REFUSALS } from '../common/refusals';
 import { withTransaction } from '../db';
 import { grantCredits } from '../db/credits';
 import { appendClaimEvent } from '../db/events';
-import { confirmClaimPayout, insertClaimCredit, insertClaimPayout, lockAccountForRemedies, markHoldsRemedied, setProcessorReference, type PayoutRow } from '../db/remedies';
+import {
+  confirmClaimPayout,
+  insertClaimCredit,
+  insertClaimPayout,
+  lockAccountForRemedies,
+  markHoldsRemedied,
+  setProcessorReference,
+  type PayoutRow,
+} from '../db/remedies';
 import { creditExpiresAt, expiryRuleFor } from '../domain/credits';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
@@ -45,14 +53,24 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
         const rule = expiryRuleFor(policy.pack, kind);
         const expiresAt = rule && creditExpiresAt(rule, issuedAt, policy.pack.calendar.timeZone);
         const row = await insertClaimCredit(tx, {
-          claimId: input.claimId, amountMinor: amount.amountMinor, currency: amount.currency, kind,
-          idempotencyKey: creditIdempotencyKey(input.claimId), expiresAt, issuedAt,
+          claimId: input.claimId,
+          amountMinor: amount.amountMinor,
+          currency: amount.currency,
+          kind,
+          idempotencyKey: creditIdempotencyKey(input.claimId),
+          expiresAt,
+          issuedAt,
         });
         await markHoldsRemedied(tx, input.claimId, remedy === 'service_credit' ? 'service_credit' : 'credit');
         const issued = { amountMinor: row.amountMinor, currency: row.currency };
         await grantCredits(tx, {
-          accountId: claim.accountId, kind: row.kind, amount: issued, source: `claim:${input.claimId}`,
-          grantedAt: row.createdAt, policy, actor: 'system:claim-workflow',
+          accountId: claim.accountId,
+          kind: row.kind,
+          amount: issued,
+          source: `claim:${input.claimId}`,
+          grantedAt: row.createdAt,
+          policy,
+          actor: 'system:claim-workflow',
           why: `${row.kind} credit for claim ${input.claimId}`,
         });
         // The money movement and its line in the claim's history commit together.
@@ -75,12 +93,21 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
       const { claim } = await loadPinnedClaim({ db, policies }, input.claimId);
       const payout = await withTransaction(db, async (tx) => {
         await lockAccountForRemedies(tx, claim.accountId);
-        const row = await insertClaimPayout(tx, { claimId: input.claimId, amountMinor: amount.amountMinor, currency: amount.currency, idempotencyKey });
+        const row = await insertClaimPayout(tx, {
+          claimId: input.claimId,
+          amountMinor: amount.amountMinor,
+          currency: amount.currency,
+          idempotencyKey,
+        });
         await markHoldsRemedied(tx, input.claimId, 'refund');
         return row;
       });
       if (payout.processorReference) return { payoutId: payout.id, processorReference: payout.processorReference };
-      const receipt = await payments.requestRefund({ idempotencyKey, paymentReference: payout.paymentReference, amount });
+      const receipt = await payments.requestRefund({
+        idempotencyKey,
+        paymentReference: payout.paymentReference,
+        amount,
+      });
       if (receipt.processorReference) await setProcessorReference(db, payout.id, receipt.processorReference);
       return { payoutId: payout.id, processorReference: receipt.processorReference };
     },
@@ -89,9 +116,18 @@ export function createRemedyActivities({ db, payments, policies }: ActivityDeps)
      * Confirms the payout; confirming again with the same processor reference is the same confirmation,
      * a different reference is refused as a conflict.
      */
-    async confirmPayout(input: { claimId: string; processorReference: string; confirmedBy: string }): Promise<PayoutRow> {
+    async confirmPayout(input: {
+      claimId: string;
+      processorReference: string;
+      confirmedBy: string;
+    }): Promise<PayoutRow> {
       const payout = await confirmClaimPayout(db, input.claimId, input.processorReference, input.confirmedBy);
-      if (!payout) throw ApplicationFailure.create({ type: REFUSALS.wrongState, message: `claim ${input.claimId} has no payout`, nonRetryable: true });
+      if (!payout)
+        throw ApplicationFailure.create({
+          type: REFUSALS.wrongState,
+          message: `claim ${input.claimId} has no payout`,
+          nonRetryable: true,
+        });
       if (payout.confirmedReference !== input.processorReference) {
         throw ApplicationFailure.create({
           type: REFUSALS.conflicting,

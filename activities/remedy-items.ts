@@ -19,8 +19,13 @@ export function remedyItemsOf(assessment: Assessment, accountId: string, facts: 
     .filter((f) => own.has(f.requestId) && !NOT_RESERVED.includes(f.verdict))
     .filter((f) => !settled || f.refundable.amountMinor > 0)
     .map((f) => ({ requestId: f.requestId, amountMinor: f.charged.amountMinor, currency: f.charged.currency }));
-  const charges = decision.outcome === 'denied' ? [] : (decision.chargeShares ?? []).map((s) => ({
-    transactionId: s.transactionId, amountMinor: s.amount.amountMinor, currency: s.amount.currency,
-  }));
+  const charges =
+    decision.outcome === 'denied'
+      ? []
+      : (decision.chargeShares ?? []).map((s) => ({
+          transactionId: s.transactionId,
+          amountMinor: s.amount.amountMinor,
+          currency: s.amount.currency,
+        }));
   return { requests, charges };
 }

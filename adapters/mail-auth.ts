@@ -61,9 +61,12 @@ export async function authenticateSender(
   const fromDomain = result.dkim.headerFrom?.[0]?.split('@').pop()?.toLowerCase() ?? null;
   const spf = result.spf ? result.spf.status.result : 'none';
   const spfDomain = result.spf ? result.spf.domain.toLowerCase() : null;
-  const dkimPasses = result.dkim.results.filter((r) => r.status.result === 'pass').map((r) => r.signingDomain.toLowerCase());
+  const dkimPasses = result.dkim.results
+    .filter((r) => r.status.result === 'pass')
+    .map((r) => r.signingDomain.toLowerCase());
   const dmarc = result.dmarc ? result.dmarc.status.result : 'none';
-  const alignedWithoutDmarc = fromDomain !== null && ((spf === 'pass' && spfDomain === fromDomain) || dkimPasses.includes(fromDomain));
+  const alignedWithoutDmarc =
+    fromDomain !== null && ((spf === 'pass' && spfDomain === fromDomain) || dkimPasses.includes(fromDomain));
   return {
     spf,
     dkim: result.dkim.results.map((r) => `${r.signingDomain ?? '?'}:${r.status.result}`),

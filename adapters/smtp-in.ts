@@ -77,8 +77,14 @@ function envelopeOf(session: SMTPServerSession): InboundEnvelope {
  * The product's inbound mail server. A message is stored before the answer is 250; when it cannot be stored
  * the answer is 451, so the sending server keeps it and retries.
  */
-export async function startInboundSmtp(options: InboundSmtpOptions, handlers: InboundMailHandlers): Promise<InboundSmtpListener> {
-  async function deliver(message: ReceivedMessage, callback: (err?: Error | null, info?: string) => void): Promise<void> {
+export async function startInboundSmtp(
+  options: InboundSmtpOptions,
+  handlers: InboundMailHandlers,
+): Promise<InboundSmtpListener> {
+  async function deliver(
+    message: ReceivedMessage,
+    callback: (err?: Error | null, info?: string) => void,
+  ): Promise<void> {
     let stored: StoredMessage;
     try {
       stored = await handlers.store(message);
@@ -88,7 +94,11 @@ export async function startInboundSmtp(options: InboundSmtpOptions, handlers: In
       return;
     }
     callback(null, `Stored as ${stored.mailId}${stored.duplicate ? ' (already received)' : ''}`);
-    await handlers.afterStore(stored).catch((err: unknown) => handlers.log('inbound mail stored; processing not started yet', { err, mailId: stored.mailId }));
+    await handlers
+      .afterStore(stored)
+      .catch((err: unknown) =>
+        handlers.log('inbound mail stored; processing not started yet', { err, mailId: stored.mailId }),
+      );
   }
 
   const server = new SMTPServer({
@@ -101,7 +111,8 @@ export async function startInboundSmtp(options: InboundSmtpOptions, handlers: In
     closeTimeout: 2_000,
     onMailFrom(address, _session, callback) {
       handlers.overRateLimit(address.address).then(
-        (limited) => callback(limited ? smtpError(451, '4.7.1 Too many messages from this sender; try again later') : null),
+        (limited) =>
+          callback(limited ? smtpError(451, '4.7.1 Too many messages from this sender; try again later') : null),
         () => callback(smtpError(451, '4.3.0 Temporary failure; try again later')),
       );
     },

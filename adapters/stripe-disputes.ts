@@ -25,7 +25,11 @@ export function createStripeDisputeGateway(options: StripeApiOptions): DisputeGa
   return {
     async submitEvidence(s) {
       if (s.processor !== 'stripe') return manualDisputeGateway.submitEvidence(s);
-      const dispute = await stripe.disputes.update(s.disputeId, { evidence: s.evidence, submit: true }, { idempotencyKey: s.idempotencyKey });
+      const dispute = await stripe.disputes.update(
+        s.disputeId,
+        { evidence: s.evidence, submit: true },
+        { idempotencyKey: s.idempotencyKey },
+      );
       return { submitted: true, reference: dispute.id, adapter: 'stripe' };
     },
     async acceptDispute(a) {

@@ -19,9 +19,17 @@ export type DeliveryResult = 'delivered' | 'no_endpoint';
 export interface WebhookDeliveryLog {
   /** Stores the message once and returns the stored one (its payload is fixed at first store). */
   store(m: { id: string; eventType: string; payload: Record<string, unknown>; endpointUrl: string | null }): Promise<{
-    id: string; payload: Record<string, unknown>; state: 'pending' | 'delivered' | 'no_endpoint';
+    id: string;
+    payload: Record<string, unknown>;
+    state: 'pending' | 'delivered' | 'no_endpoint';
   }>;
-  recordAttempt(a: { messageId: string; httpStatus: number | null; error: string | null; durationMs: number; delivered: boolean }): Promise<void>;
+  recordAttempt(a: {
+    messageId: string;
+    httpStatus: number | null;
+    error: string | null;
+    durationMs: number;
+    delivered: boolean;
+  }): Promise<void>;
 }
 
 /** Sends signed events to the platform; a failed attempt throws so the caller's retry policy retries it. */
@@ -38,14 +46,18 @@ export class WebhookDeliveryFailed extends Error {}
  * endpoint configured the message is kept as `no_endpoint`, so nothing is lost and nothing is sent.
  */
 export function createPlatformWebhookSender(
-  log: WebhookDeliveryLog, endpoint: PlatformWebhookEndpoint | null, options: { timeoutMs?: number; now?: () => Date } = {},
+  log: WebhookDeliveryLog,
+  endpoint: PlatformWebhookEndpoint | null,
+  options: { timeoutMs?: number; now?: () => Date } = {},
 ): PlatformWebhookSender {
   const signer = endpoint ? new Webhook(endpoint.secret) : null;
   const now = options.now ?? (() => new Date());
   return {
     async send(event) {
       const message = await log.store({
-        id: event.messageId, eventType: event.type, endpointUrl: endpoint?.url ?? null,
+        id: event.messageId,
+        eventType: event.type,
+        endpointUrl: endpoint?.url ?? null,
         payload: { type: event.type, timestamp: now().toISOString(), data: event.data },
       });
       if (message.state === 'delivered') return 'delivered';
@@ -61,15 +73,32 @@ export function createPlatformWebhookSender(
       const started = performance.now();
       let status: number | null = null;
       try {
-        const res = await fetch(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        const res = await fetch(endpoint.url, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
         status = res.status;
         await res.body?.cancel();
       } catch (err) {
-        await log.recordAttempt({ messageId: message.id, httpStatus: null, error: (err as Error).message, durationMs: performance.now() - started, delivered: false });
+        await log.recordAttempt({
+          messageId: message.id,
+          httpStatus: null,
+          error: (err as Error).message,
+          durationMs: performance.now() - started,
+          delivered: false,
+        });
         throw new WebhookDeliveryFailed(`${event.type} to ${endpoint.url}: ${(err as Error).message}`);
       }
       const delivered = status >= 200 && status < 300;
-      await log.recordAttempt({ messageId: message.id, httpStatus: status, error: delivered ? null : `HTTP ${status}`, durationMs: performance.now() - started, delivered });
+      await log.recordAttempt({
+        messageId: message.id,
+        httpStatus: status,
+        error: delivered ? null : `HTTP ${status}`,
+        durationMs: performance.now() - started,
+        delivered,
+      });
       if (!delivered) throw new WebhookDeliveryFailed(`${event.type} to ${endpoint.url}: HTTP ${status}`);
       return 'delivered';
     },

@@ -25,7 +25,9 @@ import { createApp } from '../server/app';
 import { registerStaffKeys } from '../server/auth';
 import { benchDatabase, quantile } from './lib/database';
 
-const { values: opts } = parseArgs({ options: { cases: { type: 'string', default: '1000' }, runs: { type: 'string', default: '20' } } });
+const { values: opts } = parseArgs({
+  options: { cases: { type: 'string', default: '1000' }, runs: { type: 'string', default: '20' } },
+});
 const CASES = Number(opts.cases);
 const RUNS = Number(opts.runs);
 const ACCOUNTS = 200;
@@ -43,7 +45,8 @@ async function signIn(base: string): Promise<string> {
   const cookie = form.headers.get('set-cookie')!.split(';')[0]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
   const res = await fetch(`${base}/console/sign-in`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, key: KEY }),
   });
@@ -95,12 +98,22 @@ async function main() {
     const policy = policies.current('pixazo-api')!;
     await insertSyntheticAccounts(db, ACCOUNTS, policy.id);
     await loadSyntheticRequests(db, { from: 1, to: 2 * CASES + 1, total: 2 * CASES + 1, accounts: ACCOUNTS, days: 20 });
-    await insertSyntheticOpenClaims(db, { count: CASES, accounts: ACCOUNTS, policyId: policy.id, policyVersion: policy.version });
+    await insertSyntheticOpenClaims(db, {
+      count: CASES,
+      accounts: ACCOUNTS,
+      policyId: policy.id,
+      policyVersion: policy.version,
+    });
     await registerStaffKeys(db, [{ role: 'lead', name: 'bench', key: KEY }]);
     await vacuumAnalyzeLedger(db);
 
     const app = createApp({
-      db, policies, temporal: new Client(), logger: pino({ level: 'silent' }), taskQueue: 'bench', claimTokenSecret: 'bench-claim-token-secret',
+      db,
+      policies,
+      temporal: new Client(),
+      logger: pino({ level: 'silent' }),
+      taskQueue: 'bench',
+      claimTokenSecret: 'bench-claim-token-secret',
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -110,9 +123,18 @@ async function main() {
     const lastPage = Math.ceil((CASES * 0.7) / 25);
 
     console.log(`console queue with ${CASES} open cases (${bench.where})`);
-    console.log(summary('server, first page of "needs a decision"', await timeServer(`${base}/console/queue?tab=decide`, cookie)));
-    console.log(summary(`server, page ${lastPage} (the last)`, await timeServer(`${base}/console/queue?tab=decide&page=${lastPage}`, cookie)));
-    console.log(summary('server, "overdue and escalated"', await timeServer(`${base}/console/queue?tab=overdue`, cookie)));
+    console.log(
+      summary('server, first page of "needs a decision"', await timeServer(`${base}/console/queue?tab=decide`, cookie)),
+    );
+    console.log(
+      summary(
+        `server, page ${lastPage} (the last)`,
+        await timeServer(`${base}/console/queue?tab=decide&page=${lastPage}`, cookie),
+      ),
+    );
+    console.log(
+      summary('server, "overdue and escalated"', await timeServer(`${base}/console/queue?tab=overdue`, cookie)),
+    );
     console.log(summary('Chromium, page load (loadEventEnd)', await timeBrowser(base, cookie)));
   } finally {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

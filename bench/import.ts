@@ -44,13 +44,21 @@ async function main(): Promise<void> {
       const file = path.join(dir, `requests.${format}`);
       const t0 = performance.now();
       const bytes = await writeUsageRequestsFile(file, ROWS, { accounts: ACCOUNTS, format });
-      log(`[bench] wrote ${int(ROWS)} rows, ${(bytes / 1024 / 1024).toFixed(0)} MB of ${format} in ${seconds(performance.now() - t0)}`);
+      log(
+        `[bench] wrote ${int(ROWS)} rows, ${(bytes / 1024 / 1024).toFixed(0)} MB of ${format} in ${seconds(performance.now() - t0)}`,
+      );
 
       const bench = await benchDatabase(`refund_desk_bench_import_${format}`, { keep: opts.keep, log });
       try {
         await insertSyntheticAccounts(bench.db, ACCOUNTS, 'pixazo-api');
         for (const pass of ['new rows', 'all duplicates']) {
-          const s = await importLedgerFile(bench.db, { kind: 'requests', file, format, batchSize: BATCH, concurrency: CONCURRENCY });
+          const s = await importLedgerFile(bench.db, {
+            kind: 'requests',
+            file,
+            format,
+            batchSize: BATCH,
+            concurrency: CONCURRENCY,
+          });
           const rate = Math.round(s.rowsRead / (s.elapsedMs / 1000));
           results.push(
             `${format.padEnd(6)} ${pass.padEnd(14)} ${int(s.rowsRead)} rows (${(bytes / 1024 / 1024).toFixed(0)} MB) in ` +

@@ -57,7 +57,9 @@ for (const [name, n] of Object.entries({ REQUESTS, ACCOUNTS, IDS, RUNS, OUTAGES 
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name.toLowerCase()} must be a positive integer`);
 }
 if (IDS > REQUESTS / ACCOUNTS) {
-  throw new Error(`each account has ~${Math.floor(REQUESTS / ACCOUNTS)} requests; a claim of ${IDS} ids needs fewer --accounts`);
+  throw new Error(
+    `each account has ~${Math.floor(REQUESTS / ACCOUNTS)} requests; a claim of ${IDS} ids needs fewer --accounts`,
+  );
 }
 
 const log = (line: string): void => {
@@ -78,7 +80,13 @@ function claimFor(k: number, seed: number): LedgerLookup {
   const requestIds = [...slots].map((slot) => requestId(first + slot * ACCOUNTS));
   const chargesOfAccount = Math.floor((ACCOUNTS * CHARGES_PER_ACCOUNT - first) / ACCOUNTS) + 1;
   const tx = first + (seed % chargesOfAccount) * ACCOUNTS;
-  return { claimId: `clm_bench_${seed}`, accountId: `acct_${k}`, requestIds, transactionId: `tx_${tx}`, invoiceNumber: null };
+  return {
+    claimId: `clm_bench_${seed}`,
+    accountId: `acct_${k}`,
+    requestIds,
+    transactionId: `tx_${tx}`,
+    invoiceNumber: null,
+  };
 }
 
 interface PlanNode {
@@ -123,12 +131,19 @@ async function main(): Promise<number> {
     const loadStarted = performance.now();
     await insertSyntheticAccounts(db, ACCOUNTS, 'pixazo-api');
     const chunks: [number, number][] = [];
-    for (let from = 1; from <= REQUESTS; from += LOAD_CHUNK) chunks.push([from, Math.min(REQUESTS, from + LOAD_CHUNK - 1)]);
+    for (let from = 1; from <= REQUESTS; from += LOAD_CHUNK)
+      chunks.push([from, Math.min(REQUESTS, from + LOAD_CHUNK - 1)]);
     let loaded = 0;
     // Two loaders: one per core.
     const loader = async () => {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-        await loadSyntheticRequests(db, { from: chunk[0], to: chunk[1], total: REQUESTS, accounts: ACCOUNTS, days: DAYS });
+        await loadSyntheticRequests(db, {
+          from: chunk[0],
+          to: chunk[1],
+          total: REQUESTS,
+          accounts: ACCOUNTS,
+          days: DAYS,
+        });
         loaded += chunk[1] - chunk[0] + 1;
         log(`[bench] usage_requests: ${int(loaded)} / ${int(REQUESTS)} (${seconds(performance.now() - loadStarted)})`);
       }
@@ -144,7 +159,9 @@ async function main(): Promise<number> {
     const loadMs = performance.now() - loadStarted;
     const sizes = await ledgerTableSizes(db);
     const sharedBuffers = await serverSetting(db, 'shared_buffers');
-    log(`[bench] loaded in ${seconds(loadMs)} (inserts ${seconds(insertedMs)}, vacuum analyze ${seconds(loadMs - insertedMs)})`);
+    log(
+      `[bench] loaded in ${seconds(loadMs)} (inserts ${seconds(insertedMs)}, vacuum analyze ${seconds(loadMs - insertedMs)})`,
+    );
 
     // --- time fetchLedgerFacts -------------------------------------------------------------------
     let statements = 0;
@@ -187,24 +204,30 @@ async function main(): Promise<number> {
     const seen = lastLookup!;
     const fresh = claimFor(((WARMUP + RUNS) * 37 + 11) % ACCOUNTS, 999);
     const params = lastParams.map((p) =>
-      p === seen.accountId ? fresh.accountId
-      : p === seen.requestIds ? fresh.requestIds
-      : p === seen.transactionId ? fresh.transactionId
-      : p === seen.claimId ? fresh.claimId
-      : p,
+      p === seen.accountId
+        ? fresh.accountId
+        : p === seen.requestIds
+          ? fresh.requestIds
+          : p === seen.transactionId
+            ? fresh.transactionId
+            : p === seen.claimId
+              ? fresh.claimId
+              : p,
     );
-    const planRows = await explain<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }] }>(
-      db,
-      'ANALYZE, BUFFERS, FORMAT JSON',
-      lastSql,
-      params,
-    );
+    const planRows = await explain<{
+      'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }];
+    }>(db, 'ANALYZE, BUFFERS, FORMAT JSON', lastSql, params);
     const plan = planRows[0]!['QUERY PLAN'][0];
     const accessed = scans(plan.Plan);
     const seqOnBig = accessed.filter(
       (n) => n['Node Type'] === 'Seq Scan' && ['usage_requests', 'charges'].includes(n['Relation Name']!),
     );
-    const buffers = await explain<{ 'QUERY PLAN': string }>(db, 'ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF', lastSql, params);
+    const buffers = await explain<{ 'QUERY PLAN': string }>(
+      db,
+      'ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF',
+      lastSql,
+      params,
+    );
     const textPlan = buffers.map((r) => r['QUERY PLAN']);
     // The first EXPLAIN ran the statement; its buffer figures are the ones for a claim not seen before.
     const topBuffers = planBuffers(plan.Plan);
@@ -227,7 +250,8 @@ async function main(): Promise<number> {
       ),
       'time by part of the statement (EXPLAIN ANALYZE, ms):',
       ...(plan.Plan.Plans ?? []).map(
-        (p) => `  ${p['Subplan Name'] ?? p['Node Type']} [reads ${touches(p).join(', ')}]: ${(p['Actual Total Time'] ?? 0).toFixed(1)}`,
+        (p) =>
+          `  ${p['Subplan Name'] ?? p['Node Type']} [reads ${touches(p).join(', ')}]: ${(p['Actual Total Time'] ?? 0).toFixed(1)}`,
       ),
       seqOnBig.length
         ? `NOT OK: sequential scan on ${seqOnBig.map((n) => n['Relation Name']).join(', ')}`

@@ -1,12 +1,25 @@
 /** Chargeback names shared by the workflow's messages, the domain and the API (no SDK, no I/O). */
 
 /** Where a chargeback case stands on the desk. */
-export const CHARGEBACK_STATUSES = ['open', 'accepted', 'contest_pending', 'contested', 'won', 'lost', 'closed'] as const;
+export const CHARGEBACK_STATUSES = [
+  'open',
+  'accepted',
+  'contest_pending',
+  'contested',
+  'won',
+  'lost',
+  'closed',
+] as const;
 export type ChargebackStatus = (typeof CHARGEBACK_STATUSES)[number];
 
 export type DisputeOutcome = 'won' | 'lost';
 
-export const CHARGEBACK_DEADLINE_KINDS = ['evidence_warning', 'evidence_escalation', 'evidence_due', 'account_decision'] as const;
+export const CHARGEBACK_DEADLINE_KINDS = [
+  'evidence_warning',
+  'evidence_escalation',
+  'evidence_due',
+  'account_decision',
+] as const;
 export type ChargebackDeadlineKind = (typeof CHARGEBACK_DEADLINE_KINDS)[number];
 
 /** A calendar-instant deadline of a chargeback case, with the clause that set its lead time. */
@@ -28,4 +41,3 @@ export const STRIPE_TEXT_FIELDS = [
 ] as const;
 export type StripeTextField = (typeof STRIPE_TEXT_FIELDS)[number];
 export type StripeDisputeEvidence = Partial<Record<StripeTextField, string>>;
-

@@ -56,7 +56,9 @@ export function chargebackWorkflowId(chargebackId: string): string {
 export const disputeEventSignal = defineSignal<[DisputeEventSignal]>('disputeEvent');
 export const acceptDisputeUpdate = defineUpdate<ChargebackStatus, [StaffActionInput]>('acceptDispute');
 export const contestDisputeUpdate = defineUpdate<ChargebackStatus, [ContestInput]>('contestDispute');
-export const confirmSubmissionUpdate = defineUpdate<ChargebackStatus, [ConfirmSubmissionInput]>('confirmEvidenceSubmitted');
+export const confirmSubmissionUpdate = defineUpdate<ChargebackStatus, [ConfirmSubmissionInput]>(
+  'confirmEvidenceSubmitted',
+);
 export const suspendAccountUpdate = defineUpdate<ChargebackState, [StaffActionInput]>('suspendAccount');
 export const reinstateAccountUpdate = defineUpdate<ChargebackState, [StaffActionInput]>('reinstateAccount');
 export const terminateAccountUpdate = defineUpdate<ChargebackState, [StaffActionInput]>('terminateAccount');

@@ -28,5 +28,7 @@ export const ClaimBody = z
     evidence: z.array(EvidenceItem).max(50).default([]),
   })
   .strict()
-  .refine((c) => c.accountId || c.email, { message: 'identify the account by accountId or email', path: ['accountId'] });
-
+  .refine((c) => c.accountId || c.email, {
+    message: 'identify the account by accountId or email',
+    path: ['accountId'],
+  });

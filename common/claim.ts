@@ -33,7 +33,13 @@ export const CLAIM_STATUSES = [
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 /** Statuses after which nothing more happens to a claim. */
-export const FINAL_STATUSES: readonly ClaimStatus[] = ['closed', 'denied', 'abandoned', 'withdrawn', 'resolved_by_chargeback'];
+export const FINAL_STATUSES: readonly ClaimStatus[] = [
+  'closed',
+  'denied',
+  'abandoned',
+  'withdrawn',
+  'resolved_by_chargeback',
+];
 
 export const DECISION_OUTCOMES = ['approved', 'partially_approved', 'denied'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];

@@ -68,4 +68,3 @@ export const OutageRecord = z
     cause: z.string().min(1).max(2000),
   })
   .strict();
-

@@ -20,8 +20,16 @@ export interface AccountView {
 
 export async function getAccountView(db: Queryable, accountId: string): Promise<AccountView | undefined> {
   const { rows } = await db.query<{
-    id: string; email: string; policy_id: string; currency: string; status: AccountStatus; status_reason: string | null;
-    status_clause: string | null; status_chargeback_id: string | null; status_changed_at: Date | null; created_at: Date;
+    id: string;
+    email: string;
+    policy_id: string;
+    currency: string;
+    status: AccountStatus;
+    status_reason: string | null;
+    status_clause: string | null;
+    status_chargeback_id: string | null;
+    status_changed_at: Date | null;
+    created_at: Date;
   }>(
     `SELECT id, email, policy_id, currency, status, status_reason, status_clause, status_chargeback_id, status_changed_at, created_at
        FROM accounts WHERE id = $1`,
@@ -30,9 +38,17 @@ export async function getAccountView(db: Queryable, accountId: string): Promise<
   const r = rows[0];
   if (!r) return undefined;
   return {
-    id: r.id, email: r.email, policyId: r.policy_id, currency: r.currency.trim(), status: r.status, statusReason: r.status_reason,
-    statusClause: r.status_clause, statusChargebackId: r.status_chargeback_id, statusChangedAt: r.status_changed_at?.toISOString() ?? null,
-    createdAt: r.created_at.toISOString(), creditHolds: await listAccountHolds(db, accountId),
+    id: r.id,
+    email: r.email,
+    policyId: r.policy_id,
+    currency: r.currency.trim(),
+    status: r.status,
+    statusReason: r.status_reason,
+    statusClause: r.status_clause,
+    statusChargebackId: r.status_chargeback_id,
+    statusChangedAt: r.status_changed_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    creditHolds: await listAccountHolds(db, accountId),
   };
 }
 

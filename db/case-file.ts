@@ -14,5 +14,10 @@ export async function listCustomerMails(db: Queryable, claimId: string): Promise
     'SELECT dedupe_key, recipient, subject, sent_at FROM notifications WHERE claim_id = $1 ORDER BY sent_at, dedupe_key',
     [claimId],
   );
-  return rows.map((r) => ({ key: r.dedupe_key, recipient: r.recipient, subject: r.subject, sentAt: r.sent_at.toISOString() }));
+  return rows.map((r) => ({
+    key: r.dedupe_key,
+    recipient: r.recipient,
+    subject: r.subject,
+    sentAt: r.sent_at.toISOString(),
+  }));
 }

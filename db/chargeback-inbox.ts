@@ -51,7 +51,11 @@ export async function pendingHandovers(db: Queryable, limit = 100): Promise<Pend
 }
 
 /** The stored facts of one event; undefined for an unknown key. */
-export async function loadProcessorEvent(db: Queryable, processor: string, eventId: string): Promise<DisputeFacts | undefined> {
+export async function loadProcessorEvent(
+  db: Queryable,
+  processor: string,
+  eventId: string,
+): Promise<DisputeFacts | undefined> {
   const { rows } = await db.query<{ facts: DisputeFacts }>(
     'SELECT facts FROM processor_events WHERE processor = $1 AND event_id = $2',
     [processor, eventId],
@@ -68,13 +72,22 @@ export async function markEventApplied(db: Queryable, processor: string, eventId
 
 /** The events a case received, in the processor's own order. */
 export async function listCaseProcessorEvents(db: Queryable, chargebackId: string) {
-  const { rows } = await db.query<{ event_id: string; kind: string; occurred_at: Date; received_at: Date; applied_at: Date | null }>(
+  const { rows } = await db.query<{
+    event_id: string;
+    kind: string;
+    occurred_at: Date;
+    received_at: Date;
+    applied_at: Date | null;
+  }>(
     `SELECT event_id, kind, occurred_at, received_at, applied_at FROM processor_events
       WHERE chargeback_id = $1 ORDER BY occurred_at, received_at`,
     [chargebackId],
   );
   return rows.map((r) => ({
-    eventId: r.event_id, kind: r.kind, occurredAt: r.occurred_at.toISOString(), receivedAt: r.received_at.toISOString(),
+    eventId: r.event_id,
+    kind: r.kind,
+    occurredAt: r.occurred_at.toISOString(),
+    receivedAt: r.received_at.toISOString(),
     appliedAt: r.applied_at?.toISOString() ?? null,
   }));
 }

@@ -37,12 +37,30 @@ export interface ChargebackRecord {
 }
 
 interface ChargebackRow {
-  id: string; processor: string; dispute_id: string; charge_ref: string | null; payment_intent_ref: string | null;
-  transaction_id: string | null; account_id: string | null; policy_id: string | null; policy_version: string | null;
-  unmatched: boolean; amount_minor: string; currency: string; reason: string; processor_status: string; due_by: Date | null;
-  status: ChargebackStatus; outcome: DisputeOutcome | null; evidence: EvidencePack | null;
-  evidence_submission: Record<string, unknown> | null; opened_at: Date; updated_at: Date;
-  latest_event_at: Date; latest_event_rank: number; latest_event_id: string;
+  id: string;
+  processor: string;
+  dispute_id: string;
+  charge_ref: string | null;
+  payment_intent_ref: string | null;
+  transaction_id: string | null;
+  account_id: string | null;
+  policy_id: string | null;
+  policy_version: string | null;
+  unmatched: boolean;
+  amount_minor: string;
+  currency: string;
+  reason: string;
+  processor_status: string;
+  due_by: Date | null;
+  status: ChargebackStatus;
+  outcome: DisputeOutcome | null;
+  evidence: EvidencePack | null;
+  evidence_submission: Record<string, unknown> | null;
+  opened_at: Date;
+  updated_at: Date;
+  latest_event_at: Date;
+  latest_event_rank: number;
+  latest_event_id: string;
 }
 
 const COLUMNS = `id, processor, dispute_id, charge_ref, payment_intent_ref, transaction_id, account_id, policy_id, policy_version,
@@ -51,11 +69,26 @@ const COLUMNS = `id, processor, dispute_id, charge_ref, payment_intent_ref, tran
 
 function toRecord(r: ChargebackRow): ChargebackRecord {
   return {
-    id: r.id, processor: r.processor, disputeId: r.dispute_id, chargeRef: r.charge_ref, paymentIntentRef: r.payment_intent_ref,
-    transactionId: r.transaction_id, accountId: r.account_id, policyId: r.policy_id, policyVersion: r.policy_version,
-    unmatched: r.unmatched, amount: { amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim() }, reason: r.reason,
-    processorStatus: r.processor_status, dueBy: r.due_by?.toISOString() ?? null, status: r.status, outcome: r.outcome,
-    evidence: r.evidence, evidenceSubmission: r.evidence_submission, openedAt: r.opened_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    id: r.id,
+    processor: r.processor,
+    disputeId: r.dispute_id,
+    chargeRef: r.charge_ref,
+    paymentIntentRef: r.payment_intent_ref,
+    transactionId: r.transaction_id,
+    accountId: r.account_id,
+    policyId: r.policy_id,
+    policyVersion: r.policy_version,
+    unmatched: r.unmatched,
+    amount: { amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim() },
+    reason: r.reason,
+    processorStatus: r.processor_status,
+    dueBy: r.due_by?.toISOString() ?? null,
+    status: r.status,
+    outcome: r.outcome,
+    evidence: r.evidence,
+    evidenceSubmission: r.evidence_submission,
+    openedAt: r.opened_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   };
 }
 
@@ -111,20 +144,53 @@ export async function applyEventToCase(
        latest_event_at, latest_event_rank, latest_event_id, outcome)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $17, $18, $19)
      ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-    [id, facts.processor, facts.disputeId, facts.chargeRef, facts.paymentIntentRef, match?.transactionId ?? null,
-      match?.accountId ?? null, match?.policyId ?? null, match?.policyVersion ?? null, !match, facts.amount.amountMinor,
-      facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId, outcome],
+    [
+      id,
+      facts.processor,
+      facts.disputeId,
+      facts.chargeRef,
+      facts.paymentIntentRef,
+      match?.transactionId ?? null,
+      match?.accountId ?? null,
+      match?.policyId ?? null,
+      match?.policyVersion ?? null,
+      !match,
+      facts.amount.amountMinor,
+      facts.amount.currency,
+      facts.reason,
+      facts.processorStatus,
+      facts.dueBy,
+      facts.occurredAt,
+      pos.rank,
+      pos.eventId,
+      outcome,
+    ],
   );
   if (inserted.rows[0]) return { record: toRecord(inserted.rows[0]), created: true, superseded: true };
   const { rows } = await tx.query<ChargebackRow>(`SELECT ${COLUMNS} FROM chargebacks WHERE id = $1 FOR UPDATE`, [id]);
   const current = rows[0]!;
-  const held = { occurredAt: current.latest_event_at.toISOString(), rank: current.latest_event_rank, eventId: current.latest_event_id };
+  const held = {
+    occurredAt: current.latest_event_at.toISOString(),
+    rank: current.latest_event_rank,
+    eventId: current.latest_event_id,
+  };
   if (!isLater(pos, held)) return { record: toRecord(current), created: false, superseded: false };
   const { rows: updated } = await tx.query<ChargebackRow>(
     `UPDATE chargebacks SET amount_minor = $2, currency = $3, reason = $4, processor_status = $5, due_by = $6,
             latest_event_at = $7, latest_event_rank = $8, latest_event_id = $9, outcome = $10, updated_at = now()
       WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, facts.amount.amountMinor, facts.amount.currency, facts.reason, facts.processorStatus, facts.dueBy, facts.occurredAt, pos.rank, pos.eventId, outcome],
+    [
+      id,
+      facts.amount.amountMinor,
+      facts.amount.currency,
+      facts.reason,
+      facts.processorStatus,
+      facts.dueBy,
+      facts.occurredAt,
+      pos.rank,
+      pos.eventId,
+      outcome,
+    ],
   );
   return { record: toRecord(updated[0]!), created: false, superseded: true };
 }
@@ -147,14 +213,28 @@ export async function appendChargebackEvent(db: Queryable, e: ChargebackEventInp
   const result = await db.query(
     `INSERT INTO chargeback_events (chargeback_id, event_key, actor_type, actor_id, type, from_status, to_status, why, clause, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (chargeback_id, event_key) DO NOTHING`,
-    [e.chargebackId, e.eventKey, e.actor.type, e.actor.id, e.type, e.from ?? null, e.to ?? null, e.why, e.clause ?? null, e.data ?? {}],
+    [
+      e.chargebackId,
+      e.eventKey,
+      e.actor.type,
+      e.actor.id,
+      e.type,
+      e.from ?? null,
+      e.to ?? null,
+      e.why,
+      e.clause ?? null,
+      e.data ?? {},
+    ],
   );
   return result.rowCount === 1;
 }
 
 /** Moves the case status and appends its event together; a retry records nothing twice. */
 export async function transitionChargeback(tx: Tx, e: ChargebackEventInput): Promise<ChargebackStatus> {
-  const { rows } = await tx.query<{ status: ChargebackStatus }>('SELECT status FROM chargebacks WHERE id = $1 FOR UPDATE', [e.chargebackId]);
+  const { rows } = await tx.query<{ status: ChargebackStatus }>(
+    'SELECT status FROM chargebacks WHERE id = $1 FOR UPDATE',
+    [e.chargebackId],
+  );
   const from = rows[0]?.status;
   if (!from) throw new Error(`chargeback ${e.chargebackId} does not exist`);
   const appended = await appendChargebackEvent(tx, { ...e, from, to: e.to ?? null });
@@ -169,7 +249,11 @@ export async function saveEvidence(db: Queryable, id: string, evidence: Evidence
   await db.query('UPDATE chargebacks SET evidence = $2, updated_at = now() WHERE id = $1', [id, evidence]);
 }
 
-export async function saveEvidenceSubmission(db: Queryable, id: string, submission: Record<string, unknown>): Promise<void> {
+export async function saveEvidenceSubmission(
+  db: Queryable,
+  id: string,
+  submission: Record<string, unknown>,
+): Promise<void> {
   await db.query('UPDATE chargebacks SET evidence_submission = $2, updated_at = now() WHERE id = $1', [id, submission]);
 }
 
@@ -186,21 +270,38 @@ export interface ChargebackEvent {
 
 export async function listChargebackEvents(db: Queryable, id: string): Promise<ChargebackEvent[]> {
   const { rows } = await db.query<{
-    at: Date; type: string; actor_type: string; actor_id: string; from_status: string | null; to_status: string | null;
-    why: string; clause: string | null; data: Record<string, unknown>;
+    at: Date;
+    type: string;
+    actor_type: string;
+    actor_id: string;
+    from_status: string | null;
+    to_status: string | null;
+    why: string;
+    clause: string | null;
+    data: Record<string, unknown>;
   }>(
     `SELECT at, type, actor_type, actor_id, from_status, to_status, why, clause, data FROM chargeback_events
       WHERE chargeback_id = $1 ORDER BY id`,
     [id],
   );
   return rows.map((r) => ({
-    at: r.at.toISOString(), type: r.type, actor: { type: r.actor_type, id: r.actor_id }, from: r.from_status, to: r.to_status,
-    why: r.why, clause: r.clause, data: r.data,
+    at: r.at.toISOString(),
+    type: r.type,
+    actor: { type: r.actor_type, id: r.actor_id },
+    from: r.from_status,
+    to: r.to_status,
+    why: r.why,
+    clause: r.clause,
+    data: r.data,
   }));
 }
 
 /** Replaces the case's open deadlines of these kinds (a moved due_by moves them). */
-export async function saveChargebackDeadlines(db: Queryable, id: string, deadlines: ChargebackDeadline[]): Promise<void> {
+export async function saveChargebackDeadlines(
+  db: Queryable,
+  id: string,
+  deadlines: ChargebackDeadline[],
+): Promise<void> {
   for (const d of deadlines) {
     await db.query(
       `INSERT INTO chargeback_deadlines (chargeback_id, kind, due_at, clause) VALUES ($1, $2, $3, $4)
@@ -210,8 +311,16 @@ export async function saveChargebackDeadlines(db: Queryable, id: string, deadlin
   }
 }
 
-export async function settleChargebackDeadlines(db: Queryable, id: string, kinds: string[], state: 'met' | 'fired' | 'cancelled'): Promise<void> {
-  await db.query(`UPDATE chargeback_deadlines SET state = $3 WHERE chargeback_id = $1 AND kind = ANY($2::text[]) AND state = 'open'`, [id, kinds, state]);
+export async function settleChargebackDeadlines(
+  db: Queryable,
+  id: string,
+  kinds: string[],
+  state: 'met' | 'fired' | 'cancelled',
+): Promise<void> {
+  await db.query(
+    `UPDATE chargeback_deadlines SET state = $3 WHERE chargeback_id = $1 AND kind = ANY($2::text[]) AND state = 'open'`,
+    [id, kinds, state],
+  );
 }
 
 export async function listChargebackDeadlines(db: Queryable, id: string) {
@@ -247,7 +356,14 @@ export async function listChargebacks(db: Queryable, f: ChargebackFilter): Promi
 /** Money the processor moved for the dispute, recorded once per balance transaction. */
 export async function recordDisputeMovement(
   db: Queryable,
-  m: { chargebackId: string; sourceKey: string; kind: 'funds_withdrawn' | 'funds_reinstated' | 'dispute_fee' | 'fee_reinstated'; amount: Money; at: string; eventId: string },
+  m: {
+    chargebackId: string;
+    sourceKey: string;
+    kind: 'funds_withdrawn' | 'funds_reinstated' | 'dispute_fee' | 'fee_reinstated';
+    amount: Money;
+    at: string;
+    eventId: string;
+  },
 ): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO dispute_movements (chargeback_id, source_key, kind, amount_minor, currency, at, processor_event_id)
@@ -258,20 +374,41 @@ export async function recordDisputeMovement(
 }
 
 export async function listDisputeMovements(db: Queryable, id: string) {
-  const { rows } = await db.query<{ kind: string; amount_minor: string; currency: string; at: Date; source_key: string }>(
+  const { rows } = await db.query<{
+    kind: string;
+    amount_minor: string;
+    currency: string;
+    at: Date;
+    source_key: string;
+  }>(
     'SELECT kind, amount_minor, currency, at, source_key FROM dispute_movements WHERE chargeback_id = $1 ORDER BY at, source_key',
     [id],
   );
-  return rows.map((r) => ({ kind: r.kind, amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim(), at: r.at.toISOString(), source: r.source_key }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    amountMinor: minorFromDb(r.amount_minor),
+    currency: r.currency.trim(),
+    at: r.at.toISOString(),
+    source: r.source_key,
+  }));
 }
 
 /** Mail for a case goes out once per key. */
 export async function chargebackMailSent(db: Queryable, id: string, key: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM chargeback_notifications WHERE chargeback_id = $1 AND key = $2', [id, key]);
+  const { rowCount } = await db.query('SELECT 1 FROM chargeback_notifications WHERE chargeback_id = $1 AND key = $2', [
+    id,
+    key,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
-export async function recordChargebackMail(db: Queryable, id: string, key: string, mail: { to: string; subject: string }, messageId: string): Promise<void> {
+export async function recordChargebackMail(
+  db: Queryable,
+  id: string,
+  key: string,
+  mail: { to: string; subject: string },
+  messageId: string,
+): Promise<void> {
   await db.query(
     `INSERT INTO chargeback_notifications (chargeback_id, key, recipient, subject, message_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
     [id, key, mail.to, mail.subject, messageId],
@@ -279,7 +416,11 @@ export async function recordChargebackMail(db: Queryable, id: string, key: strin
 }
 
 /** Claims still open on the disputed charge: they are held while the dispute is open. */
-export async function openClaimsOnCharge(db: Queryable, transactionId: string, finalStatuses: readonly string[]): Promise<string[]> {
+export async function openClaimsOnCharge(
+  db: Queryable,
+  transactionId: string,
+  finalStatuses: readonly string[],
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     'SELECT id FROM claims WHERE transaction_id = $1 AND NOT (status = ANY($2::text[])) ORDER BY submitted_at',
     [transactionId, finalStatuses],

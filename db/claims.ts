@@ -37,11 +37,25 @@ const CLAIM_COLUMNS = `
   c.escalation_level, c.request_fingerprint, c.submitted_at, c.updated_at`;
 
 interface ClaimRow {
-  id: string; account_id: string; account_email: string; policy_id: string; policy_version: string;
-  channel: Channel; reason: ClaimReason; request_ids: string[]; transaction_id: string | null;
-  invoice_number: string | null; explanation: string | null; evidence: unknown[]; status: ClaimStatus;
-  decision: Decision | null; escalated_at: Date | null; escalation_level: string | null;
-  request_fingerprint: string | null; submitted_at: Date; updated_at: Date;
+  id: string;
+  account_id: string;
+  account_email: string;
+  policy_id: string;
+  policy_version: string;
+  channel: Channel;
+  reason: ClaimReason;
+  request_ids: string[];
+  transaction_id: string | null;
+  invoice_number: string | null;
+  explanation: string | null;
+  evidence: unknown[];
+  status: ClaimStatus;
+  decision: Decision | null;
+  escalated_at: Date | null;
+  escalation_level: string | null;
+  request_fingerprint: string | null;
+  submitted_at: Date;
+  updated_at: Date;
 }
 
 function toRecord(r: ClaimRow): ClaimRecord {
@@ -73,8 +87,22 @@ export async function insertClaim(db: Queryable, c: NewClaim): Promise<void> {
     `INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
                          invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint, submitted_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)`,
-    [c.id, c.accountId, c.policyId, c.policyVersion, c.channel, c.reason, c.requestIds, c.transactionId,
-      c.invoiceNumber, c.explanation, JSON.stringify(c.evidence), c.idempotencyKey, c.requestFingerprint, c.submittedAt],
+    [
+      c.id,
+      c.accountId,
+      c.policyId,
+      c.policyVersion,
+      c.channel,
+      c.reason,
+      c.requestIds,
+      c.transactionId,
+      c.invoiceNumber,
+      c.explanation,
+      JSON.stringify(c.evidence),
+      c.idempotencyKey,
+      c.requestFingerprint,
+      c.submittedAt,
+    ],
   );
 }
 
@@ -148,16 +176,30 @@ export async function saveDeadlines(db: Queryable, claimId: string, deadlines: D
 }
 
 export async function listDeadlines(db: Queryable, claimId: string): Promise<(Deadline & { state: string })[]> {
-  const { rows } = await db.query<{ kind: Deadline['kind']; due_at: Date; business_days: number; clause: string; state: string }>(
-    'SELECT kind, due_at, business_days, clause, state FROM claim_deadlines WHERE claim_id = $1 ORDER BY due_at',
-    [claimId],
-  );
-  return rows.map((r) => ({ kind: r.kind, dueAt: r.due_at.toISOString(), businessDays: r.business_days, clause: r.clause, state: r.state }));
+  const { rows } = await db.query<{
+    kind: Deadline['kind'];
+    due_at: Date;
+    business_days: number;
+    clause: string;
+    state: string;
+  }>('SELECT kind, due_at, business_days, clause, state FROM claim_deadlines WHERE claim_id = $1 ORDER BY due_at', [
+    claimId,
+  ]);
+  return rows.map((r) => ({
+    kind: r.kind,
+    dueAt: r.due_at.toISOString(),
+    businessDays: r.business_days,
+    clause: r.clause,
+    state: r.state,
+  }));
 }
 
 /** Closes the still-open deadlines of these kinds; returns the kinds it closed. */
 export async function settleDeadlines(
-  db: Queryable, claimId: string, kinds: Deadline['kind'][], state: 'met' | 'breached' | 'cancelled',
+  db: Queryable,
+  claimId: string,
+  kinds: Deadline['kind'][],
+  state: 'met' | 'breached' | 'cancelled',
 ): Promise<Deadline['kind'][]> {
   const { rows } = await db.query<{ kind: Deadline['kind'] }>(
     `UPDATE claim_deadlines SET state = $3 WHERE claim_id = $1 AND kind = ANY($2::text[]) AND state = 'open' RETURNING kind`,
@@ -168,13 +210,18 @@ export async function settleDeadlines(
 
 /** Locks the claim's row for a status change; undefined when there is no such claim. */
 export async function lockClaimStatus(tx: Queryable, claimId: string): Promise<ClaimStatus | undefined> {
-  const { rows } = await tx.query<{ status: ClaimStatus }>('SELECT status FROM claims WHERE id = $1 FOR UPDATE', [claimId]);
+  const { rows } = await tx.query<{ status: ClaimStatus }>('SELECT status FROM claims WHERE id = $1 FOR UPDATE', [
+    claimId,
+  ]);
   return rows[0]?.status;
 }
 
 /** The per-request findings of the latest evidence check, for staff to read. */
 export async function saveEvidence(db: Queryable, claimId: string, findings: unknown[]): Promise<void> {
-  await db.query('UPDATE claims SET evidence = $2, updated_at = now() WHERE id = $1', [claimId, JSON.stringify(findings)]);
+  await db.query('UPDATE claims SET evidence = $2, updated_at = now() WHERE id = $1', [
+    claimId,
+    JSON.stringify(findings),
+  ]);
 }
 
 /** What a customer sent later, merged into the claim: request ids are added, other fields replaced when given. */
@@ -195,6 +242,12 @@ export async function mergeCustomerReply(db: Queryable, claimId: string, reply: 
        explanation = coalesce($5, explanation),
        updated_at = now()
      WHERE id = $1`,
-    [claimId, reply.requestIds ?? null, reply.transactionId ?? null, reply.invoiceNumber ?? null, reply.explanation ?? null],
+    [
+      claimId,
+      reply.requestIds ?? null,
+      reply.transactionId ?? null,
+      reply.invoiceNumber ?? null,
+      reply.explanation ?? null,
+    ],
   );
 }

@@ -48,10 +48,22 @@ export interface QueueRow {
 }
 
 interface Row {
-  id: string; account_id: string; email: string; policy_id: string; policy_version: string; channel: Channel;
-  reason: ClaimReason; status: ClaimStatus; submitted_at: Date; escalation_level: string | null;
-  stake_minor: string | null; stake_currency: string | null; due_kind: string | null; due_at: Date | null;
-  due_clause: string | null; total: string;
+  id: string;
+  account_id: string;
+  email: string;
+  policy_id: string;
+  policy_version: string;
+  channel: Channel;
+  reason: ClaimReason;
+  status: ClaimStatus;
+  submitted_at: Date;
+  escalation_level: string | null;
+  stake_minor: string | null;
+  stake_currency: string | null;
+  due_kind: string | null;
+  due_at: Date | null;
+  due_clause: string | null;
+  total: string;
 }
 
 /**
@@ -62,7 +74,8 @@ export async function queuePage(db: Queryable, q: QueueQuery): Promise<{ rows: Q
   const params: unknown[] = [];
   const where = [TAB_CONDITION[q.tab]];
   if (q.policyId) where.push(`c.policy_id = $${params.push(q.policyId)}`);
-  if (q.accountId) where.push(`(c.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
+  if (q.accountId)
+    where.push(`(c.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
   if (q.channel) where.push(`c.channel = $${params.push(q.channel)}`);
   const direction = q.sort === 'due_desc' ? 'DESC' : 'ASC';
   const { rows } = await db.query<Row>(
@@ -109,8 +122,12 @@ function toQueueRow(r: Row): QueueRow {
     status: r.status,
     submittedAt: r.submitted_at.toISOString(),
     escalationLevel: r.escalation_level,
-    atStake: r.stake_minor !== null && r.stake_currency ? { amountMinor: minorFromDb(r.stake_minor), currency: r.stake_currency } : null,
-    nextDeadline: r.due_kind && r.due_at ? { kind: r.due_kind, dueAt: r.due_at.toISOString(), clause: r.due_clause ?? '' } : null,
+    atStake:
+      r.stake_minor !== null && r.stake_currency
+        ? { amountMinor: minorFromDb(r.stake_minor), currency: r.stake_currency }
+        : null,
+    nextDeadline:
+      r.due_kind && r.due_at ? { kind: r.due_kind, dueAt: r.due_at.toISOString(), clause: r.due_clause ?? '' } : null,
   };
 }
 
@@ -148,11 +165,21 @@ export async function chargebackQueuePage(
   const params: unknown[] = [];
   const where = [EVIDENCE_DUE];
   if (q.policyId) where.push(`cb.policy_id = $${params.push(q.policyId)}`);
-  if (q.accountId) where.push(`(cb.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
+  if (q.accountId)
+    where.push(`(cb.account_id = $${params.push(q.accountId)} OR lower(a.email) = lower($${params.length}))`);
   const direction = q.sort === 'due_desc' ? 'DESC' : 'ASC';
   const { rows } = await db.query<{
-    id: string; account_id: string | null; email: string | null; policy_id: string | null; policy_version: string | null; reason: string;
-    status: string; amount_minor: string; currency: string; due_by: Date | null; total: string;
+    id: string;
+    account_id: string | null;
+    email: string | null;
+    policy_id: string | null;
+    policy_version: string | null;
+    reason: string;
+    status: string;
+    amount_minor: string;
+    currency: string;
+    due_by: Date | null;
+    total: string;
   }>(
     `SELECT cb.id, cb.account_id, a.email, cb.policy_id, cb.policy_version, cb.reason, cb.status, cb.amount_minor, cb.currency, cb.due_by,
             count(*) OVER () AS total
@@ -164,8 +191,14 @@ export async function chargebackQueuePage(
   );
   return {
     rows: rows.map((r) => ({
-      chargebackId: r.id, accountId: r.account_id, accountEmail: r.email, policyId: r.policy_id, policyVersion: r.policy_version,
-      reason: r.reason, status: r.status, amount: { amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim() },
+      chargebackId: r.id,
+      accountId: r.account_id,
+      accountEmail: r.email,
+      policyId: r.policy_id,
+      policyVersion: r.policy_version,
+      reason: r.reason,
+      status: r.status,
+      amount: { amountMinor: minorFromDb(r.amount_minor), currency: r.currency.trim() },
       dueBy: r.due_by?.toISOString() ?? null,
     })),
     total: rows[0] ? Number(rows[0].total) : 0,

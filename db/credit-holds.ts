@@ -19,14 +19,25 @@ export interface CreditHold {
 }
 
 interface HoldRow {
-  chargeback_id: string; account_id: string; amount_minor: string; currency: string; state: CreditHold['state'];
-  clause: string; placed_at: Date; settled_at: Date | null;
+  chargeback_id: string;
+  account_id: string;
+  amount_minor: string;
+  currency: string;
+  state: CreditHold['state'];
+  clause: string;
+  placed_at: Date;
+  settled_at: Date | null;
 }
 
 function toHold(r: HoldRow): CreditHold {
   return {
-    chargebackId: r.chargeback_id, accountId: r.account_id, amount: money(minorFromDb(r.amount_minor), r.currency.trim()),
-    state: r.state, clause: r.clause, placedAt: r.placed_at.toISOString(), settledAt: r.settled_at?.toISOString() ?? null,
+    chargebackId: r.chargeback_id,
+    accountId: r.account_id,
+    amount: money(minorFromDb(r.amount_minor), r.currency.trim()),
+    state: r.state,
+    clause: r.clause,
+    placedAt: r.placed_at.toISOString(),
+    settledAt: r.settled_at?.toISOString() ?? null,
   };
 }
 
@@ -63,7 +74,13 @@ export async function placeCreditHold(
   const { rows } = await tx.query<HoldRow>(
     `INSERT INTO credit_holds (chargeback_id, account_id, amount_minor, currency, clause) VALUES ($1, $2, $3, $4, $5)
      RETURNING chargeback_id, account_id, amount_minor, currency, state, clause, placed_at, settled_at`,
-    [input.chargebackId, input.accountId, Math.min(input.amount.amountMinor, spendable), input.amount.currency, input.clause],
+    [
+      input.chargebackId,
+      input.accountId,
+      Math.min(input.amount.amountMinor, spendable),
+      input.amount.currency,
+      input.clause,
+    ],
   );
   return { hold: toHold(rows[0]!), placed: true };
 }
@@ -118,8 +135,16 @@ async function deductHeld(tx: Tx, hold: CreditHold, actor: string, why: string):
     await tx.query(
       `INSERT INTO credit_movements (account_id, grant_id, kind, amount_minor, currency, actor, why, operation, idempotency_key)
        VALUES ($1, $2, 'adjust', $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-      [hold.accountId, g.id, -take, hold.amount.currency, actor, why, `chargeback:${hold.chargebackId}:deduct`,
-        `chargeback:${hold.chargebackId}:deduct:${g.id}`],
+      [
+        hold.accountId,
+        g.id,
+        -take,
+        hold.amount.currency,
+        actor,
+        why,
+        `chargeback:${hold.chargebackId}:deduct`,
+        `chargeback:${hold.chargebackId}:deduct:${g.id}`,
+      ],
     );
     left -= take;
   }

@@ -27,13 +27,31 @@ import { withTransaction, type Db, type Queryable, type Tx } from './index';
  */
 
 interface GrantRow {
-  id: string; account_id: string; kind: GrantKind; amount_minor: string; remaining_minor: string; currency: string;
-  granted_at: Date; expires_at: Date | null; source: string; policy_id: string; policy_version: string; expiry_clause: string;
+  id: string;
+  account_id: string;
+  kind: GrantKind;
+  amount_minor: string;
+  remaining_minor: string;
+  currency: string;
+  granted_at: Date;
+  expires_at: Date | null;
+  source: string;
+  policy_id: string;
+  policy_version: string;
+  expiry_clause: string;
 }
 
 interface MovementRow {
-  id: string; account_id: string; grant_id: string; kind: MovementKind; amount_minor: string; currency: string;
-  at: Date; actor: string; why: string; operation: string;
+  id: string;
+  account_id: string;
+  grant_id: string;
+  kind: MovementKind;
+  amount_minor: string;
+  currency: string;
+  at: Date;
+  actor: string;
+  why: string;
+  operation: string;
 }
 
 const GRANT_COLUMNS = `id, account_id, kind, amount_minor, remaining_minor, currency, granted_at, expires_at, source,
@@ -42,17 +60,32 @@ const MOVEMENT_COLUMNS = 'id, account_id, grant_id, kind, amount_minor, currency
 
 function toGrant(r: GrantRow): CreditGrant {
   return {
-    id: r.id, accountId: r.account_id, kind: r.kind, amountMinor: minorFromDb(r.amount_minor),
-    remainingMinor: minorFromDb(r.remaining_minor), currency: r.currency, grantedAt: r.granted_at.toISOString(),
-    expiresAt: r.expires_at?.toISOString() ?? null, source: r.source, policy: { id: r.policy_id, version: r.policy_version },
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind,
+    amountMinor: minorFromDb(r.amount_minor),
+    remainingMinor: minorFromDb(r.remaining_minor),
+    currency: r.currency,
+    grantedAt: r.granted_at.toISOString(),
+    expiresAt: r.expires_at?.toISOString() ?? null,
+    source: r.source,
+    policy: { id: r.policy_id, version: r.policy_version },
     expiryClause: r.expiry_clause,
   };
 }
 
 function toMovement(r: MovementRow): CreditMovement {
   return {
-    id: String(r.id), accountId: r.account_id, grantId: r.grant_id, kind: r.kind, amountMinor: minorFromDb(r.amount_minor),
-    currency: r.currency, at: r.at.toISOString(), actor: r.actor, why: r.why, operation: r.operation,
+    id: String(r.id),
+    accountId: r.account_id,
+    grantId: r.grant_id,
+    kind: r.kind,
+    amountMinor: minorFromDb(r.amount_minor),
+    currency: r.currency,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    why: r.why,
+    operation: r.operation,
   };
 }
 
@@ -80,7 +113,10 @@ async function appendMovement(db: Queryable, m: MovementInput): Promise<boolean>
 }
 
 /** Locks the account row (see the lock order above); refuses an unknown account. */
-async function lockAccount(tx: Queryable, accountId: string): Promise<{ status: string; policyId: string; currency: string }> {
+async function lockAccount(
+  tx: Queryable,
+  accountId: string,
+): Promise<{ status: string; policyId: string; currency: string }> {
   const { rows } = await tx.query<{ status: string; policy_id: string; currency: string }>(
     'SELECT status, policy_id, currency FROM accounts WHERE id = $1 FOR UPDATE',
     [accountId],
@@ -113,7 +149,10 @@ export async function grantCredits(tx: Tx, input: GrantInput): Promise<{ grant: 
   await lockAccount(tx, accountId);
   const rule = expiryRuleFor(policy.pack, kind);
   if (!rule) {
-    throw new CreditRefusal('not_granted_by_policy', `policy ${policy.id} has no ${kind} credits`, { policyId: policy.id, kind });
+    throw new CreditRefusal('not_granted_by_policy', `policy ${policy.id} has no ${kind} credits`, {
+      policyId: policy.id,
+      kind,
+    });
   }
   const expiresAt = creditExpiresAt(rule, grantedAt, policy.pack.calendar.timeZone);
   const inserted = await tx.query<GrantRow>(
@@ -121,20 +160,40 @@ export async function grantCredits(tx: Tx, input: GrantInput): Promise<{ grant: 
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (account_id, source) DO NOTHING
      RETURNING ${GRANT_COLUMNS}`,
-    [`cg_${ulid()}`, accountId, kind, amount.amountMinor, amount.currency, grantedAt, expiresAt, source, policy.id, policy.version, rule.clause],
+    [
+      `cg_${ulid()}`,
+      accountId,
+      kind,
+      amount.amountMinor,
+      amount.currency,
+      grantedAt,
+      expiresAt,
+      source,
+      policy.id,
+      policy.version,
+      rule.clause,
+    ],
   );
   const created = inserted.rows[0];
   if (created) {
     await appendMovement(tx, {
-      accountId, grantId: created.id, kind: 'grant', amountMinor: amount.amountMinor, currency: amount.currency,
-      actor: input.actor, why: input.why, operation: `grant:${source}`, idempotencyKey: `grant:${accountId}:${source}`,
+      accountId,
+      grantId: created.id,
+      kind: 'grant',
+      amountMinor: amount.amountMinor,
+      currency: amount.currency,
+      actor: input.actor,
+      why: input.why,
+      operation: `grant:${source}`,
+      idempotencyKey: `grant:${accountId}:${source}`,
     });
     const { rows } = await tx.query<GrantRow>(`SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE id = $1`, [created.id]);
     return { grant: toGrant(rows[0]!), created: true };
   }
-  const { rows } = await tx.query<GrantRow>(`SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE account_id = $1 AND source = $2`, [
-    accountId, source,
-  ]);
+  const { rows } = await tx.query<GrantRow>(
+    `SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE account_id = $1 AND source = $2`,
+    [accountId, source],
+  );
   const existing = toGrant(rows[0]!);
   if (existing.kind !== kind || existing.amountMinor !== amount.amountMinor || existing.currency !== amount.currency) {
     throw new CreditRefusal(
@@ -211,7 +270,14 @@ export async function consumeCredits(
       if (left === 0) break;
       const take = Math.min(left, minorFromDb(g.remaining_minor));
       await appendMovement(tx, {
-        accountId, grantId: g.id, kind: 'consume', amountMinor: -take, currency: amount.currency, actor, why, operation,
+        accountId,
+        grantId: g.id,
+        kind: 'consume',
+        amountMinor: -take,
+        currency: amount.currency,
+        actor,
+        why,
+        operation,
         idempotencyKey: `consume:${accountId}:${idempotencyKey}:${g.id}`,
       });
       parts.push({ grantId: g.id, amountMinor: take });
@@ -225,7 +291,12 @@ export async function consumeCredits(
  * Expires what is left of one grant if it expired by `asOf`. The movement key comes from the grant
  * id, so a grant is expired once however often this runs. Returns the amount expired, if any.
  */
-export async function expireGrant(db: Db, grantId: string, asOf: Date, actor = 'system:credit-expiry'): Promise<Money | null> {
+export async function expireGrant(
+  db: Db,
+  grantId: string,
+  asOf: Date,
+  actor = 'system:credit-expiry',
+): Promise<Money | null> {
   return withTransaction(db, async (tx) => {
     const { rows } = await tx.query<GrantRow>(
       `SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE id = $1 AND expires_at <= $2 FOR UPDATE`,
@@ -236,9 +307,15 @@ export async function expireGrant(db: Db, grantId: string, asOf: Date, actor = '
     const remaining = minorFromDb(g.remaining_minor);
     if (remaining <= 0) return null;
     const appended = await appendMovement(tx, {
-      accountId: g.account_id, grantId: g.id, kind: 'expire', amountMinor: -remaining, currency: g.currency, actor,
+      accountId: g.account_id,
+      grantId: g.id,
+      kind: 'expire',
+      amountMinor: -remaining,
+      currency: g.currency,
+      actor,
       why: `${g.kind} credit expired at ${g.expires_at.toISOString()} under ${g.policy_id} ${g.expiry_clause}`,
-      operation: `expiry:${asOf.toISOString()}`, idempotencyKey: `expire:${g.id}`,
+      operation: `expiry:${asOf.toISOString()}`,
+      idempotencyKey: `expire:${g.id}`,
     });
     return appended ? money(remaining, g.currency) : null;
   });
@@ -286,7 +363,9 @@ export async function expireDueCredits(
   return {
     asOf: asOf.toISOString(),
     expiredGrants,
-    expired: [...totals.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([currency, amountMinor]) => money(amountMinor, currency)),
+    expired: [...totals.entries()]
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([currency, amountMinor]) => money(amountMinor, currency)),
   };
 }
 
@@ -314,9 +393,15 @@ export async function forfeitCredits(
   for (const g of rows) {
     const remaining = minorFromDb(g.remaining_minor);
     const appended = await appendMovement(tx, {
-      accountId, grantId: g.id, kind: 'forfeit', amountMinor: -remaining, currency: g.currency, actor: options.actor,
+      accountId,
+      grantId: g.id,
+      kind: 'forfeit',
+      amountMinor: -remaining,
+      currency: g.currency,
+      actor: options.actor,
       why: `account terminated; ${options.policyId} ${rule.clause}: "${rule.quote}"`,
-      operation: `termination:${at}`, idempotencyKey: `forfeit:${g.id}`,
+      operation: `termination:${at}`,
+      idempotencyKey: `forfeit:${g.id}`,
     });
     if (appended) grants.push({ grantId: g.id, amount: money(remaining, g.currency) });
   }
@@ -358,14 +443,17 @@ export async function creditStatement(
          FROM credit_grants g WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > $2) GROUP BY currency`,
       [accountId, at],
     );
-    const grants = await tx.query<GrantRow>(`SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE account_id = $1 ORDER BY granted_at, id`, [
-      accountId,
-    ]);
+    const grants = await tx.query<GrantRow>(
+      `SELECT ${GRANT_COLUMNS} FROM credit_grants WHERE account_id = $1 ORDER BY granted_at, id`,
+      [accountId],
+    );
     const movements = await tx.query<MovementRow>(
       `SELECT * FROM (SELECT ${MOVEMENT_COLUMNS} FROM credit_movements WHERE account_id = $1 ORDER BY id DESC LIMIT $2) m ORDER BY id`,
       [accountId, options.movementLimit ?? 500],
     );
-    const count = await tx.query<{ n: string }>('SELECT count(*) AS n FROM credit_movements WHERE account_id = $1', [accountId]);
+    const count = await tx.query<{ n: string }>('SELECT count(*) AS n FROM credit_movements WHERE account_id = $1', [
+      accountId,
+    ]);
     const availableBy = new Map(available.rows.map((r) => [r.currency, minorFromDb(r.available_minor)]));
     const balanceRows = balances.rows.length ? balances.rows : [{ currency: account.currency, balance_minor: '0' }];
     return {
@@ -373,7 +461,9 @@ export async function creditStatement(
       status: account.status,
       policyId: account.policy_id,
       balances: balanceRows.map((r) => ({
-        currency: r.currency, balanceMinor: minorFromDb(r.balance_minor), availableMinor: availableBy.get(r.currency) ?? 0,
+        currency: r.currency,
+        balanceMinor: minorFromDb(r.balance_minor),
+        availableMinor: availableBy.get(r.currency) ?? 0,
       })),
       grants: grants.rows.map(toGrant),
       movements: movements.rows.map(toMovement),

@@ -11,5 +11,8 @@ export async function recordEscalation(
     `UPDATE claims SET escalated_at = coalesce(escalated_at, now()), escalation_level = $2, updated_at = now() WHERE id = $1`,
     [claimId, level],
   );
-  await tx.query(`UPDATE claim_deadlines SET state = 'breached' WHERE claim_id = $1 AND kind = $2`, [claimId, deadlineKind]);
+  await tx.query(`UPDATE claim_deadlines SET state = 'breached' WHERE claim_id = $1 AND kind = $2`, [
+    claimId,
+    deadlineKind,
+  ]);
 }

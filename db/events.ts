@@ -36,8 +36,14 @@ export async function appendClaimEvent(db: Queryable, e: ClaimEventInput): Promi
 
 export async function listClaimEvents(db: Queryable, claimId: string): Promise<ClaimEvent[]> {
   const { rows } = await db.query<{
-    at: Date; type: string; actor_type: Actor['type']; actor_id: string;
-    from_status: ClaimStatus | null; to_status: ClaimStatus | null; why: string; data: Record<string, unknown>;
+    at: Date;
+    type: string;
+    actor_type: Actor['type'];
+    actor_id: string;
+    from_status: ClaimStatus | null;
+    to_status: ClaimStatus | null;
+    why: string;
+    data: Record<string, unknown>;
   }>(
     `SELECT at, type, actor_type, actor_id, from_status, to_status, why, data
        FROM claim_events WHERE claim_id = $1 ORDER BY id`,

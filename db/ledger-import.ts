@@ -30,7 +30,10 @@ export async function importLedgerRecords(db: Db, kind: LedgerKind, records: rea
     batch.add(index, record as Record<string, unknown>);
   });
   return withTransaction(db, async (tx) => {
-    const { rows } = await tx.query<{ inserted: number; unknown_lines: number[] }>(batchInsertSql(spec), [batch.lines, ...batch.columns]);
+    const { rows } = await tx.query<{ inserted: number; unknown_lines: number[] }>(batchInsertSql(spec), [
+      batch.lines,
+      ...batch.columns,
+    ]);
     const { inserted, unknown_lines: unknown } = rows[0]!;
     const first = unknown.length ? Math.min(...unknown) : undefined;
     if (first !== undefined) {

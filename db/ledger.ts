@@ -95,12 +95,20 @@ export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Pro
     account: row.account,
     requests: row.requests.map((r) => ({ ...r, startedAt: iso(r.startedAt)!, completedAt: iso(r.completedAt) })),
     charges: row.charges.map((c) => ({
-      ...c, createdAt: iso(c.createdAt)!, periodStart: iso(c.periodStart), periodEnd: iso(c.periodEnd),
+      ...c,
+      createdAt: iso(c.createdAt)!,
+      periodStart: iso(c.periodStart),
+      periodEnd: iso(c.periodEnd),
     })),
     outages: row.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt)!, endedAt: iso(o.endedAt) })),
     alreadyRemedied: row.alreadyRemedied,
     chargeRemedies: (row.chargeRemedies ?? []).map((r) => ({ ...r, currency: r.currency.trim() })),
-    ...(row.creditBalance && { creditBalance: { amountMinor: Number(row.creditBalance.amountMinor), currency: row.creditBalance.currency.trim() } }),
+    ...(row.creditBalance && {
+      creditBalance: {
+        amountMinor: Number(row.creditBalance.amountMinor),
+        currency: row.creditBalance.currency.trim(),
+      },
+    }),
   };
 }
 

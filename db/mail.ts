@@ -61,14 +61,28 @@ export interface InboundMail {
 
 export async function loadInboundMail(db: Queryable, mailId: string): Promise<InboundMail> {
   const { rows } = await db.query<{
-    id: string; sha256: string; message_id: string | null; raw: Buffer; envelope: MailEnvelope; received_at: Date;
-    state: InboundMailState; claim_id: string | null;
-  }>('SELECT id, sha256, message_id, raw, envelope, received_at, state, claim_id FROM inbound_mails WHERE id = $1', [mailId]);
+    id: string;
+    sha256: string;
+    message_id: string | null;
+    raw: Buffer;
+    envelope: MailEnvelope;
+    received_at: Date;
+    state: InboundMailState;
+    claim_id: string | null;
+  }>('SELECT id, sha256, message_id, raw, envelope, received_at, state, claim_id FROM inbound_mails WHERE id = $1', [
+    mailId,
+  ]);
   const r = rows[0];
   if (!r) throw new Error(`no inbound mail ${mailId}`);
   return {
-    mailId: r.id, sha256: r.sha256, messageId: r.message_id, raw: r.raw, envelope: r.envelope,
-    receivedAt: r.received_at.toISOString(), state: r.state, claimId: r.claim_id,
+    mailId: r.id,
+    sha256: r.sha256,
+    messageId: r.message_id,
+    raw: r.raw,
+    envelope: r.envelope,
+    receivedAt: r.received_at.toISOString(),
+    state: r.state,
+    claimId: r.claim_id,
   };
 }
 
@@ -153,7 +167,12 @@ export interface MailAttachment {
 }
 
 /** Stores a message's attachments once, linked to the claim they are evidence of. */
-export async function saveMailAttachments(db: Queryable, mailId: string, attachments: MailAttachment[], claimId: string | null): Promise<void> {
+export async function saveMailAttachments(
+  db: Queryable,
+  mailId: string,
+  attachments: MailAttachment[],
+  claimId: string | null,
+): Promise<void> {
   for (const [position, a] of attachments.entries()) {
     await db.query(
       `INSERT INTO mail_attachments (mail_id, position, filename, content_type, size, sha256, content, claim_id)
@@ -189,19 +208,34 @@ const HEAD_BYTES = 16_384;
 
 /** The staff queue of unprocessable mail, oldest first. */
 export async function listUnprocessableMails(db: Queryable, limit = 100): Promise<QueuedMail[]> {
-  const { rows } = await db.query<{ id: string; received_at: Date; envelope: MailEnvelope; size: number; reason: string | null; head: Buffer }>(
+  const { rows } = await db.query<{
+    id: string;
+    received_at: Date;
+    envelope: MailEnvelope;
+    size: number;
+    reason: string | null;
+    head: Buffer;
+  }>(
     `SELECT id, received_at, envelope, size, reason, substring(raw from 1 for $2) AS head
        FROM inbound_mails WHERE state = 'unprocessable' ORDER BY received_at LIMIT $1`,
     [limit, HEAD_BYTES],
   );
   return rows.map((r) => ({
-    mailId: r.id, receivedAt: r.received_at.toISOString(), from: r.envelope.mailFrom, to: r.envelope.rcptTo, size: r.size, reason: r.reason,
+    mailId: r.id,
+    receivedAt: r.received_at.toISOString(),
+    from: r.envelope.mailFrom,
+    to: r.envelope.rcptTo,
+    size: r.size,
+    reason: r.reason,
     subject: subjectOfHeaders(r.head.toString('utf8')),
   }));
 }
 
 /** The account whose registered address this is. */
-export async function findAccountByEmail(db: Queryable, email: string): Promise<{ accountId: string; email: string; policyId: string } | null> {
+export async function findAccountByEmail(
+  db: Queryable,
+  email: string,
+): Promise<{ accountId: string; email: string; policyId: string } | null> {
   const { rows } = await db.query<{ id: string; email: string; policy_id: string }>(
     'SELECT id, email, policy_id FROM accounts WHERE lower(email) = lower($1)',
     [email],
@@ -211,6 +245,9 @@ export async function findAccountByEmail(db: Queryable, email: string): Promise<
 
 /** When the credit a claim granted expires; null when it does not, or when no credit was granted yet. */
 export async function claimCreditExpiry(db: Queryable, claimId: string): Promise<string | null> {
-  const { rows } = await db.query<{ expires_at: Date | null }>('SELECT expires_at FROM credits_issued WHERE claim_id = $1', [claimId]);
+  const { rows } = await db.query<{ expires_at: Date | null }>(
+    'SELECT expires_at FROM credits_issued WHERE claim_id = $1',
+    [claimId],
+  );
   return rows[0]?.expires_at?.toISOString() ?? null;
 }

@@ -1,4 +1,11 @@
-import { CLAIM_STATUSES, FINAL_STATUSES, type Channel, type ClaimStatus, type DeadlineKind, type DecisionOutcome } from '../common/claim';
+import {
+  CLAIM_STATUSES,
+  FINAL_STATUSES,
+  type Channel,
+  type ClaimStatus,
+  type DeadlineKind,
+  type DecisionOutcome,
+} from '../common/claim';
 import type { Queryable } from './index';
 
 /** Who took a decision, as operators count it: the policy engine alone, or a person. */
@@ -22,7 +29,9 @@ export interface ClaimFigures {
 const rows = (select: string) => `(SELECT coalesce(json_agg(r), '[]'::json) FROM (${select}) r)`;
 /** One running total per series (migration 007 keeps them), with its labels as columns. */
 const tally = (metric: string, columns: Record<string, string>, valueAs: 'n' | 'amountMinor') =>
-  rows(`SELECT ${Object.entries(columns).map(([label, as]) => `labels->>'${label}' AS "${as}"`).join(', ')}, value::bigint AS "${valueAs}"
+  rows(`SELECT ${Object.entries(columns)
+    .map(([label, as]) => `labels->>'${label}' AS "${as}"`)
+    .join(', ')}, value::bigint AS "${valueAs}"
           FROM claim_tallies WHERE metric = '${metric}' AND value <> 0`);
 
 // Open claims are found through the status index, so the cost follows the open cases, not the history.
@@ -51,6 +60,8 @@ const OPEN_STATUSES = CLAIM_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
 
 /** Every figure the metrics endpoint shows, from one consistent snapshot of the database. */
 export async function readClaimFigures(db: Queryable): Promise<ClaimFigures> {
-  const { rows: [figures] } = await db.query<ClaimFigures>(FIGURES_SQL, [OPEN_STATUSES]);
+  const {
+    rows: [figures],
+  } = await db.query<ClaimFigures>(FIGURES_SQL, [OPEN_STATUSES]);
   return figures!;
 }

@@ -33,13 +33,23 @@ export class RemedyLimitExceeded extends Error {
 }
 
 interface HoldRow {
-  claim_id: string; request_id: string | null; transaction_id: string | null; amount_minor: string;
-  currency: string; state: 'pending' | 'remedied'; remedy: ChargeRemedy['remedy'];
+  claim_id: string;
+  request_id: string | null;
+  transaction_id: string | null;
+  amount_minor: string;
+  currency: string;
+  state: 'pending' | 'remedied';
+  remedy: ChargeRemedy['remedy'];
 }
 
 const toHold = (r: HoldRow): RemedyHold => ({
-  claimId: r.claim_id, requestId: r.request_id, transactionId: r.transaction_id, amountMinor: minorFromDb(r.amount_minor),
-  currency: r.currency.trim(), state: r.state, remedy: r.remedy,
+  claimId: r.claim_id,
+  requestId: r.request_id,
+  transactionId: r.transaction_id,
+  amountMinor: minorFromDb(r.amount_minor),
+  currency: r.currency.trim(),
+  state: r.state,
+  remedy: r.remedy,
 });
 
 /**
@@ -52,12 +62,18 @@ export async function lockAccountForRemedies(tx: Queryable, accountId: string): 
 
 /** The same lock, found through a claim: releases take it too, so no waiter registers unseen. */
 export async function lockAccountOfClaim(tx: Queryable, claimId: string): Promise<void> {
-  await tx.query('SELECT 1 FROM accounts WHERE id = (SELECT account_id FROM claims WHERE id = $1) FOR UPDATE', [claimId]);
+  await tx.query('SELECT 1 FROM accounts WHERE id = (SELECT account_id FROM claims WHERE id = $1) FOR UPDATE', [
+    claimId,
+  ]);
 }
 
 /** Live holds of OTHER claims on these requests (of this account) and charges. */
 export async function holdsOfOtherClaims(
-  db: Queryable, claimId: string, accountId: string, requestIds: string[], transactionIds: string[],
+  db: Queryable,
+  claimId: string,
+  accountId: string,
+  requestIds: string[],
+  transactionIds: string[],
 ): Promise<RemedyHold[]> {
   const { rows } = await db.query<HoldRow>(
     `SELECT claim_id, request_id, transaction_id, amount_minor, currency, state, remedy FROM remedy_holds
@@ -70,7 +86,11 @@ export async function holdsOfOtherClaims(
 }
 
 /** Every live hold on these items, the claim's own included: who reserved or remedied what. */
-export async function holdsOnItems(db: Queryable, requestIds: string[], transactionIds: string[]): Promise<RemedyHold[]> {
+export async function holdsOnItems(
+  db: Queryable,
+  requestIds: string[],
+  transactionIds: string[],
+): Promise<RemedyHold[]> {
   const { rows } = await db.query<HoldRow>(
     `SELECT claim_id, request_id, transaction_id, amount_minor, currency, state, remedy FROM remedy_holds
       WHERE state <> 'released' AND (request_id = ANY($1::text[]) OR transaction_id = ANY($2::text[]))
@@ -84,7 +104,12 @@ export async function holdsOnItems(db: Queryable, requestIds: string[], transact
  * Makes the claim's pending holds exactly `items`: holds it no longer needs are released, the rest are
  * inserted or resized. The unique index and the charge trigger refuse anything above the limits.
  */
-export async function reserveRemedyItems(tx: Queryable, claimId: string, accountId: string, items: RemedyItems): Promise<void> {
+export async function reserveRemedyItems(
+  tx: Queryable,
+  claimId: string,
+  accountId: string,
+  items: RemedyItems,
+): Promise<void> {
   const requestIds = items.requests.map((r) => r.requestId);
   const transactionIds = items.charges.map((c) => c.transactionId);
   await tx.query(
@@ -122,7 +147,11 @@ function asLimitError(err: unknown): RemedyLimitExceeded | undefined {
   if (e.code === '23514' && e.constraint === 'remedy_holds_within_charge') {
     const remaining = /remaining=(-?\d+)/.exec(e.detail ?? '')?.[1];
     const item = /charge (\S+)/.exec(e.message ?? '')?.[1] ?? 'the charge';
-    return new RemedyLimitExceeded(e.message ?? 'charge limit', item, remaining === undefined ? null : Number(remaining));
+    return new RemedyLimitExceeded(
+      e.message ?? 'charge limit',
+      item,
+      remaining === undefined ? null : Number(remaining),
+    );
   }
   if (e.code === '23505' && e.constraint === 'remedy_holds_one_live_per_request_idx') {
     const item = /\(request_id\)=\(([^)]+)\)/.exec(e.detail ?? '')?.[1] ?? 'a request';
@@ -132,7 +161,11 @@ function asLimitError(err: unknown): RemedyLimitExceeded | undefined {
 }
 
 /** The money went out: every pending hold of the claim is now remedied by `remedy`. */
-export async function markHoldsRemedied(tx: Queryable, claimId: string, remedy: Exclude<Remedy, 'none'>): Promise<void> {
+export async function markHoldsRemedied(
+  tx: Queryable,
+  claimId: string,
+  remedy: Exclude<Remedy, 'none'>,
+): Promise<void> {
   await tx.query(
     `UPDATE remedy_holds SET state = 'remedied', remedy = $2, updated_at = now() WHERE claim_id = $1 AND state = 'pending'`,
     [claimId, remedy],
@@ -158,7 +191,10 @@ export async function registerWaiter(tx: Queryable, claimId: string, heldBy: str
 
 /** Claims that waited for `heldBy`; they are removed, so each is woken once per wait. */
 export async function takeWaiters(db: Queryable, heldBy: string): Promise<string[]> {
-  const { rows } = await db.query<{ claim_id: string }>('DELETE FROM remedy_waiters WHERE held_by = $1 RETURNING claim_id', [heldBy]);
+  const { rows } = await db.query<{ claim_id: string }>(
+    'DELETE FROM remedy_waiters WHERE held_by = $1 RETURNING claim_id',
+    [heldBy],
+  );
   return rows.map((r) => r.claim_id).sort();
 }
 
@@ -174,7 +210,15 @@ export interface CreditRow {
 /** Inserts the claim's credit unless it exists, and returns the claim's one credit row. */
 export async function insertClaimCredit(
   tx: Queryable,
-  c: { claimId: string; amountMinor: number; currency: string; kind: 'claim' | 'service'; idempotencyKey: string; expiresAt: Date | null; issuedAt: Date },
+  c: {
+    claimId: string;
+    amountMinor: number;
+    currency: string;
+    kind: 'claim' | 'service';
+    idempotencyKey: string;
+    expiresAt: Date | null;
+    issuedAt: Date;
+  },
 ): Promise<CreditRow> {
   await tx.query(
     `INSERT INTO credits_issued (claim_id, account_id, amount_minor, currency, kind, idempotency_key, expires_at, created_at)
@@ -182,12 +226,21 @@ export async function insertClaimCredit(
      ON CONFLICT (claim_id) DO NOTHING`,
     [c.claimId, c.amountMinor, c.currency, c.kind, c.idempotencyKey, c.expiresAt, c.issuedAt],
   );
-  const { rows } = await tx.query<{ id: string; amount_minor: string; currency: string; kind: 'claim' | 'service'; created_at: Date }>(
-    'SELECT id, amount_minor, currency, kind, created_at FROM credits_issued WHERE claim_id = $1',
-    [c.claimId],
-  );
+  const { rows } = await tx.query<{
+    id: string;
+    amount_minor: string;
+    currency: string;
+    kind: 'claim' | 'service';
+    created_at: Date;
+  }>('SELECT id, amount_minor, currency, kind, created_at FROM credits_issued WHERE claim_id = $1', [c.claimId]);
   const row = rows[0]!;
-  return { id: String(row.id), amountMinor: minorFromDb(row.amount_minor), currency: row.currency, kind: row.kind, createdAt: row.created_at };
+  return {
+    id: String(row.id),
+    amountMinor: minorFromDb(row.amount_minor),
+    currency: row.currency,
+    kind: row.kind,
+    createdAt: row.created_at,
+  };
 }
 
 /** A refund payout: at most one per claim, recorded before the processor is asked. */
@@ -203,18 +256,29 @@ export interface PayoutRow {
 }
 
 interface PayoutDbRow {
-  id: string; payment_reference: string | null; processor_ref: string | null; status: 'pending' | 'confirmed';
-  confirmed_reference: string | null; confirmed_by: string | null; confirmed_at: Date | null;
+  id: string;
+  payment_reference: string | null;
+  processor_ref: string | null;
+  status: 'pending' | 'confirmed';
+  confirmed_reference: string | null;
+  confirmed_by: string | null;
+  confirmed_at: Date | null;
 }
 const toPayout = (r: PayoutDbRow): PayoutRow => ({
-  id: String(r.id), paymentReference: r.payment_reference, processorReference: r.processor_ref, status: r.status,
-  confirmedReference: r.confirmed_reference, confirmedBy: r.confirmed_by, confirmedAt: r.confirmed_at?.toISOString() ?? null,
+  id: String(r.id),
+  paymentReference: r.payment_reference,
+  processorReference: r.processor_ref,
+  status: r.status,
+  confirmedReference: r.confirmed_reference,
+  confirmedBy: r.confirmed_by,
+  confirmedAt: r.confirmed_at?.toISOString() ?? null,
 });
 const PAYOUT_COLUMNS = 'id, payment_reference, processor_ref, status, confirmed_reference, confirmed_by, confirmed_at';
 
 /** Inserts the claim's payout (paying back the claimed charge's payment) unless it exists; returns it. */
 export async function insertClaimPayout(
-  tx: Queryable, p: { claimId: string; amountMinor: number; currency: string; idempotencyKey: string },
+  tx: Queryable,
+  p: { claimId: string; amountMinor: number; currency: string; idempotencyKey: string },
 ): Promise<PayoutRow> {
   await tx.query(
     `INSERT INTO payouts (claim_id, account_id, amount_minor, currency, payment_reference, idempotency_key)
@@ -236,13 +300,20 @@ export async function findPayout(db: Queryable, claimId: string): Promise<Payout
   return rows[0] && toPayout(rows[0]);
 }
 
-export async function setProcessorReference(db: Queryable, payoutId: string, processorReference: string): Promise<void> {
+export async function setProcessorReference(
+  db: Queryable,
+  payoutId: string,
+  processorReference: string,
+): Promise<void> {
   await db.query('UPDATE payouts SET processor_ref = $2 WHERE id = $1', [payoutId, processorReference]);
 }
 
 /** Confirms a pending payout once; returns the payout as it stands afterwards. */
 export async function confirmClaimPayout(
-  db: Queryable, claimId: string, processorReference: string, confirmedBy: string,
+  db: Queryable,
+  claimId: string,
+  processorReference: string,
+  confirmedBy: string,
 ): Promise<PayoutRow | undefined> {
   await db.query(
     `UPDATE payouts SET status = 'confirmed', processor_ref = coalesce(processor_ref, $2), confirmed_reference = $2,
@@ -255,6 +326,8 @@ export async function confirmClaimPayout(
 
 /** When the claim's credit was issued, if it was. */
 export async function findCreditIssuedAt(db: Queryable, claimId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ created_at: Date }>('SELECT created_at FROM credits_issued WHERE claim_id = $1', [claimId]);
+  const { rows } = await db.query<{ created_at: Date }>('SELECT created_at FROM credits_issued WHERE claim_id = $1', [
+    claimId,
+  ]);
   return rows[0]?.created_at.toISOString();
 }

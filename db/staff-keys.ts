@@ -18,17 +18,17 @@ export async function saveStaffKey(db: Queryable, key: StaffKeyRow): Promise<voi
 
 /** Stores a key unless it exists (demo keys: a re-run keeps what is there). */
 export async function addStaffKeyIfMissing(db: Queryable, key: StaffKeyRow): Promise<void> {
-  await db.query('INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING', [
-    key.keyHash,
-    key.name,
-    key.role,
-  ]);
+  await db.query(
+    'INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING',
+    [key.keyHash, key.name, key.role],
+  );
 }
 
 /** The name and role behind a key hash, if any. */
 export async function findStaffKey(db: Queryable, keyHash: string): Promise<Omit<StaffKeyRow, 'keyHash'> | undefined> {
-  const { rows } = await db.query<{ name: string; role: string }>('SELECT name, role FROM staff_keys WHERE key_hash = $1', [
-    keyHash,
-  ]);
+  const { rows } = await db.query<{ name: string; role: string }>(
+    'SELECT name, role FROM staff_keys WHERE key_hash = $1',
+    [keyHash],
+  );
   return rows[0];
 }

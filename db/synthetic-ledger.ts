@@ -46,7 +46,10 @@ export async function loadSyntheticRequests(
 }
 
 /** Charges tx_1 … tx_{count}: charge j belongs to acct_{j % accounts}; purchases, usage bills and subscriptions in turn. */
-export async function loadSyntheticCharges(db: Queryable, spec: { count: number; accounts: number; days: number }): Promise<void> {
+export async function loadSyntheticCharges(
+  db: Queryable,
+  spec: { count: number; accounts: number; days: number },
+): Promise<void> {
   await db.query(
     `INSERT INTO charges (transaction_id, invoice_number, payment_reference, account_id, amount_minor, currency, kind,
                           period_start, period_end, created_at)

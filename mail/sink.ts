@@ -61,7 +61,10 @@ export interface MailMessage {
 }
 
 /** What GET /messages returns per message. */
-export type MailSummary = Pick<MailMessage, 'id' | 'from' | 'to' | 'subject' | 'date' | 'text' | 'receivedAt' | 'messageId'>;
+export type MailSummary = Pick<
+  MailMessage,
+  'id' | 'from' | 'to' | 'subject' | 'date' | 'text' | 'receivedAt' | 'messageId'
+>;
 
 export interface MailSinkOptions {
   /** SMTP port (default 1025; 0 = random). */
@@ -143,7 +146,16 @@ function toMessage(id: string, raw: Buffer, parsed: ParsedMail): MailMessage {
 }
 
 function summary(m: MailMessage): MailSummary {
-  return { id: m.id, from: m.from, to: m.to, subject: m.subject, date: m.date, text: m.text, receivedAt: m.receivedAt, messageId: m.messageId };
+  return {
+    id: m.id,
+    from: m.from,
+    to: m.to,
+    subject: m.subject,
+    date: m.date,
+    text: m.text,
+    receivedAt: m.receivedAt,
+    messageId: m.messageId,
+  };
 }
 
 const escapeHtml = (s: string): string =>
@@ -299,16 +311,25 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
         .then((f) =>
           nodemailer
             .createTransport({ host: inbound.host, port: inbound.port, secure: false, ignoreTLS: true })
-            .sendMail({ from: f.get('from') ?? '', to: f.get('to') ?? '', subject: f.get('subject') ?? '', text: f.get('text') ?? '' }),
+            .sendMail({
+              from: f.get('from') ?? '',
+              to: f.get('to') ?? '',
+              subject: f.get('subject') ?? '',
+              text: f.get('text') ?? '',
+            }),
         )
         .then(
           (info) => {
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-            res.end(`<p>The listener answered: <code>${escapeHtml(info.response)}</code></p><p><a href="/">back</a></p>`);
+            res.end(
+              `<p>The listener answered: <code>${escapeHtml(info.response)}</code></p><p><a href="/">back</a></p>`,
+            );
           },
           (err: Error) => {
             res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
-            res.end(`<p>The listener refused it: <code>${escapeHtml(err.message)}</code></p><p><a href="/">back</a></p>`);
+            res.end(
+              `<p>The listener refused it: <code>${escapeHtml(err.message)}</code></p><p><a href="/">back</a></p>`,
+            );
           },
         );
     } else if (method === 'GET' && url.pathname === '/healthz') {
@@ -330,9 +351,15 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
       } else if (parts[2] === 'raw' && parts.length === 3) {
         // Readable in the browser; ?download=1 saves the .eml instead.
         const download = url.searchParams.get('download') === '1';
-        res.writeHead(200, download
-          ? { 'content-type': 'message/rfc822', 'content-disposition': `attachment; filename="${entry.message.id}.eml"` }
-          : { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+        res.writeHead(
+          200,
+          download
+            ? {
+                'content-type': 'message/rfc822',
+                'content-disposition': `attachment; filename="${entry.message.id}.eml"`,
+              }
+            : { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+        );
         res.end(entry.raw);
       } else if (parts[2] === 'html' && parts.length === 3 && entry.message.html) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': 'sandbox' });

@@ -29,27 +29,76 @@ export class ClaimFigureMetrics {
 
   constructor(registers: Registry) {
     const r = { registers: [registers] };
-    this.up = new Gauge({ name: 'refund_desk_claim_figures_up', help: '1 when this scrape could read the claim figures from PostgreSQL, else 0', ...r });
-    this.received = new Counter({ name: 'refund_desk_claims_received_total', help: 'Claims received, by policy and channel', labelNames: ['policy', 'channel'], ...r });
-    this.decisions = new Counter({
-      name: 'refund_desk_decisions_total', help: 'Claims decided, by policy, outcome and who decided (engine or staff)',
-      labelNames: ['policy', 'outcome', 'decided_by'], ...r,
+    this.up = new Gauge({
+      name: 'refund_desk_claim_figures_up',
+      help: '1 when this scrape could read the claim figures from PostgreSQL, else 0',
+      ...r,
     });
-    this.open = new Gauge({ name: 'refund_desk_open_cases', help: 'Claims not yet closed, denied, abandoned or withdrawn, by status', labelNames: ['status'], ...r });
-    this.overdue = new Gauge({ name: 'refund_desk_overdue_cases', help: 'Open claims with a review, resolution, payout or reply deadline past due', ...r });
-    this.escalated = new Gauge({ name: 'refund_desk_escalated_cases', help: 'Open claims escalated, by who was alerted (lead or finance)', labelNames: ['level'], ...r });
-    this.pendingPayouts = new Gauge({ name: 'refund_desk_payouts_awaiting_confirmation', help: 'Refund payouts finance has not confirmed, by currency', labelNames: ['currency'], ...r });
+    this.received = new Counter({
+      name: 'refund_desk_claims_received_total',
+      help: 'Claims received, by policy and channel',
+      labelNames: ['policy', 'channel'],
+      ...r,
+    });
+    this.decisions = new Counter({
+      name: 'refund_desk_decisions_total',
+      help: 'Claims decided, by policy, outcome and who decided (engine or staff)',
+      labelNames: ['policy', 'outcome', 'decided_by'],
+      ...r,
+    });
+    this.open = new Gauge({
+      name: 'refund_desk_open_cases',
+      help: 'Claims not yet closed, denied, abandoned or withdrawn, by status',
+      labelNames: ['status'],
+      ...r,
+    });
+    this.overdue = new Gauge({
+      name: 'refund_desk_overdue_cases',
+      help: 'Open claims with a review, resolution, payout or reply deadline past due',
+      ...r,
+    });
+    this.escalated = new Gauge({
+      name: 'refund_desk_escalated_cases',
+      help: 'Open claims escalated, by who was alerted (lead or finance)',
+      labelNames: ['level'],
+      ...r,
+    });
+    this.pendingPayouts = new Gauge({
+      name: 'refund_desk_payouts_awaiting_confirmation',
+      help: 'Refund payouts finance has not confirmed, by currency',
+      labelNames: ['currency'],
+      ...r,
+    });
     this.pendingPayoutMinor = new Gauge({
-      name: 'refund_desk_payouts_awaiting_confirmation_minor_units', help: 'Amount of the unconfirmed refund payouts in minor units, by currency',
-      labelNames: ['currency'], ...r,
+      name: 'refund_desk_payouts_awaiting_confirmation_minor_units',
+      help: 'Amount of the unconfirmed refund payouts in minor units, by currency',
+      labelNames: ['currency'],
+      ...r,
     });
     this.oldestPendingPayout = new Gauge({
-      name: 'refund_desk_payout_awaiting_confirmation_oldest_age_seconds', help: 'Age of the oldest unconfirmed refund payout, by currency',
-      labelNames: ['currency'], ...r,
+      name: 'refund_desk_payout_awaiting_confirmation_oldest_age_seconds',
+      help: 'Age of the oldest unconfirmed refund payout, by currency',
+      labelNames: ['currency'],
+      ...r,
     });
-    this.breaches = new Counter({ name: 'refund_desk_sla_breaches_total', help: 'Deadlines breached, by deadline kind', labelNames: ['deadline'], ...r });
-    this.credits = new Counter({ name: 'refund_desk_credits_issued_minor_units_total', help: 'Claim and service credits issued in minor units, by currency', labelNames: ['currency'], ...r });
-    this.refunds = new Counter({ name: 'refund_desk_refunds_paid_minor_units_total', help: 'Refunds paid (payouts confirmed by finance) in minor units, by currency', labelNames: ['currency'], ...r });
+    this.breaches = new Counter({
+      name: 'refund_desk_sla_breaches_total',
+      help: 'Deadlines breached, by deadline kind',
+      labelNames: ['deadline'],
+      ...r,
+    });
+    this.credits = new Counter({
+      name: 'refund_desk_credits_issued_minor_units_total',
+      help: 'Claim and service credits issued in minor units, by currency',
+      labelNames: ['currency'],
+      ...r,
+    });
+    this.refunds = new Counter({
+      name: 'refund_desk_refunds_paid_minor_units_total',
+      help: 'Refunds paid (payouts confirmed by finance) in minor units, by currency',
+      labelNames: ['currency'],
+      ...r,
+    });
   }
 
   /** Reads the figures; on a database error the business series are dropped and `up` says so. */
@@ -67,15 +116,27 @@ export class ClaimFigureMetrics {
   }
 
   private all() {
-    return [this.received, this.decisions, this.open, this.overdue, this.escalated, this.pendingPayouts, this.pendingPayoutMinor,
-      this.oldestPendingPayout, this.breaches, this.credits, this.refunds];
+    return [
+      this.received,
+      this.decisions,
+      this.open,
+      this.overdue,
+      this.escalated,
+      this.pendingPayouts,
+      this.pendingPayoutMinor,
+      this.oldestPendingPayout,
+      this.breaches,
+      this.credits,
+      this.refunds,
+    ];
   }
 
   /** Replaces every value in one synchronous step, so a scrape never mixes two readings. */
   private set(f: ClaimFigures): void {
     for (const m of this.all()) m.reset();
     for (const x of f.received) this.received.inc({ policy: x.policy, channel: x.channel }, x.n);
-    for (const x of f.decisions) this.decisions.inc({ policy: x.policy, outcome: x.outcome, decided_by: x.decidedBy }, x.n);
+    for (const x of f.decisions)
+      this.decisions.inc({ policy: x.policy, outcome: x.outcome, decided_by: x.decidedBy }, x.n);
     // Zero series for quiet statuses, levels and deadlines, so alerts see 0 rather than nothing.
     for (const status of OPEN_STATUSES) this.open.set({ status }, f.open.find((x) => x.status === status)?.n ?? 0);
     this.overdue.set(f.overdue);
@@ -87,7 +148,8 @@ export class ClaimFigureMetrics {
       this.pendingPayoutMinor.set({ currency: x.currency }, x.amountMinor);
       this.oldestPendingPayout.set({ currency: x.currency }, x.oldestAgeSeconds);
     }
-    for (const deadline of BREACHABLE_DEADLINES) this.breaches.inc({ deadline }, f.breaches.find((x) => x.deadline === deadline)?.n ?? 0);
+    for (const deadline of BREACHABLE_DEADLINES)
+      this.breaches.inc({ deadline }, f.breaches.find((x) => x.deadline === deadline)?.n ?? 0);
     for (const x of f.creditsIssued) this.credits.inc({ currency: x.currency }, x.amountMinor);
     for (const x of f.refundsPaid) this.refunds.inc({ currency: x.currency }, x.amountMinor);
   }

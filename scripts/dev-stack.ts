@@ -169,14 +169,30 @@ async function main(): Promise<void> {
       '',
       `Refund Desk dev stack is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops it; data stays in ${path.relative(process.cwd(), dataRoot) || '.'}/`,
       '',
-      ...(apiUrl ? [`  API            ${apiUrl}`, `  Console        ${apiUrl}/console  (sign in with a demo staff key)`, `  OpenAPI        ${apiUrl}/openapi.json`] : ['  API            (not started)']),
+      ...(apiUrl
+        ? [
+            `  API            ${apiUrl}`,
+            `  Console        ${apiUrl}/console  (sign in with a demo staff key)`,
+            `  OpenAPI        ${apiUrl}/openapi.json`,
+          ]
+        : ['  API            (not started)']),
       `  Temporal UI    ${temporal.uiUrl ?? '(external server)'}`,
       `  Temporal gRPC  ${temporal.address}`,
       `  Mail sink      ${mail ? `${mail.httpUrl}   (SMTP ${mail.host}:${mail.smtpPort})` : `(external SMTP ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? ''})`}`,
-      ...(inboundPort ? [`  Inbound mail   smtp://127.0.0.1:${inboundPort}   (refunds@<policy>.example; README "Claims by email")`] : []),
+      ...(inboundPort
+        ? [`  Inbound mail   smtp://127.0.0.1:${inboundPort}   (refunds@<policy>.example; README "Claims by email")`]
+        : []),
       `  PostgreSQL     ${pg.url}`,
       '',
-      ...(apiUrl ? [`  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS).map(([role, key]) => `${role}=${key}`).join('  ')}`, '  README.md has a curl walk-through.', ''] : []),
+      ...(apiUrl
+        ? [
+            `  Demo staff keys: ${Object.entries(DEMO_STAFF_KEYS)
+              .map(([role, key]) => `${role}=${key}`)
+              .join('  ')}`,
+            '  README.md has a curl walk-through.',
+            '',
+          ]
+        : []),
     ];
     if (infraOnly) {
       lines.push('Run the app against it with:', '');
@@ -199,6 +215,10 @@ function demoSupportAddresses(): string[] {
   const dir = path.resolve(__dirname, '..', 'policies');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { mailIntake?: { address: string } }).mailIntake?.address)
+    .map(
+      (f) =>
+        (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { mailIntake?: { address: string } }).mailIntake
+          ?.address,
+    )
     .filter((a): a is string => Boolean(a));
 }

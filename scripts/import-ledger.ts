@@ -89,7 +89,8 @@ function parseCommandLine(argv: string[]): Args | 'help' {
   if (!isFile) throw new UsageError(`${file} is not a file`);
 
   const format = values.format ?? formatFromFileName(file);
-  if (!format) throw new UsageError(`cannot tell the format of ${file} from its extension: pass --format csv or --format ndjson`);
+  if (!format)
+    throw new UsageError(`cannot tell the format of ${file} from its extension: pass --format csv or --format ndjson`);
   if (format !== 'csv' && format !== 'ndjson') throw new UsageError(`--format must be csv or ndjson, not "${format}"`);
 
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
@@ -121,7 +122,15 @@ function progressReporter(file: string, totalBytes: number): { update(p: ImportP
       hideCursor: true,
       fps: 5,
     });
-    bar.start(totalBytes, 0, { read: '0.0', total_mb: mb(totalBytes), rows: 0, inserted: 0, duplicates: 0, rejected: 0, rate: 0 });
+    bar.start(totalBytes, 0, {
+      read: '0.0',
+      total_mb: mb(totalBytes),
+      rows: 0,
+      inserted: 0,
+      duplicates: 0,
+      rejected: 0,
+      rate: 0,
+    });
     return {
       update(p) {
         const seconds = Math.max((Date.now() - started) / 1000, 0.001);

@@ -34,9 +34,15 @@ function main(): void {
 
   const parsed = SimulationBody.safeParse(readJson(file));
   // Each bad field by its path, as the API's 400 names them.
-  if (!parsed.success) usage(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    usage(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
   const input = toSimulationInput(parsed.data, new Date());
-  const view = simulationView(simulateClaim(policy, input), policy, input.claim.submittedAt, policy.version !== published.version);
+  const view = simulationView(
+    simulateClaim(policy, input),
+    policy,
+    input.claim.submittedAt,
+    policy.version !== published.version,
+  );
   if (values.json) {
     process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     return;
@@ -51,7 +57,8 @@ function main(): void {
   }
   if (view.missing.length) lines.push(`  missing: ${view.missing.join(', ')}`);
   for (const r of view.why) lines.push(`  a person decides because: ${r.message} (${r.clause})`);
-  for (const dl of view.deadlines) lines.push(`  ${dl.kind} due ${dl.dueAt} (${dl.businessDays} business days, ${dl.clause})`);
+  for (const dl of view.deadlines)
+    lines.push(`  ${dl.kind} due ${dl.dueAt} (${dl.businessDays} business days, ${dl.clause})`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

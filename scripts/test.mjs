@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: dependencies, Temporal binaries, then eslint, tsc and jest — in
+// `npm test`: dependencies, Temporal binaries, then prettier --check, eslint, tsc and jest — in
 // that order, stopping at the first failure and exiting with its code.
 //
 //   npm test                         # everything
@@ -46,7 +46,9 @@ function run(name, script, args) {
 }
 
 function summary(total) {
-  console.log(`\n${timings.map((t) => `${t.name} ${fmtMs(t.ms)}${t.rc ? ` (exit ${t.rc})` : ''}`).join(' · ')} — total ${fmtMs(total)}`);
+  console.log(
+    `\n${timings.map((t) => `${t.name} ${fmtMs(t.ms)}${t.rc ? ` (exit ${t.rc})` : ''}`).join(' · ')} — total ${fmtMs(total)}`,
+  );
 }
 
 async function main() {
@@ -63,9 +65,14 @@ async function main() {
   rmSync(JEST_RESULTS, { force: true });
   const workers = process.env.JEST_WORKERS ? [`--maxWorkers=${process.env.JEST_WORKERS}`] : ['--runInBand'];
   const steps = [
+    ['prettier', 'node_modules/prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.']],
     ['eslint', 'node_modules/eslint/bin/eslint.js', ['.']],
     ['tsc', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', '.']],
-    ['jest', 'node_modules/jest/bin/jest.js', [...workers, '--json', `--outputFile=${JEST_RESULTS}`, ...process.argv.slice(2)]],
+    [
+      'jest',
+      'node_modules/jest/bin/jest.js',
+      [...workers, '--json', `--outputFile=${JEST_RESULTS}`, ...process.argv.slice(2)],
+    ],
   ];
   for (const [name, script, args] of steps) {
     const rc = await run(name, script, args);
@@ -85,7 +92,9 @@ function closingLine() {
     const r = JSON.parse(readFileSync(JEST_RESULTS, 'utf8'));
     // A suite that could not even load runs no test; it still counts as a failure, never as a silent pass.
     const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
-    console.log(`${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
+    console.log(
+      `${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`,
+    );
   } catch {
     /* jest did not run */
   }

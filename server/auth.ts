@@ -32,7 +32,10 @@ export async function findStaff(db: Queryable, key: string | undefined): Promise
 }
 
 /** Loads the keys named in configuration (`role:name:key`), so a deployment needs no SQL to add staff. */
-export async function registerStaffKeys(db: Queryable, keys: readonly { role: string; name: string; key: string }[]): Promise<void> {
+export async function registerStaffKeys(
+  db: Queryable,
+  keys: readonly { role: string; name: string; key: string }[],
+): Promise<void> {
   for (const k of keys) await saveStaffKey(db, { keyHash: hashKey(k.key), name: k.name, role: k.role });
 }
 
@@ -45,7 +48,8 @@ export function requireStaff(db: Queryable, roles: readonly StaffRole[]): Reques
   return async (req, res, next) => {
     const staff = await findStaff(db, bearer(req));
     if (!staff) throw new HttpError(401, 'a staff API key is required (Authorization: Bearer <key>)');
-    if (!roles.includes(staff.role)) throw new HttpError(403, `role ${staff.role} may not do this; allowed: ${roles.join(', ')}`);
+    if (!roles.includes(staff.role))
+      throw new HttpError(403, `role ${staff.role} may not do this; allowed: ${roles.join(', ')}`);
     res.locals.staff = staff;
     next();
   };
@@ -53,7 +57,10 @@ export function requireStaff(db: Queryable, roles: readonly StaffRole[]): Reques
 
 /** A claim is visible to its customer (claim token) or to any staff key. */
 export async function claimViewer(
-  db: Queryable, secret: string, req: Request, claimId: string,
+  db: Queryable,
+  secret: string,
+  req: Request,
+  claimId: string,
 ): Promise<StaffPrincipal | { kind: 'customer' }> {
   const presented = bearer(req);
   if (!presented) throw new HttpError(401, 'present the claim token or a staff key as a bearer token');

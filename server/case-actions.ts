@@ -31,7 +31,8 @@ export async function decideCase(deps: CaseActionDeps, claim: ClaimRecord, input
   const body = DecisionBody.parse(input);
   const actor = staffActor(staff);
   // The same decision sent again gets the first answer, even after the claim has closed.
-  if (isSameDecision(claim.decision, { ...body, actor })) return { claimId: claim.claimId, status: claim.status, decision: claim.decision };
+  if (isSameDecision(claim.decision, { ...body, actor }))
+    return { claimId: claim.claimId, status: claim.status, decision: claim.decision };
   await requireOpenClaim(deps.db, claim);
   const decision = await claimAction(deps.temporal, claim.claimId, decideUpdate, [{ ...body, actor }]);
   return { claimId: claim.claimId, status: await statusNow(deps.db, claim.claimId), decision };
@@ -41,22 +42,34 @@ export async function decideCase(deps: CaseActionDeps, claim: ClaimRecord, input
 export async function requestCaseInfo(deps: CaseActionDeps, claim: ClaimRecord, input: unknown, staff: StaffPrincipal) {
   const { message } = InfoRequestBody.parse(input);
   await requireOpenClaim(deps.db, claim);
-  const status = await claimAction(deps.temporal, claim.claimId, requestInfoUpdate, [{ message, actor: staffActor(staff) }]);
+  const status = await claimAction(deps.temporal, claim.claimId, requestInfoUpdate, [
+    { message, actor: staffActor(staff) },
+  ]);
   return { claimId: claim.claimId, status };
 }
 
 /** Finance confirms the refund was paid, with the processor's reference; confirming again with it is the same act. */
-export async function confirmCasePayout(deps: CaseActionDeps, claim: ClaimRecord, input: unknown, staff: StaffPrincipal) {
+export async function confirmCasePayout(
+  deps: CaseActionDeps,
+  claim: ClaimRecord,
+  input: unknown,
+  staff: StaffPrincipal,
+) {
   const { processorReference } = PayoutConfirmationBody.parse(input);
   const payout = await findPayout(deps.db, claim.claimId);
   if (payout?.status === 'confirmed' && payout.confirmedReference !== processorReference) {
-    throw new HttpError(409, `the payout of claim ${claim.claimId} was already confirmed with processor reference ${payout.confirmedReference}`);
+    throw new HttpError(
+      409,
+      `the payout of claim ${claim.claimId} was already confirmed with processor reference ${payout.confirmedReference}`,
+    );
   }
   // Confirming again with the same reference is the same confirmation.
   if (payout?.status === 'confirmed' && claim.status === 'closed') {
     return { claimId: claim.claimId, status: claim.status };
   }
   await requireOpenClaim(deps.db, claim);
-  const status = await claimAction(deps.temporal, claim.claimId, confirmPayoutUpdate, [{ processorReference, actor: staffActor(staff) }]);
+  const status = await claimAction(deps.temporal, claim.claimId, confirmPayoutUpdate, [
+    { processorReference, actor: staffActor(staff) },
+  ]);
   return { claimId: claim.claimId, status };
 }

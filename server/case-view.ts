@@ -22,7 +22,11 @@ export async function caseView(db: Db, policies: PolicyStore, claim: ClaimRecord
     policies.pinned(claim.policyId, claim.policyVersion),
   ]);
   const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId);
-  const holds = await holdsOnItems(db, ownRequests.map((r) => r.requestId), facts.charges.map((c) => c.transactionId));
+  const holds = await holdsOnItems(
+    db,
+    ownRequests.map((r) => r.requestId),
+    facts.charges.map((c) => c.transactionId),
+  );
   const proposal = engineProposal(events, claim.decision);
   const now = new Date();
   return {
@@ -31,7 +35,12 @@ export async function caseView(db: Db, policies: PolicyStore, claim: ClaimRecord
     reason: claim.reason,
     channel: claim.channel,
     submittedAt: claim.submittedAt,
-    account: { id: claim.accountId, email: claim.accountEmail, status: facts.account.status, currency: facts.account.currency },
+    account: {
+      id: claim.accountId,
+      email: claim.accountEmail,
+      status: facts.account.status,
+      currency: facts.account.currency,
+    },
     customer: {
       explanation: claim.explanation,
       requestIds: claim.requestIds,
@@ -44,7 +53,9 @@ export async function caseView(db: Db, policies: PolicyStore, claim: ClaimRecord
       charges: facts.charges.map((c) => ({
         transactionId: c.transactionId,
         invoiceNumber: c.invoiceNumber,
-        claimed: c.transactionId === claim.transactionId || (c.invoiceNumber !== null && c.invoiceNumber === claim.invoiceNumber),
+        claimed:
+          c.transactionId === claim.transactionId ||
+          (c.invoiceNumber !== null && c.invoiceNumber === claim.invoiceNumber),
         amountMinor: c.amountMinor,
         currency: c.currency,
         kind: c.kind,
@@ -86,14 +97,22 @@ function engineProposal(events: ClaimEvent[], decision: Decision | null): Decisi
 }
 
 function findingsOf(claim: ClaimRecord, proposal: Decision | null): RequestFinding[] {
-  return (claim.decision?.findings.length ? claim.decision.findings : (proposal?.findings ?? (claim.evidence as RequestFinding[])));
+  return claim.decision?.findings.length
+    ? claim.decision.findings
+    : (proposal?.findings ?? (claim.evidence as RequestFinding[]));
 }
 
 /** A request as the ledger has it; another account's request is only "not found on your account". */
 function requestEvidence(requestId: string, claim: ClaimRecord, facts: LedgerFacts, findings: RequestFinding[]) {
   const request = facts.requests.find((r) => r.requestId === requestId && r.accountId === claim.accountId);
   const verdict = findings.find((f) => f.requestId === requestId)?.verdict ?? null;
-  if (!request) return { requestId, found: false, verdict: verdict === 'other_account' ? 'not_found' : verdict, note: 'not found on your account' };
+  if (!request)
+    return {
+      requestId,
+      found: false,
+      verdict: verdict === 'other_account' ? 'not_found' : verdict,
+      note: 'not found on your account',
+    };
   return {
     requestId,
     found: true,
@@ -115,7 +134,13 @@ function overlappingOutages(request: LedgerRequest, facts: LedgerFacts, submitte
   const end = request.completedAt === null ? start : Date.parse(request.completedAt);
   return facts.outages
     .filter((o) => overlapsRequest(outageInterval(o, Date.parse(submittedAt)), start, end))
-    .map((o) => ({ id: o.id, cause: o.cause, scheduled: o.scheduled, forceMajeure: o.forceMajeure, eligible: isEligibleOutage(o) }));
+    .map((o) => ({
+      id: o.id,
+      cause: o.cause,
+      scheduled: o.scheduled,
+      forceMajeure: o.forceMajeure,
+      eligible: isEligibleOutage(o),
+    }));
 }
 
 function businessDaysLeft(now: Date, due: Date, calendar: BusinessCalendar) {

@@ -12,7 +12,13 @@ import {
 } from '../common/chargeback';
 import type { Db } from '../db';
 import { listCaseProcessorEvents } from '../db/chargeback-inbox';
-import { getChargeback, listChargebackDeadlines, listChargebackEvents, listDisputeMovements, type ChargebackRecord } from '../db/chargebacks';
+import {
+  getChargeback,
+  listChargebackDeadlines,
+  listChargebackEvents,
+  listDisputeMovements,
+  type ChargebackRecord,
+} from '../db/chargebacks';
 import { getCreditHold } from '../db/credit-holds';
 import { listWebhookMessages } from '../db/webhook-messages';
 import { toStripeEvidence } from '../domain/chargebacks';
@@ -65,7 +71,8 @@ async function act<T>(work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
-        if (cause instanceof ApplicationFailure && cause.type === CHARGEBACK_REFUSALS.wrongState) throw new HttpError(409, cause.message);
+        if (cause instanceof ApplicationFailure && cause.type === CHARGEBACK_REFUSALS.wrongState)
+          throw new HttpError(409, cause.message);
       }
     }
     if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'the chargeback workflow is no longer running');
@@ -82,33 +89,64 @@ async function existingId(deps: ChargebackActionDeps, id: string): Promise<strin
 }
 
 /** Accepts the dispute (the processor keeps the money); answers with the case's new status. */
-export async function acceptChargeback(deps: ChargebackActionDeps, chargebackId: string, input: unknown, staff: StaffPrincipal) {
+export async function acceptChargeback(
+  deps: ChargebackActionDeps,
+  chargebackId: string,
+  input: unknown,
+  staff: StaffPrincipal,
+) {
   const { why } = StaffActionBody.parse(input);
   const id = await existingId(deps, chargebackId);
   return act(() => handle(deps, id).executeUpdate(acceptDisputeUpdate, { args: [{ why, actor: staffActor(staff) }] }));
 }
 
 /** Contests with the stored evidence, a person's edits replacing the fields they name; answers with the new status. */
-export async function contestChargeback(deps: ChargebackActionDeps, chargebackId: string, input: unknown, staff: StaffPrincipal) {
+export async function contestChargeback(
+  deps: ChargebackActionDeps,
+  chargebackId: string,
+  input: unknown,
+  staff: StaffPrincipal,
+) {
   const body = ContestBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() => handle(deps, id).executeUpdate(contestDisputeUpdate, { args: [{ ...body, actor: staffActor(staff) }] }));
+  return act(() =>
+    handle(deps, id).executeUpdate(contestDisputeUpdate, { args: [{ ...body, actor: staffActor(staff) }] }),
+  );
 }
 
 /** Finance confirms the evidence was submitted in the processor's dashboard; answers with the new status. */
-export async function confirmChargebackSubmission(deps: ChargebackActionDeps, chargebackId: string, input: unknown, staff: StaffPrincipal) {
+export async function confirmChargebackSubmission(
+  deps: ChargebackActionDeps,
+  chargebackId: string,
+  input: unknown,
+  staff: StaffPrincipal,
+) {
   const body = ConfirmSubmissionBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() => handle(deps, id).executeUpdate(confirmSubmissionUpdate, { args: [{ ...body, actor: staffActor(staff) }] }));
+  return act(() =>
+    handle(deps, id).executeUpdate(confirmSubmissionUpdate, { args: [{ ...body, actor: staffActor(staff) }] }),
+  );
 }
 
-const ACCOUNT_UPDATES = { suspend: suspendAccountUpdate, reinstate: reinstateAccountUpdate, terminate: terminateAccountUpdate } as const;
+const ACCOUNT_UPDATES = {
+  suspend: suspendAccountUpdate,
+  reinstate: reinstateAccountUpdate,
+  terminate: terminateAccountUpdate,
+} as const;
 export type AccountAction = keyof typeof ACCOUNT_UPDATES;
 export const ACCOUNT_ACTIONS = Object.keys(ACCOUNT_UPDATES) as AccountAction[];
 
 /** Suspends, reinstates or terminates the disputed account; answers with the workflow's state of the case. */
-export async function changeChargebackAccount(deps: ChargebackActionDeps, chargebackId: string, action: AccountAction, input: unknown, staff: StaffPrincipal) {
+export async function changeChargebackAccount(
+  deps: ChargebackActionDeps,
+  chargebackId: string,
+  action: AccountAction,
+  input: unknown,
+  staff: StaffPrincipal,
+) {
   const { why } = StaffActionBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() => handle(deps, id).executeUpdate(ACCOUNT_UPDATES[action], { args: [{ why, actor: staffActor(staff) }] }));
+  return act(() =>
+    handle(deps, id).executeUpdate(ACCOUNT_UPDATES[action], { args: [{ why, actor: staffActor(staff) }] }),
+  );
 }

@@ -20,13 +20,16 @@ const HANDOVER_DEADLINE_MS = 5_000;
 export async function handOverEvent(deps: ChargebackIntakeDeps, e: PendingEvent): Promise<void> {
   const input: ChargebackWorkflowInput = { chargebackId: e.chargebackId };
   await deps.temporal.connection.withDeadline(Date.now() + HANDOVER_DEADLINE_MS, () =>
-    deps.temporal.workflow.signalWithStart<typeof chargebackWorkflow, [{ processor: string; eventId: string }]>('chargebackWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId: chargebackWorkflowId(e.chargebackId),
-      args: [input],
-      signal: disputeEventSignal,
-      signalArgs: [{ processor: e.processor, eventId: e.eventId }],
-    }),
+    deps.temporal.workflow.signalWithStart<typeof chargebackWorkflow, [{ processor: string; eventId: string }]>(
+      'chargebackWorkflow',
+      {
+        taskQueue: deps.taskQueue,
+        workflowId: chargebackWorkflowId(e.chargebackId),
+        args: [input],
+        signal: disputeEventSignal,
+        signalArgs: [{ processor: e.processor, eventId: e.eventId }],
+      },
+    ),
   );
   await markHandedOver(deps.db, e.processor, e.eventId);
 }
@@ -41,11 +44,22 @@ export interface Receipt {
  * Stores the event (the only step the answer waits for), then hands it over in the background:
  * a failed hand-over is left to the next redelivery or the sweep, so nothing stored is dropped.
  */
-export async function receiveDisputeEvent(deps: ChargebackIntakeDeps, facts: DisputeFacts, payload: unknown): Promise<Receipt> {
+export async function receiveDisputeEvent(
+  deps: ChargebackIntakeDeps,
+  facts: DisputeFacts,
+  payload: unknown,
+): Promise<Receipt> {
   const stored = await storeProcessorEvent(deps.db, facts, payload);
   if (!stored.handedOver) {
-    void handOverEvent(deps, { processor: facts.processor, eventId: facts.eventId, chargebackId: stored.chargebackId }).catch((err: unknown) =>
-      deps.logger.warn({ err: (err as Error).message, eventId: facts.eventId, chargebackId: stored.chargebackId }, 'chargeback event stored; hand-over deferred to the sweep'),
+    void handOverEvent(deps, {
+      processor: facts.processor,
+      eventId: facts.eventId,
+      chargebackId: stored.chargebackId,
+    }).catch((err: unknown) =>
+      deps.logger.warn(
+        { err: (err as Error).message, eventId: facts.eventId, chargebackId: stored.chargebackId },
+        'chargeback event stored; hand-over deferred to the sweep',
+      ),
     );
   }
   return { chargebackId: stored.chargebackId, duplicate: !stored.isNew };

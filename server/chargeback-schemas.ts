@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { CHARGEBACK_STATUSES, DISPUTE_EVENT_KINDS, STRIPE_TEXT_FIELDS } from '../domain/chargebacks';
 
-const id = z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'letters, digits and _ . : - only, at most 200');
+const id = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'letters, digits and _ . : - only, at most 200');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code such as "USD"');
 const instant = z.iso.datetime({ offset: true });
 const why = z.string().trim().min(1).max(2000);
@@ -29,7 +32,9 @@ export const NeutralDisputeEventBody = z
           .optional(),
       })
       .strict()
-      .refine((d) => d.chargeRef || d.paymentIntentRef, { message: 'give chargeRef or paymentIntentRef, so the dispute can be matched' }),
+      .refine((d) => d.chargeRef || d.paymentIntentRef, {
+        message: 'give chargeRef or paymentIntentRef, so the dispute can be matched',
+      }),
   })
   .strict();
 
@@ -38,8 +43,16 @@ export const ChargebackListQuery = z
     status: z.enum(CHARGEBACK_STATUSES).optional(),
     policyId: z.string().optional(),
     accountId: z.string().optional(),
-    dueWithinHours: z.coerce.number().int().positive().max(24 * 90).optional(),
-    unmatched: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    dueWithinHours: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(24 * 90)
+      .optional(),
+    unmatched: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
@@ -53,4 +66,6 @@ export const ContestBody = z
   })
   .strict();
 
-export const ConfirmSubmissionBody = z.object({ processorReference: z.string().trim().min(1).max(200).optional() }).strict();
+export const ConfirmSubmissionBody = z
+  .object({ processorReference: z.string().trim().min(1).max(200).optional() })
+  .strict();

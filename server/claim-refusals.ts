@@ -18,7 +18,10 @@ export async function claimFromPath(db: Db, params: unknown): Promise<ClaimRecor
 export async function closedClaimMessage(db: Db, claim: ClaimRecord): Promise<string> {
   const d = claim.decision;
   if (claim.status !== 'closed' || !d) return `claim ${claim.claimId} is ${claim.status} since ${day(claim.updatedAt)}`;
-  const sentAt = d.remedy === 'refund' ? (await findPayout(db, claim.claimId))?.confirmedAt : await findCreditIssuedAt(db, claim.claimId);
+  const sentAt =
+    d.remedy === 'refund'
+      ? (await findPayout(db, claim.claimId))?.confirmedAt
+      : await findCreditIssuedAt(db, claim.claimId);
   return `claim ${claim.claimId} is closed (${d.outcome}, ${d.remedy === 'refund' ? 'refund' : 'credit'} sent on ${day(sentAt ?? claim.updatedAt)})`;
 }
 
@@ -28,7 +31,10 @@ export async function requireOpenClaim(db: Db, claim: ClaimRecord): Promise<void
 }
 
 /** The same person sending the same decision again: they get the first answer. */
-export function isSameDecision(recorded: Decision | null, input: Omit<StaffDecisionInput, 'note'>): recorded is Decision {
+export function isSameDecision(
+  recorded: Decision | null,
+  input: Omit<StaffDecisionInput, 'note'>,
+): recorded is Decision {
   if (!recorded || recorded.decidedBy.id !== input.actor.id || recorded.outcome !== input.outcome) return false;
   if (recorded.remedy !== (input.outcome === 'denied' ? 'none' : input.remedy)) return false;
   return input.amountMinor === undefined || input.amountMinor === recorded.amount.amountMinor;

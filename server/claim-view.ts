@@ -19,7 +19,13 @@ export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer'
     explanation: claim.explanation,
     policy: { id: claim.policyId, version: claim.policyVersion },
     decision: claim.decision && decisionView(claim.decision, audience),
-    deadlines: deadlines.map((d) => ({ kind: d.kind, dueAt: d.dueAt, businessDays: d.businessDays, clause: d.clause, state: d.state })),
+    deadlines: deadlines.map((d) => ({
+      kind: d.kind,
+      dueAt: d.dueAt,
+      businessDays: d.businessDays,
+      clause: d.clause,
+      state: d.state,
+    })),
     ...(audience === 'staff' && {
       evidence: claim.evidence,
       escalatedAt: claim.escalatedAt,

@@ -9,7 +9,12 @@ export function decisionView(decision: Decision, audience: 'customer' | 'staff')
     remedy: decision.remedy,
     reasons: decision.reasons,
     arithmetic: decision.arithmetic,
-    findings: decision.findings.map((f) => ({ requestId: f.requestId, verdict: f.verdict, refundableMinor: f.refundable.amountMinor, chargedMinor: f.charged.amountMinor })),
+    findings: decision.findings.map((f) => ({
+      requestId: f.requestId,
+      verdict: f.verdict,
+      refundableMinor: f.refundable.amountMinor,
+      chargedMinor: f.charged.amountMinor,
+    })),
     decidedBy: audience === 'staff' ? decision.decidedBy : { type: decision.decidedBy.type },
     policy: decision.policy,
     note: decision.note ?? null,

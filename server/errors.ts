@@ -42,19 +42,30 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof z.ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return new HttpError(400, `invalid request: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, issues);
+    return new HttpError(
+      400,
+      `invalid request: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
   if (err instanceof WorkflowUpdateFailedError) {
     const refusal = businessRefusal(err);
     if (refusal) {
       const retryAfter = refusal.type === REFUSALS.moving ? MOVING_RETRY_AFTER_SECONDS : undefined;
-      return new HttpError(REFUSAL_STATUS[refusal.type!]!, refusal.message, { type: refusal.type, details: refusal.details }, retryAfter);
+      return new HttpError(
+        REFUSAL_STATUS[refusal.type!]!,
+        refusal.message,
+        { type: refusal.type, details: refusal.details },
+        retryAfter,
+      );
     }
   }
   // The claim's run has ended; routes answer closed claims from the case record before reaching here.
-  if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'the claim is closed; nothing more can be done on it');
+  if (err instanceof WorkflowNotFoundError)
+    return new HttpError(409, 'the claim is closed; nothing more can be done on it');
   const bodyError = err as { type?: string; status?: number; message?: string; code?: string; detail?: string };
-  if (bodyError.code === '23505') return new HttpError(409, `conflicts with an existing record: ${bodyError.detail ?? bodyError.message}`);
+  if (bodyError.code === '23505')
+    return new HttpError(409, `conflicts with an existing record: ${bodyError.detail ?? bodyError.message}`);
   // PostgreSQL refused a value zod let through (year 0000, a NUL character, a CHECK such as period_end > period_start).
   if (bodyError.code === '23514' || bodyError.code?.startsWith('22')) {
     return new HttpError(422, `a record has a value the ledger cannot store: ${bodyError.message}`);

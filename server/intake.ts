@@ -48,7 +48,10 @@ async function resolveAccount(db: Db, s: ClaimSubmission) {
  * claims left in `received` are started again at boot (see startPendingClaims).
  */
 export async function submitClaim(
-  deps: IntakeDeps, submission: ClaimSubmission, channel: Channel, idempotencyKey: string | null,
+  deps: IntakeDeps,
+  submission: ClaimSubmission,
+  channel: Channel,
+  idempotencyKey: string | null,
 ): Promise<SubmittedClaim> {
   const print = fingerprint(submission);
   const replay = idempotencyKey ? await replayed(deps, idempotencyKey, print) : undefined;
@@ -94,7 +97,11 @@ export async function submitClaim(
     }
     throw err;
   }
-  await startClaimWorkflow(deps.temporal, deps.taskQueue, claimId, { accountId: account.id, policyId: policy.id, reason: submission.reason });
+  await startClaimWorkflow(deps.temporal, deps.taskQueue, claimId, {
+    accountId: account.id,
+    policyId: policy.id,
+    reason: submission.reason,
+  });
   return { claimId, status: 'received', claimToken: claimToken(deps.claimTokenSecret, claimId), replayed: false };
 }
 
@@ -105,7 +112,12 @@ async function replayed(deps: IntakeDeps, key: string, print: string): Promise<S
     throw new HttpError(409, 'this Idempotency-Key was already used with a different request body');
   }
   await startClaimWorkflow(deps.temporal, deps.taskQueue, existing.claimId);
-  return { claimId: existing.claimId, status: existing.status, claimToken: claimToken(deps.claimTokenSecret, existing.claimId), replayed: true };
+  return {
+    claimId: existing.claimId,
+    status: existing.status,
+    claimToken: claimToken(deps.claimTokenSecret, existing.claimId),
+    replayed: true,
+  };
 }
 
 /** Starts workflows for claims stored while Temporal was unreachable. */

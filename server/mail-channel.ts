@@ -44,7 +44,8 @@ export function supportAddresses(policies: PolicyStore, overrides: Record<string
 /** POST /v1/claims's intake and the customer-reply update, as the mail activities call them. */
 export function claimIntakePort(deps: IntakeDeps) {
   return {
-    submit: async (submission: unknown, idempotencyKey: string) => submitClaim(deps, ClaimBody.parse(submission), 'email', idempotencyKey),
+    submit: async (submission: unknown, idempotencyKey: string) =>
+      submitClaim(deps, ClaimBody.parse(submission), 'email', idempotencyKey),
     reply: async (claimId: string, reply: unknown) => {
       try {
         return await claimAction(deps.temporal, claimId, customerReplyUpdate, [CustomerReplyBody.parse(reply)]);
@@ -58,7 +59,11 @@ export function claimIntakePort(deps: IntakeDeps) {
 }
 
 /** Starts a stored message's workflow once; its id is the message's hash, so repeats do nothing. */
-export async function startInboundMailWorkflow(temporal: Client, taskQueue: string, input: InboundMailInput): Promise<void> {
+export async function startInboundMailWorkflow(
+  temporal: Client,
+  taskQueue: string,
+  input: InboundMailInput,
+): Promise<void> {
   try {
     await temporal.workflow.start<typeof inboundMailWorkflow>('inboundMailWorkflow', {
       taskQueue,
@@ -86,13 +91,16 @@ export async function startMailChannel(deps: MailChannelDeps): Promise<InboundSm
   const { db, temporal, taskQueue, logger, config } = deps;
   for (const pending of await listUnstartedMails(db)) await startInboundMailWorkflow(temporal, taskQueue, pending);
   if (config.port < 0) return null;
-  const tls = config.tls ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) } : undefined;
+  const tls = config.tls
+    ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) }
+    : undefined;
   const listener = await startInboundSmtp(
     { port: config.port, host: config.host, maxBytes: config.maxBytes, ...(tls ? { tls } : {}) },
     {
       accepts: (recipient) => supportAddresses(deps.policies, config.addressOverrides).has(baseAddress(recipient)),
       // Bounces have no sender and are never limited: they are how a failed notification is learnt of.
-      overRateLimit: async (sender) => sender !== '' && (await countRecentMailsFrom(db, sender, 3600)) >= config.perSenderPerHour,
+      overRateLimit: async (sender) =>
+        sender !== '' && (await countRecentMailsFrom(db, sender, 3600)) >= config.perSenderPerHour,
       store: (message) => storeInboundMail(db, message),
       afterStore: async (stored) => {
         if (!stored.duplicate) await startInboundMailWorkflow(temporal, taskQueue, stored);

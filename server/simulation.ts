@@ -37,19 +37,37 @@ export const SimulationBody = z
     ledger: z
       .object({
         account: z
-          .object({ status: z.enum(ACCOUNT_STATUSES).default('active'), currency: z.string().regex(/^[A-Z]{3}$/).default('USD') })
+          .object({
+            status: z.enum(ACCOUNT_STATUSES).default('active'),
+            currency: z
+              .string()
+              .regex(/^[A-Z]{3}$/)
+              .default('USD'),
+          })
           .strict()
           .default({ status: 'active', currency: 'USD' }),
         requests: z.array(simulatedRequest).max(10_000).default([]),
         charges: z.array(ChargeRecord.extend(simulatedAccount)).max(1_000).default([]),
-        outages: z.array(OutageRecord.extend({ cause: z.string().min(1).max(2000).default('(not given)') })).max(1_000).default([]),
+        outages: z
+          .array(OutageRecord.extend({ cause: z.string().min(1).max(2000).default('(not given)') }))
+          .max(1_000)
+          .default([]),
         /** Claimed requests earlier claims already credited or refunded. */
-        alreadyRemedied: z.array(z.object({ requestId: id, claimId: id }).strict()).max(10_000).default([]),
+        alreadyRemedied: z
+          .array(z.object({ requestId: id, claimId: id }).strict())
+          .max(10_000)
+          .default([]),
         /** The account's unused credit balance in minor units, for unused-credits claims. */
         creditBalanceMinor: z.number().int().min(0).optional(),
       })
       .strict()
-      .default({ account: { status: 'active', currency: 'USD' }, requests: [], charges: [], outages: [], alreadyRemedied: [] }),
+      .default({
+        account: { status: 'active', currency: 'USD' },
+        requests: [],
+        charges: [],
+        outages: [],
+        alreadyRemedied: [],
+      }),
     /** A draft policy pack to try instead of the published version. */
     pack: z.record(z.string(), z.unknown()).optional(),
   })
@@ -60,7 +78,10 @@ export type SimulationRequest = z.infer<typeof SimulationBody>;
 export function toSimulationInput(body: SimulationRequest, now: Date): SimulationInput {
   const { claim, ledger } = body;
   const accountId = claim.accountId ?? SIMULATED_ACCOUNT;
-  const own = <T extends { accountId: string }>(r: T) => ({ ...r, accountId: r.accountId === SIMULATED_ACCOUNT ? accountId : r.accountId });
+  const own = <T extends { accountId: string }>(r: T) => ({
+    ...r,
+    accountId: r.accountId === SIMULATED_ACCOUNT ? accountId : r.accountId,
+  });
   return {
     claim: {
       claimId: 'simulation',
@@ -76,14 +97,22 @@ export function toSimulationInput(body: SimulationRequest, now: Date): Simulatio
     facts: {
       account: { id: accountId, email: claim.email, policyId: '', ...ledger.account },
       requests: ledger.requests.map((r) => ({
-        ...own(r), httpStatus: r.httpStatus ?? 0, startedAt: iso(r.startedAt), completedAt: r.completedAt && iso(r.completedAt),
+        ...own(r),
+        httpStatus: r.httpStatus ?? 0,
+        startedAt: iso(r.startedAt),
+        completedAt: r.completedAt && iso(r.completedAt),
       })),
       charges: ledger.charges.map((c) => ({
-        ...own(c), createdAt: iso(c.createdAt), periodStart: c.periodStart && iso(c.periodStart), periodEnd: c.periodEnd && iso(c.periodEnd),
+        ...own(c),
+        createdAt: iso(c.createdAt),
+        periodStart: c.periodStart && iso(c.periodStart),
+        periodEnd: c.periodEnd && iso(c.periodEnd),
       })),
       outages: ledger.outages.map((o) => ({ ...o, startedAt: iso(o.startedAt), endedAt: o.endedAt && iso(o.endedAt) })),
       alreadyRemedied: ledger.alreadyRemedied,
-      ...(ledger.creditBalanceMinor !== undefined && { creditBalance: { amountMinor: ledger.creditBalanceMinor, currency: ledger.account.currency } }),
+      ...(ledger.creditBalanceMinor !== undefined && {
+        creditBalance: { amountMinor: ledger.creditBalanceMinor, currency: ledger.account.currency },
+      }),
     },
   };
 }

@@ -4,7 +4,10 @@ import { DISPUTE_EVENT_KINDS, type DisputeEventKind, type DisputeFacts } from '.
 
 const PREFIX = 'charge.dispute.';
 
-const refOrObject = z.union([z.string(), z.object({ id: z.string() }).loose()]).nullable().optional();
+const refOrObject = z
+  .union([z.string(), z.object({ id: z.string() }).loose()])
+  .nullable()
+  .optional();
 
 /** The parts of Stripe's dispute object this desk reads; anything else Stripe sends is kept in the stored payload. */
 const StripeDispute = z
@@ -19,13 +22,27 @@ const StripeDispute = z
     status: z.string().min(1),
     evidence_details: z.object({ due_by: z.number().int().nullable().optional() }).loose().nullable().optional(),
     balance_transactions: z
-      .array(z.object({ id: z.string(), amount: z.number().int(), fee: z.number().int(), currency: z.string().regex(/^[a-zA-Z]{3}$/) }).loose())
+      .array(
+        z
+          .object({
+            id: z.string(),
+            amount: z.number().int(),
+            fee: z.number().int(),
+            currency: z.string().regex(/^[a-zA-Z]{3}$/),
+          })
+          .loose(),
+      )
       .optional(),
   })
   .loose();
 
 const StripeDisputeEvent = z
-  .object({ id: z.string().min(1), type: z.string(), created: z.number().int().positive(), data: z.object({ object: StripeDispute }).loose() })
+  .object({
+    id: z.string().min(1),
+    type: z.string(),
+    created: z.number().int().positive(),
+    data: z.object({ object: StripeDispute }).loose(),
+  })
   .loose();
 
 /** A dispute event Stripe sends, by its kind; other event types are not ours. */
@@ -54,6 +71,11 @@ export function stripeDisputeFacts(event: Stripe.Event, kind: DisputeEventKind):
     reason: d.reason,
     processorStatus: d.status,
     dueBy: dueBy ? new Date(dueBy * 1000).toISOString() : null,
-    balanceTransactions: (d.balance_transactions ?? []).map((bt) => ({ id: bt.id, amountMinor: bt.amount, feeMinor: bt.fee, currency: bt.currency.toUpperCase() })),
+    balanceTransactions: (d.balance_transactions ?? []).map((bt) => ({
+      id: bt.id,
+      amountMinor: bt.amount,
+      feeMinor: bt.fee,
+      currency: bt.currency.toUpperCase(),
+    })),
   };
 }

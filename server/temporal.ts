@@ -1,8 +1,18 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { claimWorkflowId } from '../common/ids';
 import type { ClaimVisibility, ClaimWorkflowInput } from '../common/messages';
-import { ClaimAccountAttribute, ClaimOverdueAttribute, ClaimPolicyAttribute, ClaimStatusAttribute } from '../common/search-attributes';
+import {
+  ClaimAccountAttribute,
+  ClaimOverdueAttribute,
+  ClaimPolicyAttribute,
+  ClaimStatusAttribute,
+} from '../common/search-attributes';
 import { REFUSALS } from '../common/refusals';
 import { businessRefusal } from './errors';
 import type { claimWorkflow } from '../workflows';
@@ -17,7 +27,12 @@ export async function connectTemporal(address: string, namespace: string): Promi
  * the id comes from the claim id, so a duplicate start is impossible. With the claim's facts, the run
  * carries its memo and search attributes from the start, so `temporal workflow list` finds it at once.
  */
-export async function startClaimWorkflow(client: Client, taskQueue: string, claimId: string, facts?: ClaimVisibility): Promise<void> {
+export async function startClaimWorkflow(
+  client: Client,
+  taskQueue: string,
+  claimId: string,
+  facts?: ClaimVisibility,
+): Promise<void> {
   const input: ClaimWorkflowInput = { claimId, ...facts };
   try {
     await client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
@@ -54,7 +69,10 @@ const SETTLE_POLL_MS = 200;
  * its run has not caught up, say) the action is tried again for a few seconds instead of failing at once.
  */
 export async function claimAction<Ret, Arg>(
-  client: Client, claimId: string, update: UpdateDefinition<Ret, [Arg]>, args: [Arg],
+  client: Client,
+  claimId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  args: [Arg],
 ): Promise<Ret> {
   const giveUpAt = Date.now() + SETTLE_WAIT_MS;
   for (;;) {

@@ -7,7 +7,10 @@ import { webhookDeliveryLog } from '../db/webhook-messages';
 import type { ChargebackConfig } from './chargeback-config';
 
 /** Builds the chargeback adapters from configuration: Stripe when a key is set, manual otherwise. */
-export function buildChargebackAdapters(db: Db, config: Pick<ChargebackConfig, 'stripeApi' | 'platformWebhook'>): ChargebackAdapters {
+export function buildChargebackAdapters(
+  db: Db,
+  config: Pick<ChargebackConfig, 'stripeApi' | 'platformWebhook'>,
+): ChargebackAdapters {
   return {
     disputes: config.stripeApi ? createStripeDisputeGateway(config.stripeApi) : manualDisputeGateway,
     platformWebhooks: createPlatformWebhookSender(webhookDeliveryLog(db), config.platformWebhook),

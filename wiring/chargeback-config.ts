@@ -23,17 +23,24 @@ const Env = z.object({
   STRIPE_API_KEY: z.string().optional(),
   STRIPE_API_BASE: z.url().optional(),
   PLATFORM_WEBHOOK_URL: z.url().optional(),
-  PLATFORM_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'a Standard Webhooks secret starts with whsec_').optional(),
+  PLATFORM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, 'a Standard Webhooks secret starts with whsec_')
+    .optional(),
   CHARGEBACK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
   NODE_ENV: z.string().default('development'),
 });
 
 export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
   const e = Env.parse(env);
-  const secrets = e.STRIPE_WEBHOOK_SECRETS.split(',').map((s) => s.trim()).filter(Boolean);
+  const secrets = e.STRIPE_WEBHOOK_SECRETS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!secrets.length && e.NODE_ENV !== 'production') secrets.push(DEV_STRIPE_WEBHOOK_SECRET);
-  if (e.NODE_ENV === 'production' && secrets.includes(DEV_STRIPE_WEBHOOK_SECRET)) throw new Error('the development Stripe webhook secret is refused in production');
-  if (e.PLATFORM_WEBHOOK_URL && !e.PLATFORM_WEBHOOK_SECRET) throw new Error('PLATFORM_WEBHOOK_URL needs PLATFORM_WEBHOOK_SECRET');
+  if (e.NODE_ENV === 'production' && secrets.includes(DEV_STRIPE_WEBHOOK_SECRET))
+    throw new Error('the development Stripe webhook secret is refused in production');
+  if (e.PLATFORM_WEBHOOK_URL && !e.PLATFORM_WEBHOOK_SECRET)
+    throw new Error('PLATFORM_WEBHOOK_URL needs PLATFORM_WEBHOOK_SECRET');
   const base = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : null;
   return {
     stripeWebhookSecrets: secrets,
@@ -41,10 +48,18 @@ export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
     stripeApi: e.STRIPE_API_KEY
       ? {
           apiKey: e.STRIPE_API_KEY,
-          ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === 'http:' ? 80 : 443)), protocol: base.protocol === 'http:' ? 'http' as const : 'https' as const } : {}),
+          ...(base
+            ? {
+                host: base.hostname,
+                port: Number(base.port || (base.protocol === 'http:' ? 80 : 443)),
+                protocol: base.protocol === 'http:' ? ('http' as const) : ('https' as const),
+              }
+            : {}),
         }
       : null,
-    platformWebhook: e.PLATFORM_WEBHOOK_URL ? { url: e.PLATFORM_WEBHOOK_URL, secret: e.PLATFORM_WEBHOOK_SECRET! } : null,
+    platformWebhook: e.PLATFORM_WEBHOOK_URL
+      ? { url: e.PLATFORM_WEBHOOK_URL, secret: e.PLATFORM_WEBHOOK_SECRET! }
+      : null,
     sweepIntervalMs: e.CHARGEBACK_SWEEP_INTERVAL_MS,
   };
 }

@@ -24,7 +24,11 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(-1).max(65535).default(2525),
   INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
-  INBOUND_MAIL_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  INBOUND_MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   INBOUND_MAIL_ADDRESSES: z.string().default(''),
   INBOUND_MAIL_PER_HOUR: z.coerce.number().int().positive().default(30),
   INBOUND_TLS_KEY_FILE: z.string().optional(),
@@ -32,7 +36,6 @@ const EnvSchema = z.object({
   INBOUND_DNS_ZONE_FILE: z.string().optional(),
   MAIL_HOSTNAME: z.string().default('refund-desk.local'),
 });
-
 
 export interface AppConfig {
   port: number;
@@ -76,7 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBytes: e.INBOUND_MAIL_MAX_BYTES,
       addressOverrides: parseAddresses(e.INBOUND_MAIL_ADDRESSES),
       perSenderPerHour: e.INBOUND_MAIL_PER_HOUR,
-      tls: e.INBOUND_TLS_KEY_FILE && e.INBOUND_TLS_CERT_FILE ? { keyFile: e.INBOUND_TLS_KEY_FILE, certFile: e.INBOUND_TLS_CERT_FILE } : null,
+      tls:
+        e.INBOUND_TLS_KEY_FILE && e.INBOUND_TLS_CERT_FILE
+          ? { keyFile: e.INBOUND_TLS_KEY_FILE, certFile: e.INBOUND_TLS_CERT_FILE }
+          : null,
       dnsZoneFile: e.INBOUND_DNS_ZONE_FILE ?? null,
       hostname: e.MAIL_HOSTNAME,
       publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`,
@@ -86,11 +92,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** `pixazo-api=refunds@pixazo.com,imaginator=refunds@imaginator.com` → support address by policy id. */
 function parseAddresses(raw: string): Record<string, string> {
-  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    const [policyId, address] = entry.split('=').map((s) => s.trim());
-    if (!policyId || !address?.includes('@')) throw new Error(`INBOUND_MAIL_ADDRESSES entry "${entry}" must be policy-id=address`);
-    return [policyId, address.toLowerCase()] as const;
-  });
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [policyId, address] = entry.split('=').map((s) => s.trim());
+      if (!policyId || !address?.includes('@'))
+        throw new Error(`INBOUND_MAIL_ADDRESSES entry "${entry}" must be policy-id=address`);
+      return [policyId, address.toLowerCase()] as const;
+    });
   return Object.fromEntries(entries);
 }
 

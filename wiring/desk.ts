@@ -32,7 +32,13 @@ export async function startRefundDesk(
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
-  const intake: IntakeDeps = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
+  const intake: IntakeDeps = {
+    db,
+    policies,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    claimTokenSecret: config.claimTokenSecret,
+  };
   let worker: RunningWorker | undefined;
   if (options.runWorker ?? true) {
     worker = await runRefundDeskWorker({
@@ -59,7 +65,14 @@ export async function startRefundDesk(
   const stopSweep = startChargebackSweep(chargebackIntake, config.chargebacks.sweepIntervalMs);
   if (options.seedDemo) await seedDemoDispute(chargebackIntake, policies);
 
-  const inbound = await startMailChannel({ db, policies, temporal, taskQueue: config.temporal.taskQueue, logger, config: config.inboundMail });
+  const inbound = await startMailChannel({
+    db,
+    policies,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    config: config.inboundMail,
+  });
 
   return {
     apiUrl: api.url,

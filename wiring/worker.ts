@@ -11,7 +11,13 @@ async function main() {
   const { config, db, policies, activityDeps, close } = await wireRefundDesk(loadConfig());
   // Mail claims and replies go through the API's own intake and reply paths, which start and update workflows.
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
-  const intake = { db, policies, temporal, taskQueue: config.temporal.taskQueue, claimTokenSecret: config.claimTokenSecret };
+  const intake = {
+    db,
+    policies,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    claimTokenSecret: config.claimTokenSecret,
+  };
   // The worker's own /metrics: process figures and activity failures.
   const metrics = createWorkerMetrics();
   const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);

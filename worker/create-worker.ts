@@ -16,7 +16,14 @@ export interface WorkerSetup {
 }
 
 /** The Refund Desk worker: every workflow, and the activities built from `deps`. */
-export async function createRefundDeskWorker({ connection, namespace, taskQueue = TASK_QUEUE, deps, workflowBundle, metrics }: WorkerSetup): Promise<Worker> {
+export async function createRefundDeskWorker({
+  connection,
+  namespace,
+  taskQueue = TASK_QUEUE,
+  deps,
+  workflowBundle,
+  metrics,
+}: WorkerSetup): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
@@ -35,7 +42,9 @@ export interface RunningWorker {
 }
 
 /** Connects to Temporal and runs the worker; stop() drains it and closes the connection. */
-export async function runRefundDeskWorker(setup: Omit<WorkerSetup, 'connection'> & { address: string }): Promise<RunningWorker> {
+export async function runRefundDeskWorker(
+  setup: Omit<WorkerSetup, 'connection'> & { address: string },
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: setup.address });
   const worker = await createRefundDeskWorker({ ...setup, connection });
   const done = worker.run().finally(() => connection.close());

@@ -1,5 +1,12 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ChargebackActivities } from '../activities/chargebacks';
 import type { PlatformEventType } from '../activities/chargeback-notices';
@@ -44,13 +51,24 @@ const slow = proxyActivities<ChargebackActivities>({
 /** The payment processor: longer timeout, slower retries. */
 const processorActs = proxyActivities<ChargebackActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '10 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /** Outbound webhooks: the platform may be down for a while; each attempt is in the delivery log. */
 const outbound = proxyActivities<ChargebackActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 15, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    maximumAttempts: 15,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 const SYSTEM: Actor = { type: 'system', id: 'chargeback-workflow' };
@@ -65,8 +83,15 @@ const AWAITING_RESPONSE: readonly ChargebackStatus[] = ['open', 'contest_pending
  */
 export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInput): Promise<ChargebackStatus> {
   const state: ChargebackState = {
-    status: 'open', processorStatus: null, outcome: null, dueBy: null, unmatched: false, accountStatus: null, creditsHeld: false,
-    deadlines: [], escalations: [],
+    status: 'open',
+    processorStatus: null,
+    outcome: null,
+    dueBy: null,
+    unmatched: false,
+    accountStatus: null,
+    creditsHeld: false,
+    deadlines: [],
+    escalations: [],
   };
   const queue: DisputeEventSignal[] = [];
   const fired = new Set<string>();
@@ -95,8 +120,24 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     }
   }
 
-  async function step(type: string, why: string, to: ChargebackStatus | null = null, actor: Actor = SYSTEM, clause: string | null = null, data?: Record<string, unknown>) {
-    state.status = await acts.recordChargebackStep({ chargebackId, eventKey: nextKey(type), type, to, actor, why, clause, data });
+  async function step(
+    type: string,
+    why: string,
+    to: ChargebackStatus | null = null,
+    actor: Actor = SYSTEM,
+    clause: string | null = null,
+    data?: Record<string, unknown>,
+  ) {
+    state.status = await acts.recordChargebackStep({
+      chargebackId,
+      eventKey: nextKey(type),
+      type,
+      to,
+      actor,
+      why,
+      clause,
+      data,
+    });
   }
 
   /** Outbound webhooks run beside the case, so a platform that is down never stalls it. */
@@ -109,13 +150,26 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     await slow.notifyChargebackCustomer({ chargebackId, key: nextKey(`customer_${notice.template}`), notice });
   }
 
-  async function setAccount(to: 'suspended' | 'active' | 'terminated', actor: Actor, why: string, clause: string | null, onlyIfOurs = false) {
+  async function setAccount(
+    to: 'suspended' | 'active' | 'terminated',
+    actor: Actor,
+    why: string,
+    clause: string | null,
+    onlyIfOurs = false,
+  ) {
     const result = await acts.changeDisputedAccountStatus({
-      chargebackId, eventKey: nextKey(`account_${to}`), to, actor, why, clause, onlyIfSuspendedByThisCase: onlyIfOurs,
+      chargebackId,
+      eventKey: nextKey(`account_${to}`),
+      to,
+      actor,
+      why,
+      clause,
+      onlyIfSuspendedByThisCase: onlyIfOurs,
     });
     state.accountStatus = result.status;
     if (!result.changed) return false;
-    const event = to === 'active' ? 'account.reinstated' : to === 'suspended' ? 'account.suspended' : 'account.terminated';
+    const event =
+      to === 'active' ? 'account.reinstated' : to === 'suspended' ? 'account.suspended' : 'account.terminated';
     tellPlatform(event);
     return true;
   }
@@ -141,7 +195,8 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
   async function planEvidenceDeadlines(moved: boolean): Promise<void> {
     const planned = await acts.planEvidenceDeadlines({ chargebackId, dueBy: state.dueBy! });
     state.deadlines = [...state.deadlines.filter((d) => !EVIDENCE_KINDS.includes(d.kind)), ...planned];
-    if (moved) await step('due_by_moved', `the processor moved the evidence deadline to ${state.dueBy}`, null, PROCESSOR);
+    if (moved)
+      await step('due_by_moved', `the processor moved the evidence deadline to ${state.dueBy}`, null, PROCESSOR);
   }
 
   /** Tells the open refund claims on the charge: held while the dispute is open, then how it ended. */
@@ -155,7 +210,16 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     }
     if (claims.length) {
       const type = outcome ? 'claims_released' : 'claims_held';
-      await step(type, outcome ? `dispute ${outcome}: held claims told (${claims.join(', ')})` : `no remedy while the dispute is open: ${claims.join(', ')} held`, null, SYSTEM, null, { claims });
+      await step(
+        type,
+        outcome
+          ? `dispute ${outcome}: held claims told (${claims.join(', ')})`
+          : `no remedy while the dispute is open: ${claims.join(', ')} held`,
+        null,
+        SYSTEM,
+        null,
+        { claims },
+      );
     }
   }
 
@@ -167,7 +231,10 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     stance = view.stance;
     if (view.unmatched || !stance) {
       await slow.alertChargebackStaff({
-        chargebackId, eventKey: nextKey('unmatched'), audience: 'lead', type: 'unmatched_dispute',
+        chargebackId,
+        eventKey: nextKey('unmatched'),
+        audience: 'lead',
+        type: 'unmatched_dispute',
         why: 'no ledger charge matches this dispute; match it by hand and answer the processor before the deadline',
       });
     } else if (state.outcome) {
@@ -176,17 +243,28 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     } else {
       if (stance.suspendImmediately) {
         const { clause, quote } = stance.suspension;
-        if (await setAccount('suspended', SYSTEM, `chargeback ${chargebackId} opened`, clause)) await tellCustomer({ template: 'suspended', clause, quote });
+        if (await setAccount('suspended', SYSTEM, `chargeback ${chargebackId} opened`, clause))
+          await tellCustomer({ template: 'suspended', clause, quote });
       } else {
         await slow.alertChargebackStaff({
-          chargebackId, eventKey: nextKey('suspension_decision'), audience: 'lead', type: 'suspension_decision_needed', clause: stance.suspension.clause,
+          chargebackId,
+          eventKey: nextKey('suspension_decision'),
+          audience: 'lead',
+          type: 'suspension_decision_needed',
+          clause: stance.suspension.clause,
           why: `the policy leaves suspension to a person: ${stance.suspension.assumption ?? stance.suspension.quote}`,
         });
       }
       if (stance.holdCredits) {
         const held = await acts.holdDisputedCredits({ chargebackId, eventKey: nextKey('credits_held') });
         state.creditsHeld = held !== null;
-        if (held && held.amountMinor > 0) await tellCustomer({ template: 'credits_held', amount: held, clause: stance.creditHold.clause, quote: stance.creditHold.quote });
+        if (held && held.amountMinor > 0)
+          await tellCustomer({
+            template: 'credits_held',
+            amount: held,
+            clause: stance.creditHold.clause,
+            quote: stance.creditHold.quote,
+          });
       }
       await signalClaims(null);
       await slow.buildEvidencePack({ chargebackId });
@@ -215,19 +293,45 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     fired.add(keyOf(d));
     if (!isActive(d)) return;
     const alert = (audience: 'lead' | 'admin', type: string, why: string) =>
-      slow.alertChargebackStaff({ chargebackId, eventKey: nextKey(type), audience, type, why, deadline: d, timer: true });
+      slow.alertChargebackStaff({
+        chargebackId,
+        eventKey: nextKey(type),
+        audience,
+        type,
+        why,
+        deadline: d,
+        timer: true,
+      });
     if (d.kind === 'evidence_warning') {
-      await alert('lead', 'evidence_deadline_warning', `evidence is due by ${state.dueBy}; accept or contest before then`);
+      await alert(
+        'lead',
+        'evidence_deadline_warning',
+        `evidence is due by ${state.dueBy}; accept or contest before then`,
+      );
     } else if (d.kind === 'evidence_escalation') {
-      await alert('lead', 'evidence_deadline_escalated', `evidence is due by ${state.dueBy}, in less than a day, and nobody has answered`);
+      await alert(
+        'lead',
+        'evidence_deadline_escalated',
+        `evidence is due by ${state.dueBy}, in less than a day, and nobody has answered`,
+      );
       state.escalations.push('evidence_escalation:lead');
     } else if (d.kind === 'evidence_due') {
-      await step('evidence_deadline_missed', `no response was submitted by ${state.dueBy}`, null, { type: 'timer', id: 'chargeback:evidence_due' }, d.clause);
+      await step(
+        'evidence_deadline_missed',
+        `no response was submitted by ${state.dueBy}`,
+        null,
+        { type: 'timer', id: 'chargeback:evidence_due' },
+        d.clause,
+      );
       await acts.settleChargebackDeadlines({ chargebackId, kinds: ['evidence_due'], state: 'fired' });
       await alert('admin', 'escalated_to_admin', `the evidence deadline ${state.dueBy} passed without a response`);
       state.escalations.push('evidence_due:admin');
     } else {
-      await alert('admin', 'account_decision_overdue', `the dispute was lost and nobody decided the account's fate by ${d.dueAt}`);
+      await alert(
+        'admin',
+        'account_decision_overdue',
+        `the dispute was lost and nobody decided the account's fate by ${d.dueAt}`,
+      );
       state.escalations.push('account_decision:admin');
     }
   }
@@ -237,12 +341,25 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
   async function settleOutcome(): Promise<void> {
     outcomeHandled = true;
     const responded = !AWAITING_RESPONSE.includes(state.status);
-    await acts.settleChargebackDeadlines({ chargebackId, kinds: EVIDENCE_KINDS, state: responded ? 'met' : 'cancelled' });
+    await acts.settleChargebackDeadlines({
+      chargebackId,
+      kinds: EVIDENCE_KINDS,
+      state: responded ? 'met' : 'cancelled',
+    });
     const processor = PROCESSOR;
     if (state.outcome === 'won') {
-      await acts.settleDisputedCredits({ chargebackId, eventKey: nextKey('credits_released'), as: 'released', actor: processor, why: 'dispute won: held credits are spendable again' });
+      await acts.settleDisputedCredits({
+        chargebackId,
+        eventKey: nextKey('credits_released'),
+        as: 'released',
+        actor: processor,
+        why: 'dispute won: held credits are spendable again',
+      });
       if (!state.unmatched && state.accountStatus === 'suspended') {
-        if (await setAccount('active', processor, `dispute ${chargebackId} won`, stance?.suspension.clause ?? null, true)) await tellCustomer({ template: 'reinstated' });
+        if (
+          await setAccount('active', processor, `dispute ${chargebackId} won`, stance?.suspension.clause ?? null, true)
+        )
+          await tellCustomer({ template: 'reinstated' });
       }
       await signalClaims('won');
       await step('dispute_won', `the processor closed the dispute as ${state.processorStatus}`, 'won', processor);
@@ -251,7 +368,13 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       await step('closed', 'dispute won', 'closed');
       return;
     }
-    await acts.settleDisputedCredits({ chargebackId, eventKey: nextKey('credits_deducted'), as: 'deducted', actor: processor, why: 'dispute lost: the held credits are deducted' });
+    await acts.settleDisputedCredits({
+      chargebackId,
+      eventKey: nextKey('credits_deducted'),
+      as: 'deducted',
+      actor: processor,
+      why: 'dispute lost: the held credits are deducted',
+    });
     await signalClaims('lost');
     await step('dispute_lost', `the processor closed the dispute as ${state.processorStatus}`, 'lost', processor);
     await tellCustomer({ template: 'dispute_lost' });
@@ -261,7 +384,11 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       const deadline = await acts.planAccountDecision({ chargebackId, from: workflowNowIso() });
       state.deadlines.push(deadline);
       await slow.alertChargebackStaff({
-        chargebackId, eventKey: nextKey('account_decision'), audience: 'lead', type: 'account_decision_needed', clause: deadline.clause,
+        chargebackId,
+        eventKey: nextKey('account_decision'),
+        audience: 'lead',
+        type: 'account_decision_needed',
+        clause: deadline.clause,
         why: `the dispute was lost; reinstate or terminate the account by ${deadline.dueAt}`,
       });
     }
@@ -277,7 +404,8 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
 
   // Validators check what is known when the update arrives; handlers check again once the case is open.
   const requireOpen = () => {
-    if (state.outcome || !AWAITING_RESPONSE.includes(state.status)) refuse(`chargeback ${chargebackId} is ${state.status}; it can no longer be answered`);
+    if (state.outcome || !AWAITING_RESPONSE.includes(state.status))
+      refuse(`chargeback ${chargebackId} is ${state.status}; it can no longer be answered`);
   };
 
   setHandler(disputeEventSignal, (event) => {
@@ -287,47 +415,90 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
 
   setHandler(
     acceptDisputeUpdate,
-    (input) => exclusive(async () => {
-      requireOpen();
-      const receipt = await processorActs.acceptAtProcessor({ chargebackId });
-      await acts.settleDisputedCredits({ chargebackId, eventKey: nextKey('credits_deducted'), as: 'deducted', actor: input.actor, why: `dispute accepted: ${input.why}` });
-      await step('dispute_accepted', input.why, 'accepted', input.actor, null, { receipt });
-      tellPlatform('chargeback.accepted');
-      return state.status;
-    }),
+    (input) =>
+      exclusive(async () => {
+        requireOpen();
+        const receipt = await processorActs.acceptAtProcessor({ chargebackId });
+        await acts.settleDisputedCredits({
+          chargebackId,
+          eventKey: nextKey('credits_deducted'),
+          as: 'deducted',
+          actor: input.actor,
+          why: `dispute accepted: ${input.why}`,
+        });
+        await step('dispute_accepted', input.why, 'accepted', input.actor, null, { receipt });
+        tellPlatform('chargeback.accepted');
+        return state.status;
+      }),
     { validator: (_input: StaffActionInput) => requireOpen() },
   );
 
   setHandler(
     contestDisputeUpdate,
-    (input) => exclusive(async () => {
-      requireOpen();
-      const receipt = await processorActs.submitDisputeEvidence({ chargebackId, edits: input.evidence, actor: input.actor });
-      const edited = Object.keys(input.evidence ?? {});
-      if (receipt.submitted) {
-        await step('evidence_submitted', input.note ?? `evidence submitted through ${receipt.adapter}`, 'contested', input.actor, null, { receipt, edited });
-        tellPlatform('chargeback.contested');
-      } else {
-        await step('contest_prepared', input.note ?? 'evidence prepared; finance submits it in the processor dashboard and confirms', 'contest_pending', input.actor, null, { receipt, edited });
-        await slow.alertChargebackStaff({
-          chargebackId, eventKey: nextKey('submission_needed'), audience: 'finance', type: 'evidence_submission_needed',
-          why: `submit the stored evidence in the processor's dashboard before ${state.dueBy ?? 'the deadline'}, then confirm it here`,
+    (input) =>
+      exclusive(async () => {
+        requireOpen();
+        const receipt = await processorActs.submitDisputeEvidence({
+          chargebackId,
+          edits: input.evidence,
+          actor: input.actor,
         });
-      }
-      return state.status;
-    }),
+        const edited = Object.keys(input.evidence ?? {});
+        if (receipt.submitted) {
+          await step(
+            'evidence_submitted',
+            input.note ?? `evidence submitted through ${receipt.adapter}`,
+            'contested',
+            input.actor,
+            null,
+            { receipt, edited },
+          );
+          tellPlatform('chargeback.contested');
+        } else {
+          await step(
+            'contest_prepared',
+            input.note ?? 'evidence prepared; finance submits it in the processor dashboard and confirms',
+            'contest_pending',
+            input.actor,
+            null,
+            { receipt, edited },
+          );
+          await slow.alertChargebackStaff({
+            chargebackId,
+            eventKey: nextKey('submission_needed'),
+            audience: 'finance',
+            type: 'evidence_submission_needed',
+            why: `submit the stored evidence in the processor's dashboard before ${state.dueBy ?? 'the deadline'}, then confirm it here`,
+          });
+        }
+        return state.status;
+      }),
     { validator: (_input: ContestInput) => requireOpen() },
   );
 
   setHandler(
     confirmSubmissionUpdate,
-    (input) => exclusive(async () => {
-      if (state.status !== 'contest_pending') refuse(`chargeback ${chargebackId} is ${state.status}; nothing awaits confirmation`);
-      await step('evidence_submitted', `submitted in the processor dashboard${input.processorReference ? ` (${input.processorReference})` : ''}`, 'contested', input.actor, null, { processorReference: input.processorReference ?? null });
-      tellPlatform('chargeback.contested');
-      return state.status;
-    }),
-    { validator: (_input: ConfirmSubmissionInput) => { if (state.status !== 'contest_pending') refuse(`chargeback ${chargebackId} is ${state.status}; nothing awaits confirmation`); } },
+    (input) =>
+      exclusive(async () => {
+        if (state.status !== 'contest_pending')
+          refuse(`chargeback ${chargebackId} is ${state.status}; nothing awaits confirmation`);
+        await step(
+          'evidence_submitted',
+          `submitted in the processor dashboard${input.processorReference ? ` (${input.processorReference})` : ''}`,
+          'contested',
+          input.actor,
+          null,
+          { processorReference: input.processorReference ?? null },
+        );
+        tellPlatform('chargeback.contested');
+        return state.status;
+      }),
+    {
+      validator: (_input: ConfirmSubmissionInput) => {
+        if (state.status !== 'contest_pending')
+          refuse(`chargeback ${chargebackId} is ${state.status}; nothing awaits confirmation`);
+      },
+    },
   );
 
   const requireMatched = () => {
@@ -340,49 +511,68 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
 
   setHandler(
     suspendAccountUpdate,
-    (input) => exclusive(async () => {
-      requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`);
-      if (await setAccount('suspended', input.actor, input.why, stance?.suspension.clause ?? null)) {
-        await tellCustomer({ template: 'suspended', clause: stance!.suspension.clause, quote: stance!.suspension.quote });
-      }
-      return state;
-    }),
-    { validator: (_input: StaffActionInput) => requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`) },
+    (input) =>
+      exclusive(async () => {
+        requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`);
+        if (await setAccount('suspended', input.actor, input.why, stance?.suspension.clause ?? null)) {
+          await tellCustomer({
+            template: 'suspended',
+            clause: stance!.suspension.clause,
+            quote: stance!.suspension.quote,
+          });
+        }
+        return state;
+      }),
+    {
+      validator: (_input: StaffActionInput) =>
+        requireAccount((a) => a === 'active', `the account is ${state.accountStatus}`),
+    },
   );
 
   /** Reinstate lifts a suspension, or records after a lost dispute that an active account stays active. */
   function requireReinstatable(): void {
     const decidingAfterLoss = state.status === 'lost' && !accountDecided;
-    requireAccount((a) => a === 'suspended' || (a === 'active' && decidingAfterLoss), `the account is ${state.accountStatus}; there is nothing to reinstate`);
+    requireAccount(
+      (a) => a === 'suspended' || (a === 'active' && decidingAfterLoss),
+      `the account is ${state.accountStatus}; there is nothing to reinstate`,
+    );
   }
 
   setHandler(
     reinstateAccountUpdate,
-    (input) => exclusive(async () => {
-      requireReinstatable();
-      if (state.accountStatus === 'suspended' && (await setAccount('active', input.actor, input.why, stance?.suspension.clause ?? null))) {
-        await tellCustomer({ template: 'reinstated' });
-      } else {
-        await step('account_kept_active', input.why, null, input.actor);
-      }
-      if (state.outcome === 'lost') accountDecided = true;
-      return state;
-    }),
+    (input) =>
+      exclusive(async () => {
+        requireReinstatable();
+        if (
+          state.accountStatus === 'suspended' &&
+          (await setAccount('active', input.actor, input.why, stance?.suspension.clause ?? null))
+        ) {
+          await tellCustomer({ template: 'reinstated' });
+        } else {
+          await step('account_kept_active', input.why, null, input.actor);
+        }
+        if (state.outcome === 'lost') accountDecided = true;
+        return state;
+      }),
     { validator: (_input: StaffActionInput) => requireReinstatable() },
   );
 
   setHandler(
     terminateAccountUpdate,
-    (input) => exclusive(async () => {
-      requireAccount((a) => a !== 'terminated', 'the account is already terminated');
-      const termination = stance?.termination;
-      if (await setAccount('terminated', input.actor, input.why, termination?.clause ?? null)) {
-        await tellCustomer({ template: 'terminated', clause: termination!.clause, quote: termination!.quote });
-      }
-      accountDecided = true;
-      return state;
-    }),
-    { validator: (_input: StaffActionInput) => requireAccount((a) => a !== 'terminated', 'the account is already terminated') },
+    (input) =>
+      exclusive(async () => {
+        requireAccount((a) => a !== 'terminated', 'the account is already terminated');
+        const termination = stance?.termination;
+        if (await setAccount('terminated', input.actor, input.why, termination?.clause ?? null)) {
+          await tellCustomer({ template: 'terminated', clause: termination!.clause, quote: termination!.quote });
+        }
+        accountDecided = true;
+        return state;
+      }),
+    {
+      validator: (_input: StaffActionInput) =>
+        requireAccount((a) => a !== 'terminated', 'the account is already terminated'),
+    },
   );
 
   // --- the case's life ---
@@ -393,7 +583,10 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     const next = nextDeadline();
     const nextKeyNow = next && keyOf(next);
     const wake = () =>
-      queue.length > 0 || (state.outcome !== null && !outcomeHandled) || (state.status === 'lost' && accountDecided) || nextDeadline()?.dueAt !== next?.dueAt;
+      queue.length > 0 ||
+      (state.outcome !== null && !outcomeHandled) ||
+      (state.status === 'lost' && accountDecided) ||
+      nextDeadline()?.dueAt !== next?.dueAt;
     if (next && msUntil(next.dueAt) === 0) {
       await exclusive(() => fire(next));
       continue;

@@ -1,5 +1,11 @@
 import { FINAL_STATUSES, type ClaimStatus, type Decision } from '../common/claim';
-import type { ClaimState, InfoRequestInput, PayoutConfirmationInput, StaffDecisionInput, WithdrawInput } from '../common/messages';
+import type {
+  ClaimState,
+  InfoRequestInput,
+  PayoutConfirmationInput,
+  StaffDecisionInput,
+  WithdrawInput,
+} from '../common/messages';
 
 /** Statuses a claim passes through on its own within moments; an action waits for the claim to leave them. */
 const MOVING: readonly ClaimStatus[] = ['received', 'checking', 'approved'];

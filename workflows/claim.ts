@@ -91,7 +91,13 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   /** Event keys are deterministic, so a retried activity appends each event once. */
   const nextKey = (type: string) => `${workflowInfo().runId}:${++run.eventSeq}:${type}`;
 
-  async function moveTo(to: ClaimStatus | null, type: string, why: string, actor: Actor = SYSTEM, data?: Record<string, unknown>) {
+  async function moveTo(
+    to: ClaimStatus | null,
+    type: string,
+    why: string,
+    actor: Actor = SYSTEM,
+    data?: Record<string, unknown>,
+  ) {
     await activities.recordTransition({ claimId, eventKey: nextKey(type), type, to, actor, why, data });
     if (to) setStatus(to);
   }
@@ -100,19 +106,28 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await activities.notifyCustomer({ claimId, key: nextKey(notice.template), notice });
   }
 
-  registerHandlers(run, async (input) => {
-    run.deciding = true;
-    try {
-      return await activities.validateStaffDecision({ claimId, decision: input, proposal: run.proposal });
-    } finally {
-      run.deciding = false;
-    }
-  }, async (input) => {
-    await activities.confirmPayout({ claimId, processorReference: input.processorReference, confirmedBy: input.actor.id });
-    await moveTo(null, 'payout_confirmed', `processor reference ${input.processorReference}`, input.actor);
-  }, async (reply) => {
-    await activities.applyCustomerReply({ claimId, eventKey: nextKey('customer_replied'), reply });
-  });
+  registerHandlers(
+    run,
+    async (input) => {
+      run.deciding = true;
+      try {
+        return await activities.validateStaffDecision({ claimId, decision: input, proposal: run.proposal });
+      } finally {
+        run.deciding = false;
+      }
+    },
+    async (input) => {
+      await activities.confirmPayout({
+        claimId,
+        processorReference: input.processorReference,
+        confirmedBy: input.actor.id,
+      });
+      await moveTo(null, 'payout_confirmed', `processor reference ${input.processorReference}`, input.actor);
+    },
+    async (reply) => {
+      await activities.applyCustomerReply({ claimId, eventKey: nextKey('customer_replied'), reply });
+    },
+  );
   setHandler(remedyHoldSettledSignal, () => {
     run.holdSettled = true;
   });
@@ -138,9 +153,16 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     if (!dispute || dispute.outcome === 'won') return false;
     const resumeAt = state.status;
     if (dispute.outcome === null) {
-      await moveTo('on_hold', 'held_by_dispute', `chargeback ${dispute.chargebackId} is open on this charge; no remedy is paid while it is`, SYSTEM, {
-        chargebackId: dispute.chargebackId, reason: DISPUTE_OPEN_REASON,
-      });
+      await moveTo(
+        'on_hold',
+        'held_by_dispute',
+        `chargeback ${dispute.chargebackId} is open on this charge; no remedy is paid while it is`,
+        SYSTEM,
+        {
+          chargebackId: dispute.chargebackId,
+          reason: DISPUTE_OPEN_REASON,
+        },
+      );
       await condition(() => dispute.outcome !== null || run.withdrawal !== null);
       if (run.withdrawal && dispute.outcome === null) {
         await endWithdrawn();
@@ -149,10 +171,22 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     }
     if (dispute.outcome === 'lost') {
       await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'met' });
-      await moveTo('resolved_by_chargeback', 'resolved_by_chargeback', `chargeback ${dispute.chargebackId} was lost: the customer got the money back through the bank`, SYSTEM, { chargebackId: dispute.chargebackId });
+      await moveTo(
+        'resolved_by_chargeback',
+        'resolved_by_chargeback',
+        `chargeback ${dispute.chargebackId} was lost: the customer got the money back through the bank`,
+        SYSTEM,
+        { chargebackId: dispute.chargebackId },
+      );
       return true;
     }
-    await moveTo(resumeAt, 'resumed_after_dispute', `chargeback ${dispute.chargebackId} was won; the claim resumes`, SYSTEM, { chargebackId: dispute.chargebackId });
+    await moveTo(
+      resumeAt,
+      'resumed_after_dispute',
+      `chargeback ${dispute.chargebackId} was won; the claim resumes`,
+      SYSTEM,
+      { chargebackId: dispute.chargebackId },
+    );
     return false;
   }
 
@@ -162,13 +196,18 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     const { wake } = await activities.settleRemedyHolds({ claimId, release });
     for (const other of wake) {
       // A waiter that already ended needs no wake-up; its own end released what it held.
-      await getExternalWorkflowHandle(claimWorkflowId(other)).signal(remedyHoldSettledSignal).catch(() => undefined);
+      await getExternalWorkflowHandle(claimWorkflowId(other))
+        .signal(remedyHoldSettledSignal)
+        .catch(() => undefined);
     }
   }
 
   async function endWithdrawn(): Promise<Ending> {
     await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES, 'customer_reply'], state: 'cancelled' });
-    await moveTo('withdrawn', 'withdrawn', run.withdrawal?.why ?? 'withdrawn by the customer', { type: 'customer', id: claimId });
+    await moveTo('withdrawn', 'withdrawn', run.withdrawal?.why ?? 'withdrawn by the customer', {
+      type: 'customer',
+      id: claimId,
+    });
     await notify({ template: 'withdrawn' });
     return 'withdrawn';
   }
@@ -194,19 +233,29 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await moveTo('awaiting_customer', 'information_requested', why, SYSTEM, { missing, message });
     const [replyDeadline] = await activities.planDeadlines({ claimId, kinds: ['customer_reply'], from: pausedFrom });
     await notify({ template: 'info_request', missing, message, replyBy: replyDeadline!.dueAt });
-    const answered = await condition(() => run.customerReplied || run.withdrawal !== null, msUntil(replyDeadline!.dueAt), {
-      summary: `customer reply due ${replyDeadline!.dueAt} (${replyDeadline!.clause})`,
-    });
+    const answered = await condition(
+      () => run.customerReplied || run.withdrawal !== null,
+      msUntil(replyDeadline!.dueAt),
+      {
+        summary: `customer reply due ${replyDeadline!.dueAt} (${replyDeadline!.clause})`,
+      },
+    );
     if (run.withdrawal) return endWithdrawn();
     if (!answered) {
       await activities.settleDeadlines({ claimId, kinds: ['customer_reply'], state: 'breached' });
       await activities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'cancelled' });
-      await moveTo('abandoned', 'abandoned', `no reply by ${replyDeadline!.dueAt} (${replyDeadline!.clause})`, { type: 'timer', id: 'sla:customer_reply' });
+      await moveTo('abandoned', 'abandoned', `no reply by ${replyDeadline!.dueAt} (${replyDeadline!.clause})`, {
+        type: 'timer',
+        id: 'sla:customer_reply',
+      });
       await notify({ template: 'abandoned' });
       return 'abandoned';
     }
     run.customerReplied = false;
-    state.deadlines = [...(await activities.pauseDeadlines({ claimId, pausedFrom, pausedUntil: workflowNowIso() })), replyDeadline!];
+    state.deadlines = [
+      ...(await activities.pauseDeadlines({ claimId, pausedFrom, pausedUntil: workflowNowIso() })),
+      replyDeadline!,
+    ];
     return null;
   }
 
@@ -232,7 +281,9 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       run.holdSettled = false;
       const why = `${check.items.join(', ')} reserved by ${check.heldBy.join(', ')}; checked again once that claim settles`;
       await moveTo(null, 'waiting_for_claim', why, SYSTEM, { heldBy: check.heldBy, items: check.items });
-      await condition(() => run.holdSettled || run.withdrawal !== null, RECHECK_WAITING, { summary: `wait for ${check.heldBy.join(', ')}` });
+      await condition(() => run.holdSettled || run.withdrawal !== null, RECHECK_WAITING, {
+        summary: `wait for ${check.heldBy.join(', ')}`,
+      });
       run.waitingForClaims = false;
       if (run.withdrawal) return 'withdrawn';
     }
@@ -255,7 +306,10 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
       await moveTo('in_review', 'sent_to_review', describe(assessment.why), SYSTEM, { proposal: assessment.proposal });
       if (patched(PATCHES.reviewNotice) && !run.reviewNoticeSent) {
         run.reviewNoticeSent = true;
-        await notify({ template: 'in_review', answerBy: state.deadlines.find((d) => d.kind === 'review')?.dueAt ?? null });
+        await notify({
+          template: 'in_review',
+          answerBy: state.deadlines.find((d) => d.kind === 'review')?.dueAt ?? null,
+        });
       }
       const outcome = await awaitStaff();
       if (outcome === 'withdrawn') return endWithdrawn();
@@ -273,12 +327,27 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
     await settleHolds(false);
     const payoutDeadlines = await activities.planDeadlines({ claimId, kinds: ['payout'], from: workflowNowIso() });
     state.deadlines.push(...payoutDeadlines);
-    await moveTo('awaiting_payout', 'payout_requested', `refund of payout ${payout.payoutId} awaits finance confirmation`);
-    await waitWithDeadlines(() => run.payoutConfirmed, payoutDeadlines, run.firedDeadlines, async (deadline) => {
-      await activities.alertStaff({ claimId, eventKey: nextKey('escalated'), template: 'escalation', audience: 'finance', deadline });
-      state.escalations.push(`${deadline.kind}:finance`);
-      markOverdue(true);
-    });
+    await moveTo(
+      'awaiting_payout',
+      'payout_requested',
+      `refund of payout ${payout.payoutId} awaits finance confirmation`,
+    );
+    await waitWithDeadlines(
+      () => run.payoutConfirmed,
+      payoutDeadlines,
+      run.firedDeadlines,
+      async (deadline) => {
+        await activities.alertStaff({
+          claimId,
+          eventKey: nextKey('escalated'),
+          template: 'escalation',
+          audience: 'finance',
+          deadline,
+        });
+        state.escalations.push(`${deadline.kind}:finance`);
+        markOverdue(true);
+      },
+    );
     await activities.settleDeadlines({ claimId, kinds: ['payout'], state: 'met' });
   }
 
@@ -328,7 +397,11 @@ export async function claimWorkflow({ claimId }: ClaimWorkflowInput): Promise<Cl
   }
   if (disputeHolds && (await holdForDispute())) return finish();
   await applyRemedy(reached);
-  await moveTo('closed', 'closed', `${reached.remedy} of ${reached.amount.amountMinor} ${reached.amount.currency} minor units sent`);
+  await moveTo(
+    'closed',
+    'closed',
+    `${reached.remedy} of ${reached.amount.amountMinor} ${reached.amount.currency} minor units sent`,
+  );
   return finish();
 }
 
@@ -350,7 +423,8 @@ function registerHandlers(
   const requireStatus = (...allowed: ClaimStatus[]) => {
     if (allowed.includes(run.status)) return;
     if (run.isFinal()) refuse(REFUSALS.closed, closedMessage(run));
-    if (run.settled()) refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; this needs it ${allowed.join(' or ')}`);
+    if (run.settled())
+      refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; this needs it ${allowed.join(' or ')}`);
     refuse(REFUSALS.moving, `claim ${claimId} is ${run.status} and about to move on; try again in a moment`);
   };
   const whenSettled = async () => {
@@ -369,7 +443,10 @@ function registerHandlers(
       if (run.deciding) refuse(REFUSALS.moving, `a decision on claim ${claimId} is already being recorded`);
       const decision = await validateDecision(input);
       if (awaitStatus && (run.withdrawal || run.status !== 'in_review' || run.staffDecision)) {
-        refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.withdrawal ? 'being withdrawn' : run.status}; the decision was not recorded`);
+        refuse(
+          REFUSALS.wrongState,
+          `claim ${claimId} is ${run.withdrawal ? 'being withdrawn' : run.status}; the decision was not recorded`,
+        );
       }
       run.staffDecision = decision;
       run.staffDecisionInput = input;
@@ -410,13 +487,15 @@ function registerHandlers(
     async (input) => {
       run.withdrawal = input;
       await condition(() => run.status === 'withdrawn' || !run.canWithdraw());
-      if (run.status !== 'withdrawn') refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; it can no longer be withdrawn`);
+      if (run.status !== 'withdrawn')
+        refuse(REFUSALS.wrongState, `claim ${claimId} is ${run.status}; it can no longer be withdrawn`);
       return run.status;
     },
     {
       validator: (_input: WithdrawInput) => {
         if (run.isFinal()) refuse(REFUSALS.closed, closedMessage(run));
-        if (!run.canWithdraw()) refuse(REFUSALS.wrongState, `claim ${claimId} can no longer be withdrawn (${run.status}, remedy under way)`);
+        if (!run.canWithdraw())
+          refuse(REFUSALS.wrongState, `claim ${claimId} can no longer be withdrawn (${run.status}, remedy under way)`);
         if (run.deciding) refuse(REFUSALS.moving, `claim ${claimId} is being decided right now; try again in a moment`);
       },
     },
@@ -436,7 +515,8 @@ function registerHandlers(
       } else {
         // The same confirmation is already being recorded: answer with its outcome.
         await condition(() => run.payoutConfirmation !== null || run.confirmingPayout === null);
-        if (!run.payoutConfirmation) refuse(REFUSALS.moving, `the payout confirmation of claim ${claimId} did not go through; try again`);
+        if (!run.payoutConfirmation)
+          refuse(REFUSALS.moving, `the payout confirmation of claim ${claimId} did not go through; try again`);
       }
       await whenSettled();
       if (awaitStatus) await condition(() => run.status !== 'awaiting_payout');
@@ -446,7 +526,11 @@ function registerHandlers(
       validator: (input: PayoutConfirmationInput) => {
         const first = run.payoutConfirmation ?? run.confirmingPayout;
         if (first && first.processorReference === input.processorReference) return;
-        if (first) refuse(REFUSALS.conflicting, `the payout of claim ${claimId} was confirmed with processor reference ${first.processorReference}`);
+        if (first)
+          refuse(
+            REFUSALS.conflicting,
+            `the payout of claim ${claimId} was confirmed with processor reference ${first.processorReference}`,
+          );
         requireStatus('awaiting_payout');
       },
     },
@@ -456,7 +540,9 @@ function registerHandlers(
 /** "claim clm_1 is closed (approved, credit sent)": what a late action is told. */
 function closedMessage(run: ClaimRun): string {
   const decision = run.state.decision;
-  const what = decision ? `${decision.outcome}${decision.remedy === 'none' ? '' : `, ${decision.remedy} ${run.status === 'closed' ? 'sent' : 'not sent'}`}` : run.status;
+  const what = decision
+    ? `${decision.outcome}${decision.remedy === 'none' ? '' : `, ${decision.remedy} ${run.status === 'closed' ? 'sent' : 'not sent'}`}`
+    : run.status;
   return `claim ${run.claimId} is ${run.status === 'closed' ? 'closed' : `closed as ${run.status}`} (${what})`;
 }
 

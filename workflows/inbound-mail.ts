@@ -1,11 +1,28 @@
-import { allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { InboundMailActivities } from '../activities';
-import { inboundMailWorkflowId, mailConfirmedSignal, type InboundMailInput, type MailExamination } from '../common/inbound-mail';
+import {
+  inboundMailWorkflowId,
+  mailConfirmedSignal,
+  type InboundMailInput,
+  type MailExamination,
+} from '../common/inbound-mail';
 
 const activities = proxyActivities<InboundMailActivities>({
   startToCloseTimeout: '1 minute',
   // A message that keeps failing goes to the staff queue instead of retrying for ever.
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['UnprocessableMail'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['UnprocessableMail'],
+  },
 });
 
 /** How long a message whose sender failed authentication waits for the account holder to confirm it. */
@@ -26,7 +43,11 @@ export async function inboundMailWorkflow({ mailId }: InboundMailInput): Promise
 
   async function act(step: Acting): Promise<string> {
     if (step.kind === 'new_claim') {
-      const { claimId } = await activities.submitMailClaim({ mailId, accountId: step.accountId, policyId: step.policyId });
+      const { claimId } = await activities.submitMailClaim({
+        mailId,
+        accountId: step.accountId,
+        policyId: step.policyId,
+      });
       return `new claim ${claimId}`;
     }
     const { resumed } = await activities.deliverMailReply({ mailId, claimId: step.claimId });
@@ -45,7 +66,11 @@ export async function inboundMailWorkflow({ mailId }: InboundMailInput): Promise
       case 'reply':
         return act(exam);
       case 'unknown_sender': {
-        const { answered } = await activities.answerUnknownSender({ mailId, address: exam.address, policyId: exam.policyId });
+        const { answered } = await activities.answerUnknownSender({
+          mailId,
+          address: exam.address,
+          policyId: exam.policyId,
+        });
         return answered ? 'unknown sender answered' : 'unknown sender already answered today';
       }
       case 'confirmation':
@@ -58,9 +83,10 @@ export async function inboundMailWorkflow({ mailId }: InboundMailInput): Promise
           await activities.settleMail({ mailId, state: 'ignored', outcome: 'never confirmed' });
           return 'never confirmed';
         }
-        const next: Acting = exam.then === 'new_claim'
-          ? { kind: 'new_claim', accountId: exam.accountId, policyId: exam.policyId }
-          : { kind: 'reply', claimId: exam.then.claimId, matchedBy: 'thread' };
+        const next: Acting =
+          exam.then === 'new_claim'
+            ? { kind: 'new_claim', accountId: exam.accountId, policyId: exam.policyId }
+            : { kind: 'reply', claimId: exam.then.claimId, matchedBy: 'thread' };
         return act(next);
       }
     }
@@ -70,7 +96,12 @@ export async function inboundMailWorkflow({ mailId }: InboundMailInput): Promise
   try {
     result = await run();
   } catch (err) {
-    const reason = err instanceof ApplicationFailure ? err.message : (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+    const reason =
+      err instanceof ApplicationFailure
+        ? err.message
+        : (err as Error).cause instanceof Error
+          ? ((err as Error).cause as Error).message
+          : String(err);
     await activities.settleMail({ mailId, state: 'unprocessable', outcome: 'unprocessable', reason });
     result = `unprocessable: ${reason}`;
   }

@@ -18,7 +18,14 @@ export async function waitWithDeadlines(
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   for (const deadline of pending) {
     const remaining = msUntil(deadline.dueAt);
-    if (done() || (remaining > 0 && (await condition(done, remaining, { summary: `${deadline.kind} deadline ${deadline.dueAt} (${deadline.clause})` })))) return;
+    if (
+      done() ||
+      (remaining > 0 &&
+        (await condition(done, remaining, {
+          summary: `${deadline.kind} deadline ${deadline.dueAt} (${deadline.clause})`,
+        })))
+    )
+      return;
     fired.add(deadlineKey(deadline));
     await onDue(deadline);
   }

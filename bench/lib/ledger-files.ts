@@ -65,8 +65,17 @@ export function syntheticRequest(i: number, accounts: number): SyntheticRequest 
 
 function csvLine(r: SyntheticRequest): string {
   return [
-    r.requestId, r.accountId, r.endpoint, r.model ?? '', r.httpStatus, r.outcome, r.amountMinor, r.currency,
-    r.outputDelivered, r.startedAt, r.completedAt ?? '',
+    r.requestId,
+    r.accountId,
+    r.endpoint,
+    r.model ?? '',
+    r.httpStatus,
+    r.outcome,
+    r.amountMinor,
+    r.currency,
+    r.outputDelivered,
+    r.startedAt,
+    r.completedAt ?? '',
   ].join(',');
 }
 

@@ -37,7 +37,10 @@ const enum State {
 }
 
 export class CsvRecordTooLong extends Error {
-  constructor(readonly line: number, limit: number) {
+  constructor(
+    readonly line: number,
+    limit: number,
+  ) {
     super(`the record starting on line ${line} exceeds ${limit} characters (a quote left open?)`);
   }
 }
@@ -138,7 +141,10 @@ export class CsvParser {
     const out: CsvEvent[] = [];
     switch (this.state) {
       case State.Quoted:
-        out.push({ line: this.recordLine, error: 'a quoted field is never closed (the record runs to the end of the file)' });
+        out.push({
+          line: this.recordLine,
+          error: 'a quoted field is never closed (the record runs to the end of the file)',
+        });
         break;
       case State.Skip:
         out.push({ line: this.recordLine, error: this.skipError });

@@ -18,7 +18,16 @@ import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import type { Queryable } from '../index';
 import { CsvParser, CsvRecordTooLong, type CsvEvent } from './csv';
-import { Batch, batchInsertSql, emptyCellValue, KINDS, requiredFields, rowProblem, type KindSpec, type LedgerKind } from './kinds';
+import {
+  Batch,
+  batchInsertSql,
+  emptyCellValue,
+  KINDS,
+  requiredFields,
+  rowProblem,
+  type KindSpec,
+  type LedgerKind,
+} from './kinds';
 
 export type LedgerFileFormat = 'csv' | 'ndjson';
 
@@ -120,7 +129,8 @@ function describeIssues(error: z.ZodError, value: unknown): string {
     .map((issue) => {
       const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
       let got = value;
-      for (const step of issue.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[step] : undefined;
+      for (const step of issue.path)
+        got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[step] : undefined;
       const shown =
         issue.path.length && (typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean')
           ? ` (got ${JSON.stringify(typeof got === 'string' && got.length > 40 ? `${got.slice(0, 40)}…` : got)})`
@@ -142,26 +152,32 @@ const isRowLevelError = (err: unknown): boolean => /^2[23]/.test(String((err as 
 export async function importLedgerFile(db: Queryable, options: ImportLedgerFileOptions): Promise<ImportSummary> {
   const started = performance.now();
   const spec = KINDS[options.kind];
-  if (!spec) throw new Error(`unknown ledger kind ${String(options.kind)}; expected one of ${Object.keys(KINDS).join(', ')}`);
+  if (!spec)
+    throw new Error(`unknown ledger kind ${String(options.kind)}; expected one of ${Object.keys(KINDS).join(', ')}`);
   const format = options.format ?? formatFromFileName(options.file);
-  if (!format) throw new Error(`cannot tell the format of ${options.file} from its name; pass format 'csv' or 'ndjson'`);
+  if (!format)
+    throw new Error(`cannot tell the format of ${options.file} from its name; pass format 'csv' or 'ndjson'`);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
 
   const totalBytes = (await stat(options.file)).size;
   // Fail before reading anything when the database is unreachable or not migrated.
-  const { rows: found } = await db.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [spec.table]);
-  if (!found[0]?.table) throw new Error(`table ${spec.table} does not exist in this database: run the migrations first`);
+  const { rows: found } = await db.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [
+    spec.table,
+  ]);
+  if (!found[0]?.table)
+    throw new Error(`table ${spec.table} does not exist in this database: run the migrations first`);
   const sql = batchInsertSql(spec);
   const statementName = `ledger_import_${spec.kind}_${spec.columns.length}`;
   const rejections = new Rejections(options.maxListedRejections ?? 1_000);
   const counts = { rowsRead: 0, inserted: 0, duplicates: 0 };
   let bytesRead = 0;
 
-  const progress = (): void =>
-    options.onProgress?.({ bytesRead, totalBytes, ...counts, rejected: rejections.count });
+  const progress = (): void => options.onProgress?.({ bytesRead, totalBytes, ...counts, rejected: rejections.count });
 
   // --- the database side: up to `concurrency` batches in flight while the next is parsed -------
   let batch = new Batch(spec);
@@ -181,7 +197,11 @@ export async function importLedgerFile(db: Queryable, options: ImportLedgerFileO
     } catch (err) {
       if (!isRowLevelError(err)) throw err;
       if (part.size === 1) {
-        rejections.add({ line: part.lines[0]!, key: part.keys[0], reason: `refused by the database: ${(err as Error).message}` });
+        rejections.add({
+          line: part.lines[0]!,
+          key: part.keys[0],
+          reason: `refused by the database: ${(err as Error).message}`,
+        });
         return;
       }
       const mid = Math.ceil(part.size / 2);
@@ -367,7 +387,8 @@ function csvRows(
       );
     }
     const repeated = names.filter((n, i) => names.indexOf(n) !== i);
-    if (repeated.length) throw new LedgerFileError(`line ${line}: column(s) ${[...new Set(repeated)].join(', ')} appear twice`);
+    if (repeated.length)
+      throw new LedgerFileError(`line ${line}: column(s) ${[...new Set(repeated)].join(', ')} appear twice`);
     const missing = requiredFields(spec).filter((f) => !names.includes(f));
     if (missing.length) throw new LedgerFileError(`line ${line}: required column(s) ${missing.join(', ')} are missing`);
     keyIndex = names.indexOf(spec.keyField);
@@ -401,7 +422,11 @@ function csvRows(
       }
       if (event.fields.length !== header.length) {
         const key = keyIndex >= 0 ? event.fields[keyIndex] : undefined;
-        reject(event.line, `expected ${header.length} fields (as in the header), found ${event.fields.length}`, key || undefined);
+        reject(
+          event.line,
+          `expected ${header.length} fields (as in the header), found ${event.fields.length}`,
+          key || undefined,
+        );
         continue;
       }
       const record: Record<string, unknown> = {};

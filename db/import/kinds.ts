@@ -145,8 +145,10 @@ export function rowProblem(spec: KindSpec, record: Record<string, unknown>): str
   for (const col of spec.columns) {
     const value = record[col.field];
     if (typeof value !== 'string') continue;
-    if (col.type === 'text' && value.includes('\u0000')) return `${col.field}: contains a NUL character, which PostgreSQL text cannot hold`;
-    if (col.type === 'timestamptz' && value.startsWith('0000')) return `${col.field}: year 0000 is out of PostgreSQL's range`;
+    if (col.type === 'text' && value.includes('\u0000'))
+      return `${col.field}: contains a NUL character, which PostgreSQL text cannot hold`;
+    if (col.type === 'timestamptz' && value.startsWith('0000'))
+      return `${col.field}: year 0000 is out of PostgreSQL's range`;
   }
   return spec.check?.(record) ?? null;
 }

@@ -30,7 +30,7 @@ export function addBusinessDays(from: Date, businessDays: number, calendar: Busi
     throw new RangeError(`business days must be a non-negative integer, got ${businessDays}`);
   }
   let day = localDayOf(from, calendar);
-  for (let counted = 0; counted < businessDays; ) {
+  for (let counted = 0; counted < businessDays;) {
     day = day.plus({ days: 1 });
     if (isBusinessDay(day, calendar)) counted += 1;
   }

@@ -24,5 +24,9 @@ export function evidenceDeadlines(dueBy: string, pack: PolicyPack): ChargebackDe
 /** After a lost dispute a person decides the account's fate by this deadline. */
 export function accountDecisionDeadline(closedAt: string, pack: PolicyPack): ChargebackDeadline {
   const rule = pack.chargebacks.lostDispute;
-  return { kind: 'account_decision', dueAt: new Date(Date.parse(closedAt) + rule.decideWithinHours * HOUR_MS).toISOString(), clause: rule.clause };
+  return {
+    kind: 'account_decision',
+    dueAt: new Date(Date.parse(closedAt) + rule.decideWithinHours * HOUR_MS).toISOString(),
+    clause: rule.clause,
+  };
 }

@@ -101,24 +101,40 @@ function activityLog(e: EvidencePack): string | undefined {
     `Account ${e.account.id} (${e.account.email}) made ${u.requests} API requests since ${u.since}: ` +
     `${u.succeeded} succeeded (${percent(u.successRate)}), ${u.outputsDelivered} delivered output, ` +
     `${formatMoney(u.charged)} charged for usage and ${formatMoney(u.creditsConsumed)} of credits consumed.`;
-  const lines = u.sample.map((r) => `${r.startedAt} ${r.requestId} ${r.endpoint} HTTP ${r.httpStatus}${r.outputDelivered ? ' output delivered' : ''}`);
+  const lines = u.sample.map(
+    (r) =>
+      `${r.startedAt} ${r.requestId} ${r.endpoint} HTTP ${r.httpStatus}${r.outputDelivered ? ' output delivered' : ''}`,
+  );
   return [head, ...(lines.length ? ['Latest requests:', ...lines] : [])].join('\n');
 }
 
 function refusalExplanation(e: EvidencePack): string {
   if (!e.claims.length) return 'The customer did not ask us for a refund before disputing the charge.';
   return e.claims
-    .map((c) => `Claim ${c.claimId} (${c.reason}, ${c.submittedAt}): ${c.status}` +
-      (c.outcome ? `, ${c.outcome}${c.amount ? ` ${formatMoney(c.amount)}` : ''}${c.remedy ? ` as ${c.remedy}` : ''}` : '') +
-      (c.clauses.length ? ` under ${c.clauses.join(', ')}` : ''))
+    .map(
+      (c) =>
+        `Claim ${c.claimId} (${c.reason}, ${c.submittedAt}): ${c.status}` +
+        (c.outcome
+          ? `, ${c.outcome}${c.amount ? ` ${formatMoney(c.amount)}` : ''}${c.remedy ? ` as ${c.remedy}` : ''}`
+          : '') +
+        (c.clauses.length ? ` under ${c.clauses.join(', ')}` : ''),
+    )
     .join('\n');
 }
 
 function uncategorized(e: EvidencePack): string {
   const parts: string[] = [];
-  if (e.charge) parts.push(`Charge ${e.charge.transactionId} of ${formatMoney(e.charge.amount)} (${e.charge.kind}) on ${e.charge.createdAt}.`);
+  if (e.charge)
+    parts.push(
+      `Charge ${e.charge.transactionId} of ${formatMoney(e.charge.amount)} (${e.charge.kind}) on ${e.charge.createdAt}.`,
+    );
   if (e.remediesOnCharge.length) {
-    parts.push('Already remedied on this charge:', ...e.remediesOnCharge.map((r) => `- ${r.kind} ${formatMoney(r.amount)} for claim ${r.claimId} on ${r.at} (${r.state})`));
+    parts.push(
+      'Already remedied on this charge:',
+      ...e.remediesOnCharge.map(
+        (r) => `- ${r.kind} ${formatMoney(r.amount)} for claim ${r.claimId} on ${r.at} (${r.state})`,
+      ),
+    );
   } else {
     parts.push('No refund or credit was paid on this charge.');
   }
@@ -148,7 +164,14 @@ export function toStripeEvidence(e: EvidencePack): StripeDisputeEvidence {
 }
 
 /** A person's edits replace the mapped fields they name; an empty string clears one. */
-export function applyEvidenceEdits(mapped: StripeDisputeEvidence, edits: StripeDisputeEvidence | undefined): StripeDisputeEvidence {
+export function applyEvidenceEdits(
+  mapped: StripeDisputeEvidence,
+  edits: StripeDisputeEvidence | undefined,
+): StripeDisputeEvidence {
   const merged: StripeDisputeEvidence = { ...mapped, ...edits };
-  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== '').map(([k, v]) => [k, cap(v)])) as StripeDisputeEvidence;
+  return Object.fromEntries(
+    Object.entries(merged)
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => [k, cap(v)]),
+  ) as StripeDisputeEvidence;
 }

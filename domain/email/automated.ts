@@ -2,10 +2,15 @@
 export type HeaderLookup = (name: string) => string | undefined;
 
 /** Why a mail is machine-sent and must never be answered, or null for a person's mail. */
-export function automatedKind(header: HeaderLookup, envelopeFrom: string, contentType: string): 'bounce' | 'auto_reply' | null {
+export function automatedKind(
+  header: HeaderLookup,
+  envelopeFrom: string,
+  contentType: string,
+): 'bounce' | 'auto_reply' | null {
   const type = contentType.toLowerCase();
   const from = (header('from') ?? '').toLowerCase();
-  if (type.startsWith('multipart/report') && /report-type="?(delivery-status|disposition-notification)/.test(type)) return 'bounce';
+  if (type.startsWith('multipart/report') && /report-type="?(delivery-status|disposition-notification)/.test(type))
+    return 'bounce';
   if (envelopeFrom === '' || /\b(mailer-daemon|postmaster)@/.test(from)) return 'bounce';
   const autoSubmitted = (header('auto-submitted') ?? 'no').trim().toLowerCase();
   if (autoSubmitted !== 'no') return 'auto_reply';

@@ -26,7 +26,9 @@ export const MailIntakeSchema = z.strictObject({
   transactionId: z.array(Pattern).max(10),
   invoiceNumber: z.array(Pattern).max(10),
   /** First rule with a keyword found in the subject or body names the reason; otherwise `other`, triaged by a person. */
-  reasonKeywords: z.array(z.strictObject({ reason: z.enum(CLAIM_REASONS), keywords: z.array(z.string().min(2)).min(1) })),
+  reasonKeywords: z.array(
+    z.strictObject({ reason: z.enum(CLAIM_REASONS), keywords: z.array(z.string().min(2)).min(1) }),
+  ),
 });
 
 export type MailIntake = z.output<typeof MailIntakeSchema>;

@@ -34,7 +34,12 @@ export function assessRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: L
   const review = groups.filter(([verdict]) => pack.requests[verdict].disposition === 'review').map(verdictReason);
   if (foreign.length > 0) {
     const ids = foreign.map((f) => f.requestId);
-    review.push(reasonFrom(pack.staffReview, { requestIds: ids, detail: `Charged in a currency other than the account's ${currency}.` }));
+    review.push(
+      reasonFrom(pack.staffReview, {
+        requestIds: ids,
+        detail: `Charged in a currency other than the account's ${currency}.`,
+      }),
+    );
   }
 
   return {

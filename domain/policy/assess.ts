@@ -29,10 +29,14 @@ export function assessClaim(policy: LoadedPolicy, claim: ClaimFacts, facts: Ledg
     if (missing.length > 0) {
       return { kind: 'needs_info', missing, why: missing.map((item) => reasonFrom(policy.pack.evidence[item])) };
     }
-    const unknownCharge = rule.requires.includes('transaction_or_invoice') ? unknownChargeReference(claim, facts) : null;
+    const unknownCharge = rule.requires.includes('transaction_or_invoice')
+      ? unknownChargeReference(claim, facts)
+      : null;
     if (unknownCharge) {
       const message = `We found no charge ${unknownCharge} on your account.`;
-      const why = [reasonFrom(policy.pack.evidence.transaction_or_invoice, { transactionId: unknownCharge, detail: message })];
+      const why = [
+        reasonFrom(policy.pack.evidence.transaction_or_invoice, { transactionId: unknownCharge, detail: message }),
+      ];
       return { kind: 'needs_info', missing: ['transaction_or_invoice'], why, message };
     }
   }
@@ -53,7 +57,9 @@ function draftFor(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, r
       return assessOutageShare(policy, claim, facts, rule);
     case 'deny': {
       const draft = denialDraft(currency, [reasonFrom(rule, covers)]);
-      return claim.reason === 'unused_credits' ? { ...draft, arithmetic: [balanceLine(claim, facts), ...draft.arithmetic] } : draft;
+      return claim.reason === 'unused_credits'
+        ? { ...draft, arithmetic: [balanceLine(claim, facts), ...draft.arithmetic] }
+        : draft;
     }
     case 'review': {
       const reason = reasonFrom(rule, covers);
@@ -71,7 +77,11 @@ function settle(policy: LoadedPolicy, facts: LedgerFacts, draft: Draft): Assessm
   // Money to a suspended (possible chargeback) or terminated account is never sent without a person.
   if (paysOut && status !== 'active') why.push(reasonFrom(pack.accountStatus[status]));
   if (paysOut && draft.amount.currency !== facts.account.currency.toUpperCase()) {
-    why.push(reasonFrom(pack.staffReview, { detail: `The amount is in ${draft.amount.currency}, the account in ${facts.account.currency}.` }));
+    why.push(
+      reasonFrom(pack.staffReview, {
+        detail: `The amount is in ${draft.amount.currency}, the account in ${facts.account.currency}.`,
+      }),
+    );
   }
   if (!pack.autoDecision.enabled) why.push(reasonFrom(pack.autoDecision));
   else if (draft.amount.amountMinor > pack.autoDecision.maxAmountMinor) {
@@ -99,9 +109,15 @@ function unknownChargeReference(claim: ClaimFacts, facts: LedgerFacts): string |
 /** Facts for another account or policy mean the caller wired things wrongly; deciding on them would be unsafe. */
 function assertFactsMatch(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): void {
   if (facts.account.id !== claim.accountId) {
-    throw new PolicyViolation('facts_mismatch', `ledger facts are for account ${facts.account.id}, the claim for ${claim.accountId}`);
+    throw new PolicyViolation(
+      'facts_mismatch',
+      `ledger facts are for account ${facts.account.id}, the claim for ${claim.accountId}`,
+    );
   }
   if (facts.account.policyId !== policy.id) {
-    throw new PolicyViolation('facts_mismatch', `account ${facts.account.id} is under policy ${facts.account.policyId}, not ${policy.id}`);
+    throw new PolicyViolation(
+      'facts_mismatch',
+      `account ${facts.account.id} is under policy ${facts.account.policyId}, not ${policy.id}`,
+    );
   }
 }

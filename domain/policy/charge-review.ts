@@ -12,7 +12,12 @@ import type { ReasonRule } from './schema';
  * Billing errors and unauthorised charges need a person to confirm what went wrong; the proposal
  * is the whole charge because the ledger cannot say which part of it was wrong.
  */
-export function assessChargeReview(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, rule: ReasonRule): Draft {
+export function assessChargeReview(
+  policy: LoadedPolicy,
+  claim: ClaimFacts,
+  facts: LedgerFacts,
+  rule: ReasonRule,
+): Draft {
   const located = locateClaimedCharge(policy, claim, facts);
   if ('draft' in located) return located.draft;
   const { charge } = located;

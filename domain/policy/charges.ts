@@ -10,7 +10,9 @@ export type LocatedCharge = { charge: LedgerCharge } | { draft: Draft };
 
 /** The charge a claim names, by transaction id first, then invoice number. */
 export function findClaimedCharge(claim: ClaimFacts, facts: LedgerFacts): LedgerCharge | undefined {
-  const byTransaction = claim.transactionId ? facts.charges.find((c) => c.transactionId === claim.transactionId) : undefined;
+  const byTransaction = claim.transactionId
+    ? facts.charges.find((c) => c.transactionId === claim.transactionId)
+    : undefined;
   if (byTransaction) return byTransaction;
   return claim.invoiceNumber ? facts.charges.find((c) => c.invoiceNumber === claim.invoiceNumber) : undefined;
 }
@@ -24,14 +26,20 @@ export function locateClaimedCharge(policy: LoadedPolicy, claim: ClaimFacts, fac
   const charge = findClaimedCharge(claim, facts);
   // The ledger may lag or the customer may have mistyped; a person looks rather than the engine denying.
   if (!charge) {
-    const notFound = reasonFrom(charges.notFound, { transactionId: named, detail: `Looked for ${named ?? 'no reference'}.` });
+    const notFound = reasonFrom(charges.notFound, {
+      transactionId: named,
+      detail: `Looked for ${named ?? 'no reference'}.`,
+    });
     return { draft: denialDraft(currency, [notFound], [notFound]) };
   }
   if (charge.accountId !== claim.accountId) {
     return { draft: denialDraft(currency, [reasonFrom(charges.otherAccount, { transactionId: named })]) };
   }
   if (windowApplies(pack, claim.reason) && !withinClaimWindow(pack, charge.createdAt, claim.submittedAt)) {
-    const late = reasonFrom(pack.requests.outside_window, { transactionId: charge.transactionId, detail: `Charged ${charge.createdAt}.` });
+    const late = reasonFrom(pack.requests.outside_window, {
+      transactionId: charge.transactionId,
+      detail: `Charged ${charge.createdAt}.`,
+    });
     return { draft: denialDraft(currency, [late]) };
   }
   return { charge };

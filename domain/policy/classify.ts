@@ -29,14 +29,20 @@ export function classifyRequests(policy: LoadedPolicy, claim: ClaimFacts, facts:
     const verdict = request ? verdictFor(pack, claim, request, facts.outages, remedied) : 'not_found';
     // Another account's charge is not the claimant's money, so it is reported as zero.
     const charged =
-      request && verdict !== 'other_account' ? money(request.amountMinor, request.currency) : zero(facts.account.currency);
+      request && verdict !== 'other_account'
+        ? money(request.amountMinor, request.currency)
+        : zero(facts.account.currency);
     const refundable = pack.requests[verdict].disposition === 'refund' ? charged : zero(charged.currency);
     return { requestId, verdict, refundable, charged };
   });
 }
 
 function verdictFor(
-  pack: PolicyPack, claim: ClaimFacts, request: LedgerRequest, outages: LedgerOutage[], remedied: ReadonlySet<string>,
+  pack: PolicyPack,
+  claim: ClaimFacts,
+  request: LedgerRequest,
+  outages: LedgerOutage[],
+  remedied: ReadonlySet<string>,
 ): RequestVerdict {
   if (request.accountId !== claim.accountId) return 'other_account';
   if (remedied.has(request.requestId)) return 'already_remedied';
@@ -48,7 +54,9 @@ function verdictFor(
   if (request.httpStatus >= 400 && request.httpStatus < 500) return 'client_error';
   if (request.httpStatus >= 500 && request.httpStatus < 600) return 'platform_error';
   if (request.outcome === 'timeout') {
-    return timedOutDuringOutage(request, outages, claim.submittedAt) ? 'platform_timeout_during_outage' : 'unverified_timeout';
+    return timedOutDuringOutage(request, outages, claim.submittedAt)
+      ? 'platform_timeout_during_outage'
+      : 'unverified_timeout';
   }
   return request.outputDelivered ? 'successful_call' : 'charged_without_output';
 }

@@ -5,7 +5,10 @@ import type { LoadedPolicy } from './loaded';
 export const POLICY_ENGINE: Actor = { type: 'system', id: 'policy-engine' };
 
 /** What one handling concludes, before the gates decide whether a person must confirm it. */
-export interface Draft extends Pick<Decision, 'outcome' | 'amount' | 'remedy' | 'reasons' | 'arithmetic' | 'findings' | 'chargeShares'> {
+export interface Draft extends Pick<
+  Decision,
+  'outcome' | 'amount' | 'remedy' | 'reasons' | 'arithmetic' | 'findings' | 'chargeShares'
+> {
   /** Reasons a person must look at; empty means the engine may decide alone. */
   review: DecisionReason[];
 }

@@ -26,7 +26,12 @@ export function sameAmountCharges(claimed: LedgerCharge, charges: readonly Ledge
  * One payment reference recorded on two or more charges is the processor charging twice: every copy after
  * the first is refundable. Different references are separate purchases the customer made.
  */
-export function assessDuplicateCharge(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, rule: ReasonRule): Draft {
+export function assessDuplicateCharge(
+  policy: LoadedPolicy,
+  claim: ClaimFacts,
+  facts: LedgerFacts,
+  rule: ReasonRule,
+): Draft {
   const { pack } = policy;
   const rules = duplicateRules(pack);
   const located = locateClaimedCharge(policy, claim, facts);
@@ -52,7 +57,13 @@ export function assessDuplicateCharge(policy: LoadedPolicy, claim: ClaimFacts, f
   return denialDraft(currency, [separate], unknown || rules.separatePurchases.action === 'review' ? [separate] : []);
 }
 
-function doubleCharge(pack: PolicyPack, rule: ReasonRule, rules: DuplicateRules, group: LedgerCharge[], facts: LedgerFacts): Draft {
+function doubleCharge(
+  pack: PolicyPack,
+  rule: ReasonRule,
+  rules: DuplicateRules,
+  group: LedgerCharge[],
+  facts: LedgerFacts,
+): Draft {
   // The earliest charge is the real payment; the later copies are the error.
   const [original, ...extra] = [...group].sort(
     (a, b) => epochMs(a.createdAt) - epochMs(b.createdAt) || a.transactionId.localeCompare(b.transactionId),
@@ -63,7 +74,10 @@ function doubleCharge(pack: PolicyPack, rule: ReasonRule, rules: DuplicateRules,
   // A copy another claim already paid back (or holds) is paid only for what remains of it.
   const remainders = extra.map((c) => chargeRemainder(c, facts));
   const taken = remainders.filter((r) => r.taken.length > 0).map(describeTaken);
-  const amount = money(remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0), each.currency);
+  const amount = money(
+    remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0),
+    each.currency,
+  );
   const reasons: DecisionReason[] = remainders.map(({ charge, taken: t }, i) =>
     reasonFrom(rules.processorDoubleCharge, {
       transactionId: charge.transactionId,

@@ -18,7 +18,12 @@ const MINUTE_MS = 60_000;
  * Refund proportional to downtime: the share of the charge's billing period [periodStart, periodEnd)
  * covered by unscheduled, non-force-majeure outages, overlaps merged, rounded half up.
  */
-export function assessOutageShare(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts, rule: ReasonRule): Draft {
+export function assessOutageShare(
+  policy: LoadedPolicy,
+  claim: ClaimFacts,
+  facts: LedgerFacts,
+  rule: ReasonRule,
+): Draft {
   const { pack } = policy;
   const rules = outageRules(pack);
   const located = locateClaimedCharge(policy, claim, facts);
@@ -42,7 +47,9 @@ export function assessOutageShare(policy: LoadedPolicy, claim: ClaimFacts, facts
   const arithmetic = [
     `${charge.transactionId}: ${minorUnits(money(charge.amountMinor, charge.currency))} for ${charge.periodStart} to ${charge.periodEnd} = ${periodLength} ms`,
     ...eligible.map((o) => `outage ${o.id} (${o.cause}): ${lengthOf(inPeriod(o))} ms inside the period`),
-    ...excluded.map((o) => `outage ${o.id} (${o.cause}) excluded: ${o.scheduled ? 'scheduled maintenance' : 'force majeure'}`),
+    ...excluded.map(
+      (o) => `outage ${o.id} (${o.cause}) excluded: ${o.scheduled ? 'scheduled maintenance' : 'force majeure'}`,
+    ),
     `eligible downtime, overlaps merged: ${downtime} ms (${Math.floor(downtime / MINUTE_MS)} min)`,
   ];
   const exclusions = exclusionReasons(rules, excluded, charge.transactionId);
@@ -52,7 +59,10 @@ export function assessOutageShare(policy: LoadedPolicy, claim: ClaimFacts, facts
       transactionId: charge.transactionId,
       detail: `Eligible downtime was ${Math.floor(downtime / MINUTE_MS)} min; the threshold is ${rules.minDowntimeMinutes} min.`,
     });
-    return { ...denialDraft(currency, [none, ...exclusions]), arithmetic: [...arithmetic, `total 0 ${currency} minor units`] };
+    return {
+      ...denialDraft(currency, [none, ...exclusions]),
+      arithmetic: [...arithmetic, `total 0 ${currency} minor units`],
+    };
   }
 
   const share = proportionHalfUp(charge.amountMinor, downtime, periodLength);
@@ -97,8 +107,10 @@ function exclusionReasons(rules: OutageRules, excluded: LedgerOutage[], transact
   const list = (outages: LedgerOutage[]) => `Excluded: ${outages.map((o) => o.id).join(', ')}.`;
   const scheduled = excluded.filter((o) => o.scheduled);
   const forceMajeure = excluded.filter((o) => !o.scheduled && o.forceMajeure);
-  if (scheduled.length > 0) reasons.push(reasonFrom(rules.scheduledExcluded, { transactionId, detail: list(scheduled) }));
-  if (forceMajeure.length > 0) reasons.push(reasonFrom(rules.forceMajeureExcluded, { transactionId, detail: list(forceMajeure) }));
+  if (scheduled.length > 0)
+    reasons.push(reasonFrom(rules.scheduledExcluded, { transactionId, detail: list(scheduled) }));
+  if (forceMajeure.length > 0)
+    reasons.push(reasonFrom(rules.forceMajeureExcluded, { transactionId, detail: list(forceMajeure) }));
   return reasons;
 }
 

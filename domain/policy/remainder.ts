@@ -22,7 +22,8 @@ export function describeTaken({ charge, taken }: ChargeRemainder): string {
   return taken
     .map((r) => {
       const part = formatMoney(money(r.amountMinor, r.currency));
-      const how = r.state === 'pending' ? 'is reserved' : `was already ${r.remedy === 'refund' ? 'refunded' : 'credited'}`;
+      const how =
+        r.state === 'pending' ? 'is reserved' : `was already ${r.remedy === 'refund' ? 'refunded' : 'credited'}`;
       return `${part} of this ${whole} charge ${charge.transactionId} ${how} under ${r.claimId}`;
     })
     .join('; ');
@@ -39,6 +40,7 @@ export function allocateShares(amount: Money, remainders: readonly ChargeRemaind
     left -= part;
     return { transactionId: charge.transactionId, amount: money(part, amount.currency) };
   });
-  if (left > 0 && shares[0]) shares[0] = { ...shares[0], amount: money(shares[0].amount.amountMinor + left, amount.currency) };
+  if (left > 0 && shares[0])
+    shares[0] = { ...shares[0], amount: money(shares[0].amount.amountMinor + left, amount.currency) };
   return shares.filter((s) => s.amount.amountMinor > 0);
 }

@@ -113,7 +113,8 @@ const Expiry = z
     ...citation,
   })
   .refine(
-    (e) => (e.expires ? (e.afterDays === null) !== (e.afterMonths === null) : e.afterDays === null && e.afterMonths === null),
+    (e) =>
+      e.expires ? (e.afterDays === null) !== (e.afterMonths === null) : e.afterDays === null && e.afterMonths === null,
     'an expiring credit needs exactly one of afterDays/afterMonths; a non-expiring one neither',
   );
 
@@ -157,7 +158,10 @@ export const PolicyPackSchema = z
     /** Why each claim item is asked for, cited in information requests. */
     evidence: everyKey(CLAIM_ITEMS, ReasonCitation),
     // unused_credits came later: packs stored before it lack it, and such claims fall back to `other`.
-    reasons: everyKey(CLAIM_REASONS.filter((r) => r !== 'unused_credits'), ReasonRule).extend({ unused_credits: ReasonRule.optional() }),
+    reasons: everyKey(
+      CLAIM_REASONS.filter((r) => r !== 'unused_credits'),
+      ReasonRule,
+    ).extend({ unused_credits: ReasonRule.optional() }),
     requests: everyKey(REQUEST_VERDICTS, VerdictRule),
     charges: Charges.nullable(),
     duplicates: Duplicates.nullable(),
@@ -180,7 +184,8 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
   const allowed = new Set(pack.remedies.allowed);
   const restricted = new Set(pack.remedies.restricted.map((r) => r.remedy));
   // A restricted remedy needs a person's recorded basis, so the engine may only propose it when it never decides alone.
-  const engineMayGrant = (remedy: PackShape['remedies']['default']) => !restricted.has(remedy) || !pack.autoDecision.enabled;
+  const engineMayGrant = (remedy: PackShape['remedies']['default']) =>
+    !restricted.has(remedy) || !pack.autoDecision.enabled;
   if (!allowed.has(pack.remedies.default)) issue(['remedies', 'default'], 'default remedy is not allowed');
   if (!engineMayGrant(pack.remedies.default)) issue(['remedies', 'default'], 'default remedy needs a person');
   pack.remedies.restricted.forEach((r, i) => {
@@ -202,8 +207,10 @@ function checkConsistency(pack: PackShape, ctx: z.RefinementCtx): void {
     issue(['chargebacks', 'evidenceDeadline'], 'the warning must come before the escalation');
   }
   const { review, resolution } = pack.sla;
-  if (review.warnBusinessDays >= review.dueBusinessDays) issue(['sla', 'review'], 'warning must come before the due day');
-  if (resolution.dueBusinessDays < review.dueBusinessDays) issue(['sla', 'resolution'], 'resolution cannot be due before review');
+  if (review.warnBusinessDays >= review.dueBusinessDays)
+    issue(['sla', 'review'], 'warning must come before the due day');
+  if (resolution.dueBusinessDays < review.dueBusinessDays)
+    issue(['sla', 'resolution'], 'resolution cannot be due before review');
 }
 
 export type PolicyPack = z.output<typeof PolicyPackSchema>;

@@ -20,5 +20,8 @@ export interface SimulationResult {
  */
 export function simulateClaim(policy: LoadedPolicy, { claim, facts }: SimulationInput): SimulationResult {
   const account = { ...facts.account, id: claim.accountId, policyId: policy.id };
-  return { policy: { id: policy.id, version: policy.version }, assessment: assessClaim(policy, claim, { ...facts, account }) };
+  return {
+    policy: { id: policy.id, version: policy.version },
+    assessment: assessClaim(policy, claim, { ...facts, account }),
+  };
 }

@@ -28,9 +28,13 @@ export function staffDecision(
   const fail: Fail = (code, message) => {
     throw new PolicyViolation(code, `${policy.id}: ${message}`);
   };
-  if (input.actor.type !== 'staff') fail('not_staff', `only staff decide claims, not ${input.actor.type} ${input.actor.id}`);
+  if (input.actor.type !== 'staff')
+    fail('not_staff', `only staff decide claims, not ${input.actor.type} ${input.actor.id}`);
   if (proposal && (proposal.policy.id !== policy.id || proposal.policy.version !== policy.version)) {
-    fail('policy_mismatch', `the proposal was made under ${proposal.policy.id}@${proposal.policy.version}, not ${policy.version}`);
+    fail(
+      'policy_mismatch',
+      `the proposal was made under ${proposal.policy.id}@${proposal.policy.version}, not ${policy.version}`,
+    );
   }
   if (!DECISION_OUTCOMES.includes(input.outcome)) fail('unknown_outcome', `unknown outcome ${String(input.outcome)}`);
   const currency = (input.currency ?? proposal?.amount.currency)?.toUpperCase();
@@ -62,7 +66,9 @@ export function staffDecision(
   if (restricted && !note) fail('note_required', `${input.remedy} needs a recorded basis: ${restricted.message}`);
 
   const covers = { requestIds: claim.requestIds, transactionId: claim.transactionId };
-  const reasons = [reasonFrom(pack.staffReview, { ...covers, detail: `Decided by ${input.actor.id}: ${input.outcome}.` })];
+  const reasons = [
+    reasonFrom(pack.staffReview, { ...covers, detail: `Decided by ${input.actor.id}: ${input.outcome}.` }),
+  ];
   if (restricted) reasons.push(reasonFrom(restricted, covers));
   const proposed = proposal ? ` (engine proposed ${proposal.outcome}, ${minorUnits(proposal.amount)})` : '';
   return {
@@ -80,18 +86,35 @@ export function staffDecision(
 }
 
 /** The charges a decision pays back: the proposal's, else the charge the claim names; never above what remains. */
-function sharesOfCharges(amount: Money, claim: ClaimFacts, proposal: Decision | undefined, ledger: LedgerFacts | undefined, fail: Fail): ChargeShare[] {
+function sharesOfCharges(
+  amount: Money,
+  claim: ClaimFacts,
+  proposal: Decision | undefined,
+  ledger: LedgerFacts | undefined,
+  fail: Fail,
+): ChargeShare[] {
   if (!ledger || (proposal && proposal.findings.length > 0)) return [];
   const proposed = proposal?.chargeShares?.map((s) => ledger.charges.find((c) => c.transactionId === s.transactionId));
   const named = findClaimedCharge(claim, ledger);
-  const targets = (proposed?.length ? proposed : [named]).filter((c) => c !== undefined && c.accountId === claim.accountId);
+  const targets = (proposed?.length ? proposed : [named]).filter(
+    (c) => c !== undefined && c.accountId === claim.accountId,
+  );
   if (targets.length === 0) return [];
   const remainders = targets.map((c) => chargeRemainder(c!, ledger));
-  const remaining = money(remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0), amount.currency);
+  const remaining = money(
+    remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0),
+    amount.currency,
+  );
   if (amount.amountMinor > remaining.amountMinor) {
-    const taken = remainders.filter((r) => r.taken.length > 0).map(describeTaken).join('; ');
+    const taken = remainders
+      .filter((r) => r.taken.length > 0)
+      .map(describeTaken)
+      .join('; ');
     const ids = targets.map((c) => c!.transactionId).join(', ');
-    fail('amount_above_remainder', `only ${formatMoney(remaining)} of charge ${ids} remains to be paid back${taken ? ` (${taken})` : ''}; ${formatMoney(amount)} is more`);
+    fail(
+      'amount_above_remainder',
+      `only ${formatMoney(remaining)} of charge ${ids} remains to be paid back${taken ? ` (${taken})` : ''}; ${formatMoney(amount)} is more`,
+    );
   }
   return allocateShares(amount, remainders);
 }
@@ -106,8 +129,14 @@ function checkAgainstCharged(
   const currency = proposal.amount.currency;
   // A call another claim already paid back is not the claimant's to be paid again.
   const open = proposal.findings.filter((f) => f.charged.currency === currency && f.verdict !== 'already_remedied');
-  const charged = sumMoney(open.map((f) => f.charged), currency);
+  const charged = sumMoney(
+    open.map((f) => f.charged),
+    currency,
+  );
   if (amountMinor > charged.amountMinor) {
-    fail('amount_above_charged', `${amountMinor} is more than the ${minorUnits(charged)} the claimed requests were charged`);
+    fail(
+      'amount_above_charged',
+      `${amountMinor} is more than the ${minorUnits(charged)} the claimed requests were charged`,
+    );
   }
 }

@@ -44,7 +44,10 @@ const UPGRADES: readonly PackUpgrade[] = [
     const old = pack.chargebacks;
     if (!isObject(old) || !('suspendAccount' in old)) return pack;
     const cite = { clause: old.clause, quote: old.quote, ...(old.assumption ? { assumption: old.assumption } : {}) };
-    const defaults = { ...cite, assumption: 'Stored before the pack set chargeback timings; the timings every current pack uses apply.' };
+    const defaults = {
+      ...cite,
+      assumption: 'Stored before the pack set chargeback timings; the timings every current pack uses apply.',
+    };
     return {
       ...pack,
       chargebacks: {

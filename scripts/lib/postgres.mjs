@@ -75,7 +75,9 @@ function blockedAncestor(dir, uid, gid) {
   for (;;) {
     const st = fs.statSync(current);
     const ok =
-      (st.mode & 0o001) !== 0 || (st.uid === uid && (st.mode & 0o100) !== 0) || (st.gid === gid && (st.mode & 0o010) !== 0);
+      (st.mode & 0o001) !== 0 ||
+      (st.uid === uid && (st.mode & 0o100) !== 0) ||
+      (st.gid === gid && (st.mode & 0o010) !== 0);
     if (!ok) return current;
     const parent = path.dirname(current);
     if (parent === current) return undefined;
@@ -88,7 +90,10 @@ function reachableDataDir(dataDir, ids, log) {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   const blocked = ids && blockedAncestor(dataDir, ids.uid, ids.gid);
   if (!blocked) return dataDir;
-  const standIn = path.join(os.tmpdir(), `refund-desk-pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+  const standIn = path.join(
+    os.tmpdir(),
+    `refund-desk-pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`,
+  );
   log(`[postgres] the postgres OS user cannot enter ${blocked}; keeping the cluster of ${dataDir} in ${standIn}`);
   return standIn;
 }
@@ -201,9 +206,12 @@ export async function startPostgres({
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', ...(fast ? ['--no-sync'] : [])],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=', // TCP only: no socket-dir permission/length issues
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=', // TCP only: no socket-dir permission/length issues
+      '-c',
+      'max_connections=200',
       ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (msg) => logs.push(msg),
@@ -214,7 +222,9 @@ export async function startPostgres({
   const hasCluster = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!hasCluster) {
     if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
-      throw new Error(`${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION). Delete it to start over.`);
+      throw new Error(
+        `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION). Delete it to start over.`,
+      );
     }
     // The password file initdb reads is written by root into os.tmpdir();
     // postgres must be able to read it.
@@ -232,7 +242,9 @@ export async function startPostgres({
   }
 
   if (!(await isPortFree(port))) {
-    throw new Error(`port ${port} is already in use; set PG_PORT to another port or DATABASE_URL to an existing server`);
+    throw new Error(
+      `port ${port} is already in use; set PG_PORT to another port or DATABASE_URL to an existing server`,
+    );
   }
   try {
     await server.start();
@@ -269,7 +281,9 @@ export async function startPostgres({
         process.removeListener('exit', onExit);
         if (!child || child.exitCode !== null || child.signalCode !== null) return; // already gone
         const timeout = new Promise((resolve) => setTimeout(resolve, 20_000).unref());
-        await Promise.race([server.stop(), timeout]).catch((err) => log(`[postgres] stop failed: ${err?.message ?? err}`));
+        await Promise.race([server.stop(), timeout]).catch((err) =>
+          log(`[postgres] stop failed: ${err?.message ?? err}`),
+        );
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       })();
       return stopped;

@@ -42,9 +42,11 @@ export async function ensureSearchAttributes(address, namespace, attributes) {
       if (wanted === undefined) throw new Error(`search attribute ${name}: unknown type ${cliType}`);
       const existing = customAttributes?.[name];
       if (existing === undefined || existing === null) missing[name] = wanted;
-      else if (existing !== wanted) throw new Error(`search attribute ${name} exists with type ${types[existing]}, not ${cliType}`);
+      else if (existing !== wanted)
+        throw new Error(`search attribute ${name} exists with type ${types[existing]}, not ${cliType}`);
     }
-    if (Object.keys(missing).length) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    if (Object.keys(missing).length)
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
     return Object.keys(missing);
   } finally {
     await connection.close();

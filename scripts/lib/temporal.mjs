@@ -27,7 +27,8 @@ export async function waitForTemporal(address, { namespace = 'default', timeoutM
   // 1. TCP
   while (!(await canConnect(port, host, 500))) {
     if (isDead?.()) throw new Error('temporal server exited during startup');
-    if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not accept connections within ${fmtMs(timeoutMs)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Temporal at ${address} did not accept connections within ${fmtMs(timeoutMs)}`);
     await sleep(100);
   }
   // 2. gRPC + namespace (skipped if @temporalio/client is not installed)
@@ -53,7 +54,9 @@ export async function waitForTemporal(address, { namespace = 'default', timeoutM
       await connection?.close().catch(() => {});
     }
   }
-  throw new Error(`Temporal namespace '${namespace}' at ${address} not ready within ${fmtMs(timeoutMs)}: ${lastError?.message ?? lastError}`);
+  throw new Error(
+    `Temporal namespace '${namespace}' at ${address} not ready within ${fmtMs(timeoutMs)}: ${lastError?.message ?? lastError}`,
+  );
 }
 
 function splitAddress(address) {
@@ -148,11 +151,24 @@ export async function startTemporalDevServer({
 
   for (const [name, p] of [['gRPC', port], ...(headless ? [] : [['UI', uiPort]])]) {
     if (!(await isPortFree(p, ip))) {
-      throw new Error(`Temporal ${name} port ${p} is already in use; set TEMPORAL_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server`);
+      throw new Error(
+        `Temporal ${name} port ${p} is already in use; set TEMPORAL_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server`,
+      );
     }
   }
 
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn', '--log-format', 'pretty'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+    '--log-format',
+    'pretty',
+  ];
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
   if (dbFile) args.push('--db-filename', dbFile);
@@ -228,7 +244,9 @@ export async function startTemporalDevServer({
     throw new Error(`${err.message}\n--- temporal server output (tail) ---\n${tail.text()}`);
   }
   // Once ready, the output is only interesting in the log file; keep draining it.
-  log(`[temporal] dev server ready on ${address} (${fmtMs(Date.now() - started)})${dbFile ? `, state in ${dbFile}` : ', in-memory'}`);
+  log(
+    `[temporal] dev server ready on ${address} (${fmtMs(Date.now() - started)})${dbFile ? `, state in ${dbFile}` : ', in-memory'}`,
+  );
   child.stdout.unref?.();
   child.stderr.unref?.();
   child.unref();

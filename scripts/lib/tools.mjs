@@ -51,7 +51,11 @@ function runPip(cmd, args) {
     env: { ...process.env, PIP_REQUIRE_VIRTUALENV: 'false', PIP_DISABLE_PIP_VERSION_CHECK: '1' },
     timeout: 10 * 60_000,
   });
-  return { ok: !res.error && res.status === 0, missing: res.error?.code === 'ENOENT', output: `${res.stdout ?? ''}${res.stderr ?? ''}` };
+  return {
+    ok: !res.error && res.status === 0,
+    missing: res.error?.code === 'ENOENT',
+    output: `${res.stdout ?? ''}${res.stderr ?? ''}`,
+  };
 }
 
 /**

@@ -12,7 +12,10 @@ export function amountToMinor(text: string | undefined, currency: string): numbe
   const digits = minorDigits(currency);
   const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(trimmed);
   if (!match || (match[2]?.length ?? 0) > digits) {
-    throw new HttpError(400, `the amount "${trimmed}" is not an amount of ${currency} (up to ${digits} decimal places, e.g. ${digits ? `12.${'5'.padEnd(digits, '0')}` : '1200'})`);
+    throw new HttpError(
+      400,
+      `the amount "${trimmed}" is not an amount of ${currency} (up to ${digits} decimal places, e.g. ${digits ? `12.${'5'.padEnd(digits, '0')}` : '1200'})`,
+    );
   }
   return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
 }

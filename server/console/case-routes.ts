@@ -21,7 +21,13 @@ export function caseRoutes(deps: ConsoleDeps): Router {
     const claim = await claimFromPath(deps.db, req.params);
     const loaded = await loadCase(deps.db, deps.policies, claim);
     const staff = res.locals.staff as StaffPrincipal;
-    renderPage(req, res, { title: `Claim ${claim.claimId}`, current: 'queue' }, casePage(loaded, staff, req.csrfToken!()), status);
+    renderPage(
+      req,
+      res,
+      { title: `Claim ${claim.claimId}`, current: 'queue' },
+      casePage(loaded, staff, req.csrfToken!()),
+      status,
+    );
   };
 
   /** Runs an action; success goes back to the case with the result, a refusal shows the case with the reason. */
@@ -40,34 +46,56 @@ export function caseRoutes(deps: ConsoleDeps): Router {
 
   router.get('/cases/:claimId', requireRole(CASE_PERMISSIONS.view), (req, res) => showCase(req, res));
 
-  router.post('/cases/:claimId/decision', requireRole(CASE_PERMISSIONS.decide), act(async (req, res) => {
-    const claim = await claimFromPath(deps.db, req.params);
-    const form = req.body as Form;
-    const currency = claim.decision?.amount.currency ?? (await accountCurrency(deps.db, claim.accountId)) ?? 'USD';
-    const input = {
-      outcome: form.outcome,
-      amountMinor: form.outcome === 'partially_approved' ? amountToMinor(form.amount, currency) : undefined,
-      // A denial pays nothing, whatever the remedy menu shows.
-      remedy: form.outcome === 'denied' ? 'none' : form.remedy,
-      note: form.note?.trim() || undefined,
-    };
-    const result = await decideCase(deps, claim, input, res.locals.staff as StaffPrincipal);
-    const d = result.decision;
-    return `Decision recorded: ${words(d?.outcome)}, ${money(d?.amount)} as ${words(d?.remedy)}. The claim is now ${words(result.status)}.`;
-  }));
+  router.post(
+    '/cases/:claimId/decision',
+    requireRole(CASE_PERMISSIONS.decide),
+    act(async (req, res) => {
+      const claim = await claimFromPath(deps.db, req.params);
+      const form = req.body as Form;
+      const currency = claim.decision?.amount.currency ?? (await accountCurrency(deps.db, claim.accountId)) ?? 'USD';
+      const input = {
+        outcome: form.outcome,
+        amountMinor: form.outcome === 'partially_approved' ? amountToMinor(form.amount, currency) : undefined,
+        // A denial pays nothing, whatever the remedy menu shows.
+        remedy: form.outcome === 'denied' ? 'none' : form.remedy,
+        note: form.note?.trim() || undefined,
+      };
+      const result = await decideCase(deps, claim, input, res.locals.staff as StaffPrincipal);
+      const d = result.decision;
+      return `Decision recorded: ${words(d?.outcome)}, ${money(d?.amount)} as ${words(d?.remedy)}. The claim is now ${words(result.status)}.`;
+    }),
+  );
 
-  router.post('/cases/:claimId/request-info', requireRole(CASE_PERMISSIONS.requestInfo), act(async (req, res) => {
-    const claim = await claimFromPath(deps.db, req.params);
-    const result = await requestCaseInfo(deps, claim, { message: (req.body as Form).message }, res.locals.staff as StaffPrincipal);
-    return `Information requested from the customer. The claim is now ${words(result.status)}.`;
-  }));
+  router.post(
+    '/cases/:claimId/request-info',
+    requireRole(CASE_PERMISSIONS.requestInfo),
+    act(async (req, res) => {
+      const claim = await claimFromPath(deps.db, req.params);
+      const result = await requestCaseInfo(
+        deps,
+        claim,
+        { message: (req.body as Form).message },
+        res.locals.staff as StaffPrincipal,
+      );
+      return `Information requested from the customer. The claim is now ${words(result.status)}.`;
+    }),
+  );
 
-  router.post('/cases/:claimId/payout-confirmation', requireRole(CASE_PERMISSIONS.confirmPayout), act(async (req, res) => {
-    const claim = await claimFromPath(deps.db, req.params);
-    const form = req.body as Form;
-    const result = await confirmCasePayout(deps, claim, { processorReference: form.processorReference }, res.locals.staff as StaffPrincipal);
-    return `Payout confirmed with reference ${form.processorReference ?? ''}. The claim is now ${words(result.status)}.`;
-  }));
+  router.post(
+    '/cases/:claimId/payout-confirmation',
+    requireRole(CASE_PERMISSIONS.confirmPayout),
+    act(async (req, res) => {
+      const claim = await claimFromPath(deps.db, req.params);
+      const form = req.body as Form;
+      const result = await confirmCasePayout(
+        deps,
+        claim,
+        { processorReference: form.processorReference },
+        res.locals.staff as StaffPrincipal,
+      );
+      return `Payout confirmed with reference ${form.processorReference ?? ''}. The claim is now ${words(result.status)}.`;
+    }),
+  );
 
   return router;
 }

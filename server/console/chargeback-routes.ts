@@ -2,7 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { STRIPE_TEXT_FIELDS, type StripeDisputeEvidence } from '../../domain/chargebacks';
 import type { StaffPrincipal } from '../auth';
 import {
-  acceptChargeback, CHARGEBACK_PERMISSIONS, chargebackFromPath, changeChargebackAccount, confirmChargebackSubmission, contestChargeback,
+  acceptChargeback,
+  CHARGEBACK_PERMISSIONS,
+  chargebackFromPath,
+  changeChargebackAccount,
+  confirmChargebackSubmission,
+  contestChargeback,
 } from '../chargeback-actions';
 import { toHttpError } from '../errors';
 import { chargebackPage, contestPage, loadChargeback } from './chargeback-page';
@@ -34,7 +39,13 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
 
   const showChargeback = async (req: Request, res: Response, status = 200) => {
     const loaded = await loadChargeback(deps.db, deps.policies, await chargebackFromPath(deps.db, req.params));
-    renderPage(req, res, { title: `Chargeback ${loaded.view.id}`, current: 'queue' }, chargebackPage(loaded, staff(res), req.csrfToken!()), status);
+    renderPage(
+      req,
+      res,
+      { title: `Chargeback ${loaded.view.id}`, current: 'queue' },
+      chargebackPage(loaded, staff(res), req.csrfToken!()),
+      status,
+    );
   };
 
   /** Runs an action; success goes back to the case with the result, a refusal shows the case with the reason. */
@@ -51,38 +62,66 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
   };
   const why = (req: Request) => ({ why: (req.body as Form).why ?? '' });
 
-  router.get('/chargebacks/:chargebackId', requireRole(CHARGEBACK_PERMISSIONS.view), (req, res) => showChargeback(req, res));
+  router.get('/chargebacks/:chargebackId', requireRole(CHARGEBACK_PERMISSIONS.view), (req, res) =>
+    showChargeback(req, res),
+  );
 
   router.get('/chargebacks/:chargebackId/contest', requireRole(CHARGEBACK_PERMISSIONS.decide), async (req, res) => {
     const loaded = await loadChargeback(deps.db, deps.policies, await chargebackFromPath(deps.db, req.params));
-    renderPage(req, res, { title: `Contest ${loaded.view.id}`, current: 'queue' }, contestPage(loaded, req.csrfToken!()));
+    renderPage(
+      req,
+      res,
+      { title: `Contest ${loaded.view.id}`, current: 'queue' },
+      contestPage(loaded, req.csrfToken!()),
+    );
   });
 
-  router.post('/chargebacks/:chargebackId/contest', requireRole(CHARGEBACK_PERMISSIONS.decide), act(async (req, res) => {
-    const loaded = await loadChargeback(deps.db, deps.policies, await chargebackFromPath(deps.db, req.params));
-    const form = req.body as Form;
-    const evidence = evidenceEdits(form, loaded.view.evidence?.stripe ?? {});
-    const status = await contestChargeback(deps, id(req), { evidence, note: form.note?.trim() || undefined }, staff(res));
-    const edited = Object.keys(evidence ?? {});
-    return `Contested${edited.length ? `, with ${edited.map(words).join(', ')} edited` : ' with the evidence pack as built'}. The chargeback is now ${words(status)}.`;
-  }));
+  router.post(
+    '/chargebacks/:chargebackId/contest',
+    requireRole(CHARGEBACK_PERMISSIONS.decide),
+    act(async (req, res) => {
+      const loaded = await loadChargeback(deps.db, deps.policies, await chargebackFromPath(deps.db, req.params));
+      const form = req.body as Form;
+      const evidence = evidenceEdits(form, loaded.view.evidence?.stripe ?? {});
+      const status = await contestChargeback(
+        deps,
+        id(req),
+        { evidence, note: form.note?.trim() || undefined },
+        staff(res),
+      );
+      const edited = Object.keys(evidence ?? {});
+      return `Contested${edited.length ? `, with ${edited.map(words).join(', ')} edited` : ' with the evidence pack as built'}. The chargeback is now ${words(status)}.`;
+    }),
+  );
 
-  router.post('/chargebacks/:chargebackId/accept', requireRole(CHARGEBACK_PERMISSIONS.decide), act(async (req, res) => {
-    const status = await acceptChargeback(deps, id(req), why(req), staff(res));
-    return `Dispute accepted. The chargeback is now ${words(status)}.`;
-  }));
+  router.post(
+    '/chargebacks/:chargebackId/accept',
+    requireRole(CHARGEBACK_PERMISSIONS.decide),
+    act(async (req, res) => {
+      const status = await acceptChargeback(deps, id(req), why(req), staff(res));
+      return `Dispute accepted. The chargeback is now ${words(status)}.`;
+    }),
+  );
 
-  router.post('/chargebacks/:chargebackId/confirm-submission', requireRole(CHARGEBACK_PERMISSIONS.confirmSubmission), act(async (req, res) => {
-    const reference = (req.body as Form).processorReference?.trim() || undefined;
-    const status = await confirmChargebackSubmission(deps, id(req), { processorReference: reference }, staff(res));
-    return `Submission confirmed${reference ? ` with reference ${reference}` : ''}. The chargeback is now ${words(status)}.`;
-  }));
+  router.post(
+    '/chargebacks/:chargebackId/confirm-submission',
+    requireRole(CHARGEBACK_PERMISSIONS.confirmSubmission),
+    act(async (req, res) => {
+      const reference = (req.body as Form).processorReference?.trim() || undefined;
+      const status = await confirmChargebackSubmission(deps, id(req), { processorReference: reference }, staff(res));
+      return `Submission confirmed${reference ? ` with reference ${reference}` : ''}. The chargeback is now ${words(status)}.`;
+    }),
+  );
 
   for (const action of ['reinstate', 'terminate'] as const) {
-    router.post(`/chargebacks/:chargebackId/${action}`, requireRole(CHARGEBACK_PERMISSIONS.decide), act(async (req, res) => {
-      const state = await changeChargebackAccount(deps, id(req), action, why(req), staff(res));
-      return `Account ${action === 'reinstate' ? 'reinstated' : 'terminated'}: it is now ${state.accountStatus ?? 'unknown'}. The chargeback is ${words(state.status)}.`;
-    }));
+    router.post(
+      `/chargebacks/:chargebackId/${action}`,
+      requireRole(CHARGEBACK_PERMISSIONS.decide),
+      act(async (req, res) => {
+        const state = await changeChargebackAccount(deps, id(req), action, why(req), staff(res));
+        return `Account ${action === 'reinstate' ? 'reinstated' : 'terminated'}: it is now ${state.accountStatus ?? 'unknown'}. The chargeback is ${words(state.status)}.`;
+      }),
+    );
   }
 
   return router;

@@ -25,7 +25,10 @@ export function countdown(now: Date, dueAt: string, calendar: BusinessCalendar):
   const due = new Date(dueAt);
   if (due <= now) {
     const late = businessDaysBetween(due, now, calendar);
-    return { urgency: 'overdue', text: late === 0 ? 'overdue today' : `overdue by ${late} business day${late === 1 ? '' : 's'}` };
+    return {
+      urgency: 'overdue',
+      text: late === 0 ? 'overdue today' : `overdue by ${late} business day${late === 1 ? '' : 's'}`,
+    };
   }
   const left = businessDaysBetween(now, due, calendar);
   const text = left === 0 ? 'due today' : `${left} business day${left === 1 ? '' : 's'} left`;

@@ -39,8 +39,15 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
-          defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
-          formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'self'"], objectSrc: ["'none'"],
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
         },
       },
     }),
@@ -55,7 +62,16 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   router.use(chargebackRoutes(deps));
   router.use(mailPages(deps));
   router.use(policyPages(deps));
-  router.use((req, res) => renderPage(req, res, { title: 'Not found' }, html`<h1>Not found</h1><p>There is no page ${req.originalUrl}.</p>`, 404));
+  router.use((req, res) =>
+    renderPage(
+      req,
+      res,
+      { title: 'Not found' },
+      html`<h1>Not found</h1>
+        <p>There is no page ${req.originalUrl}.</p>`,
+      404,
+    ),
+  );
   router.use(consoleErrors(deps.logger));
   return Object.assign(router, { [HTML_CONSOLE]: true });
 }
@@ -64,7 +80,13 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 function consoleErrors(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const csrf = (err as { code?: string }).code === 'EBADCSRFTOKEN';
-    const known = csrf ? { status: 403, message: 'This form was not sent from the console (its security token is missing or out of date). Reload the page and try again.' } : toHttpError(err);
+    const known = csrf
+      ? {
+          status: 403,
+          message:
+            'This form was not sent from the console (its security token is missing or out of date). Reload the page and try again.',
+        }
+      : toHttpError(err);
     if (!known) logger.error({ err, method: req.method, path: req.originalUrl }, 'console error');
     const status = known?.status ?? 500;
     const message = known?.message ?? 'Something went wrong on our side; the error is logged.';
@@ -72,7 +94,15 @@ function consoleErrors(logger: Logger): ErrorRequestHandler {
       res.status(status).type('text').send(message);
       return;
     }
-    renderPage(req, res, { title: 'Refused' }, html`<h1>${status === 403 ? 'Not allowed' : 'That did not work'}</h1><p class="flash flash-error" role="alert">${message}</p><p><a href="/console/queue">Back to the queue</a></p>`, status);
+    renderPage(
+      req,
+      res,
+      { title: 'Refused' },
+      html`<h1>${status === 403 ? 'Not allowed' : 'That did not work'}</h1>
+        <p class="flash flash-error" role="alert">${message}</p>
+        <p><a href="/console/queue">Back to the queue</a></p>`,
+      status,
+    );
   };
 }
 

@@ -10,13 +10,37 @@ import { requireRole } from './session';
 
 function mailTable(mails: QueuedMail[], limit: number): SafeHtml {
   return html`<table class="queue mail-queue">
-  <caption>Unprocessable mail, oldest first${mails.length === limit ? ` (the first ${limit})` : ''}</caption>
-  <thead><tr><th scope="col">Received</th><th scope="col">Sender</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Reason</th></tr></thead>
-  <tbody>${mails.length ? mails.map(
-    (m) => html`<tr><td data-label="Received">${when(m.receivedAt)}</td><td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
-      <td data-label="To">${m.to.join(', ')}</td><td data-label="Subject">${m.subject ?? '(no subject)'}</td><td data-label="Reason">${m.reason ?? '—'}</td></tr>`,
-  ) : html`<tr><td colspan="5">No unprocessable mail.</td></tr>`}</tbody>
-</table>`;
+    <caption>
+      Unprocessable mail, oldest first${mails.length === limit ? ` (the first ${limit})` : ''}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Received</th>
+        <th scope="col">Sender</th>
+        <th scope="col">To</th>
+        <th scope="col">Subject</th>
+        <th scope="col">Reason</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${
+        mails.length
+          ? mails.map(
+              (m) =>
+                html`<tr>
+                  <td data-label="Received">${when(m.receivedAt)}</td>
+                  <td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
+                  <td data-label="To">${m.to.join(', ')}</td>
+                  <td data-label="Subject">${m.subject ?? '(no subject)'}</td>
+                  <td data-label="Reason">${m.reason ?? '—'}</td>
+                </tr>`,
+            )
+          : html`<tr>
+              <td colspan="5">No unprocessable mail.</td>
+            </tr>`
+      }
+    </tbody>
+  </table>`;
 }
 
 /** The unprocessable-mail queue, read by the same function and for the same roles as GET /v1/mail/unprocessable. */
@@ -25,9 +49,17 @@ export function mailPages(deps: ConsoleDeps): Router {
   router.get('/mail/unprocessable', requireRole(MAIL_QUEUE_ROLES), async (req, res) => {
     const { limit } = MailQueueQuery.parse(req.query);
     const mails = await listUnprocessableMails(deps.db, limit);
-    renderPage(req, res, { title: 'Unprocessable mail', current: 'mail' }, html`<h1>Unprocessable mail</h1>
-<p class="hint">Messages the email channel stored but could not turn into a claim or a reply, each with the reason. The raw message is kept.</p>
-${mailTable(mails, limit)}`);
+    renderPage(
+      req,
+      res,
+      { title: 'Unprocessable mail', current: 'mail' },
+      html`<h1>Unprocessable mail</h1>
+        <p class="hint">
+          Messages the email channel stored but could not turn into a claim or a reply, each with the reason. The raw
+          message is kept.
+        </p>
+        ${mailTable(mails, limit)}`,
+    );
   });
   return router;
 }

@@ -23,7 +23,12 @@ export function policyPages(deps: ConsoleDeps): Router {
 
   router.get('/policies/:policyId', (req, res) => {
     const policy = published(String(req.params.policyId));
-    renderPage(req, res, { title: policy.pack.title, current: 'policies' }, policyPage(policy, req.csrfToken!(), { input: exampleSimulation(policy.id) }));
+    renderPage(
+      req,
+      res,
+      { title: policy.pack.title, current: 'policies' },
+      policyPage(policy, req.csrfToken!(), { input: exampleSimulation(policy.id) }),
+    );
   });
 
   // Any staff key may simulate over the API; the same here.
@@ -34,11 +39,18 @@ export function policyPages(deps: ConsoleDeps): Router {
     try {
       sim = { input, result: simulatePolicy(deps.policies, policy.id, JSON.parse(input)) };
     } catch (err) {
-      const known = err instanceof SyntaxError ? { message: `The input is not valid JSON: ${err.message}` } : toHttpError(err);
+      const known =
+        err instanceof SyntaxError ? { message: `The input is not valid JSON: ${err.message}` } : toHttpError(err);
       if (!known) throw err;
       sim = { input, error: known.message };
     }
-    renderPage(req, res, { title: policy.pack.title, current: 'policies' }, policyPage(policy, req.csrfToken!(), sim), sim.error ? 400 : 200);
+    renderPage(
+      req,
+      res,
+      { title: policy.pack.title, current: 'policies' },
+      policyPage(policy, req.csrfToken!(), sim),
+      sim.error ? 400 : 200,
+    );
   });
 
   return router;

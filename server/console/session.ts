@@ -63,7 +63,8 @@ export function isConsoleRole(role: string): role is StaffRole {
 export function requireRole(roles: readonly StaffRole[]): RequestHandler {
   return (_req, res, next) => {
     const staff = res.locals.staff as StaffPrincipal;
-    if (!roles.includes(staff.role)) throw new HttpError(403, `role ${staff.role} may not do this; allowed: ${roles.join(', ')}`);
+    if (!roles.includes(staff.role))
+      throw new HttpError(403, `role ${staff.role} may not do this; allowed: ${roles.join(', ')}`);
     next();
   };
 }

@@ -12,14 +12,16 @@ const SignInBody = z.object({ key: z.string().trim().min(1).max(500) });
 function signInPage(csrf: string, error?: string) {
   return page(
     { title: 'Sign in', csrfToken: csrf, flash: error ? { kind: 'error', text: error } : undefined },
-    html`<section class="sign-in"><h1>Sign in to the support console</h1>
-<form method="post" action="/console/sign-in" hx-boost="false">
-  ${csrfField(csrf)}
-  <label for="key">Staff key</label>
-  <input id="key" name="key" type="password" autocomplete="current-password" required>
-  <button type="submit">Sign in</button>
-</form>
-<p class="hint">Use the key you use with the API. The console is for ${CONSOLE_ROLES.join(', ')}.</p></section>`,
+    html`<section class="sign-in">
+      <h1>Sign in to the support console</h1>
+      <form method="post" action="/console/sign-in" hx-boost="false">
+        ${csrfField(csrf)}
+        <label for="key">Staff key</label>
+        <input id="key" name="key" type="password" autocomplete="current-password" required />
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="hint">Use the key you use with the API. The console is for ${CONSOLE_ROLES.join(', ')}.</p>
+    </section>`,
   );
 }
 
@@ -35,7 +37,10 @@ export function signInRoutes(db: Db, logger: Logger): Router {
     if (!staff || !isConsoleRole(staff.role)) {
       const why = staff ? `a ${staff.role} key does not open the console` : 'that staff key is not known';
       logger.warn({ role: staff?.role }, 'console sign-in refused');
-      res.status(401).type('html').send(String(signInPage(req.csrfToken!(), `Sign-in refused: ${why}.`)));
+      res
+        .status(401)
+        .type('html')
+        .send(String(signInPage(req.csrfToken!(), `Sign-in refused: ${why}.`)));
       return;
     }
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

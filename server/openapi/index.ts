@@ -11,7 +11,13 @@ import { systemDocs } from './routes/system';
 
 /** Every documented route; a new area adds its list here. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
-  ...systemDocs, ...policyDocs, ...ledgerDocs, ...claimDocs, ...caseDocs, ...chargebackDocs, ...mailDocs,
+  ...systemDocs,
+  ...policyDocs,
+  ...ledgerDocs,
+  ...claimDocs,
+  ...caseDocs,
+  ...chargebackDocs,
+  ...mailDocs,
 ];
 
 /**
@@ -40,12 +46,24 @@ const SECURITY: Record<RouteDoc['auth'], object[] | undefined> = {
 
 function parameters(doc: RouteDoc) {
   const path = [...doc.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-    name, in: 'path', required: true, schema: doc.pathParams?.[name!] ? jsonSchema(doc.pathParams[name!]!, 'input') : { type: 'string' },
+    name,
+    in: 'path',
+    required: true,
+    schema: doc.pathParams?.[name!] ? jsonSchema(doc.pathParams[name!]!, 'input') : { type: 'string' },
   }));
   const query = Object.entries(doc.query?.shape ?? {}).map(([name, schema]) => ({
-    name, in: 'query', required: false, schema: jsonSchema(schema as z.ZodType, 'input'),
+    name,
+    in: 'query',
+    required: false,
+    schema: jsonSchema(schema as z.ZodType, 'input'),
   }));
-  const headers = (doc.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: jsonSchema(h.schema, 'input') }));
+  const headers = (doc.headers ?? []).map((h) => ({
+    name: h.name,
+    in: 'header',
+    required: false,
+    description: h.description,
+    schema: jsonSchema(h.schema, 'input'),
+  }));
   return [...path, ...query, ...headers];
 }
 
@@ -54,11 +72,16 @@ function responses(doc: RouteDoc) {
   for (const [status, r] of Object.entries(doc.responses)) {
     out[status] = {
       description: r!.description,
-      ...(r!.schema && { content: { [r!.mediaType ?? 'application/json']: { schema: jsonSchema(r!.schema, 'output') } } }),
+      ...(r!.schema && {
+        content: { [r!.mediaType ?? 'application/json']: { schema: jsonSchema(r!.schema, 'output') } },
+      }),
     };
   }
   for (const status of doc.errors) {
-    out[status] = { description: ERROR_STATUSES[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    out[status] = {
+      description: ERROR_STATUSES[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   return out;
 }
@@ -69,7 +92,9 @@ function operation(doc: RouteDoc) {
     summary: doc.summary,
     ...(SECURITY[doc.auth] && { security: SECURITY[doc.auth] }),
     ...(params.length && { parameters: params }),
-    ...(doc.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } } }),
+    ...(doc.body && {
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } },
+    }),
     responses: responses(doc),
   };
 }
@@ -80,11 +105,24 @@ export function openApiDocument(docs: readonly RouteDoc[] = ROUTE_DOCS) {
   for (const doc of docs) (paths[openApiPath(doc.path)] ??= {})[doc.method] = operation(doc);
   return {
     openapi: '3.1.0',
-    info: { title: 'Refund Desk API', version: '0.1.0', description: 'Refund claims and chargebacks for pay-per-use AI API platforms. Every error answers with the Error body.' },
+    info: {
+      title: 'Refund Desk API',
+      version: '0.1.0',
+      description:
+        'Refund claims and chargebacks for pay-per-use AI API platforms. Every error answers with the Error body.',
+    },
     components: {
       securitySchemes: {
-        staffKey: { type: 'http', scheme: 'bearer', description: 'Staff API key with a role: agent, lead, finance, admin, operator' },
-        claimToken: { type: 'http', scheme: 'bearer', description: 'The claimToken returned when the claim was submitted' },
+        staffKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Staff API key with a role: agent, lead, finance, admin, operator',
+        },
+        claimToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The claimToken returned when the claim was submitted',
+        },
       },
       schemas: { Error: jsonSchema(ErrorBody, 'output') },
     },

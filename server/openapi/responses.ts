@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import {
-  CHANNELS, CLAIM_ITEMS, CLAIM_REASONS, CLAIM_STATUSES, DEADLINE_KINDS, DECISION_OUTCOMES, REMEDIES, REQUEST_VERDICTS,
+  CHANNELS,
+  CLAIM_ITEMS,
+  CLAIM_REASONS,
+  CLAIM_STATUSES,
+  DEADLINE_KINDS,
+  DECISION_OUTCOMES,
+  REMEDIES,
+  REQUEST_VERDICTS,
 } from '../../common/claim';
 import { ACCOUNT_STATUSES, CHARGE_KINDS, REQUEST_OUTCOMES } from '../../common/ledger';
 import { GRANT_KINDS, MOVEMENT_KINDS } from '../../domain/credits';
@@ -23,13 +30,23 @@ const PolicyRef = z.strictObject({ id: z.string(), version: z.string() });
 /** Any error: a message for people, and details (zod issues, a refusal's type) for programs. */
 export const ErrorBody = z.strictObject({
   error: z.string().describe('what went wrong and how to fix it'),
-  details: z.unknown().optional().describe('for 400: the invalid fields [{path, message}]; for refusals: {type, details}'),
-  retryable: z.literal(true).optional().describe('the claim is between two states: send the same request again after Retry-After seconds'),
+  details: z
+    .unknown()
+    .optional()
+    .describe('for 400: the invalid fields [{path, message}]; for refusals: {type, details}'),
+  retryable: z
+    .literal(true)
+    .optional()
+    .describe('the claim is between two states: send the same request again after Retry-After seconds'),
 });
 
 const DecisionReason = z.strictObject({
-  code: z.string(), clause: z.string(), quote: z.string(), message: z.string(),
-  requestIds: z.array(z.string()).optional(), transactionId: z.string().optional(),
+  code: z.string(),
+  clause: z.string(),
+  quote: z.string(),
+  message: z.string(),
+  requestIds: z.array(z.string()).optional(),
+  transactionId: z.string().optional(),
 });
 
 /** A decision as claim views and the simulator show it (staff see who decided). */
@@ -40,7 +57,14 @@ export const DecisionView = z.strictObject({
   remedy: z.enum(REMEDIES),
   reasons: z.array(DecisionReason),
   arithmetic: z.array(z.string()),
-  findings: z.array(z.strictObject({ requestId: z.string(), verdict: z.enum(REQUEST_VERDICTS), refundableMinor: minor, chargedMinor: minor })),
+  findings: z.array(
+    z.strictObject({
+      requestId: z.string(),
+      verdict: z.enum(REQUEST_VERDICTS),
+      refundableMinor: minor,
+      chargedMinor: minor,
+    }),
+  ),
   decidedBy: z.strictObject({ type: actorType, id: z.string().optional().describe('staff only') }),
   policy: PolicyRef,
   note: z.string().nullable(),
@@ -53,11 +77,16 @@ export const Decision = z.strictObject({
   remedy: z.enum(REMEDIES),
   reasons: z.array(DecisionReason),
   arithmetic: z.array(z.string()),
-  findings: z.array(z.strictObject({ requestId: z.string(), verdict: z.enum(REQUEST_VERDICTS), refundable: Money, charged: Money })),
+  findings: z.array(
+    z.strictObject({ requestId: z.string(), verdict: z.enum(REQUEST_VERDICTS), refundable: Money, charged: Money }),
+  ),
   decidedBy: Actor,
   policy: PolicyRef,
   note: z.string().optional(),
-  chargeShares: z.array(z.strictObject({ transactionId: z.string(), amount: Money })).optional().describe('the part of each charge paid back'),
+  chargeShares: z
+    .array(z.strictObject({ transactionId: z.string(), amount: Money }))
+    .optional()
+    .describe('the part of each charge paid back'),
 });
 
 export const ClaimAccepted = z.strictObject({
@@ -68,7 +97,10 @@ export const ClaimAccepted = z.strictObject({
 });
 
 const deadline = {
-  kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string(),
+  kind: z.enum(DEADLINE_KINDS),
+  dueAt: instant,
+  businessDays: z.number().int(),
+  clause: z.string(),
   state: z.enum(['open', 'met', 'breached', 'cancelled']),
 };
 
@@ -90,20 +122,35 @@ export const ClaimView = z.strictObject({
   evidence: z.array(z.unknown()).optional().describe('staff only'),
   escalatedAt: instant.nullable().optional().describe('staff only'),
   escalationLevel: z.string().nullable().optional().describe('staff only'),
-  timeline: z.array(z.strictObject({
-    at: instant, type: z.string(), from: claimStatus.nullable(), to: claimStatus.nullable(), why: z.string(),
-    actor: z.strictObject({ type: actorType, id: z.string().optional().describe('staff only') }),
-  })),
+  timeline: z.array(
+    z.strictObject({
+      at: instant,
+      type: z.string(),
+      from: claimStatus.nullable(),
+      to: claimStatus.nullable(),
+      why: z.string(),
+      actor: z.strictObject({ type: actorType, id: z.string().optional().describe('staff only') }),
+    }),
+  ),
 });
 
 /** An action on a claim answered with the status it left the claim in. */
 export const ClaimStatusReply = z.strictObject({ claimId: z.string(), status: claimStatus });
 
 export const CaseList = z.strictObject({
-  cases: z.array(z.strictObject({
-    claimId: z.string(), status: claimStatus, reason: z.enum(CLAIM_REASONS), accountId: z.string(), policyId: z.string(),
-    submittedAt: instant, escalatedAt: instant.nullable(), escalationLevel: z.string().nullable(), outcome: z.enum(DECISION_OUTCOMES).nullable(),
-  })),
+  cases: z.array(
+    z.strictObject({
+      claimId: z.string(),
+      status: claimStatus,
+      reason: z.enum(CLAIM_REASONS),
+      accountId: z.string(),
+      policyId: z.string(),
+      submittedAt: instant,
+      escalatedAt: instant.nullable(),
+      escalationLevel: z.string().nullable(),
+      outcome: z.enum(DECISION_OUTCOMES).nullable(),
+    }),
+  ),
 });
 
 /** The decision as recorded; the same decision sent again by the same person gets this answer again. */
@@ -124,40 +171,93 @@ export const CaseView = z.strictObject({
   submittedAt: instant,
   account: z.strictObject({ id: z.string(), email: z.string(), status: z.enum(ACCOUNT_STATUSES), currency }),
   customer: z.strictObject({
-    explanation: z.string().nullable(), requestIds: z.array(z.string()), transactionId: z.string().nullable(), invoiceNumber: z.string().nullable(),
+    explanation: z.string().nullable(),
+    requestIds: z.array(z.string()),
+    transactionId: z.string().nullable(),
+    invoiceNumber: z.string().nullable(),
   }),
   policy: PolicyRef,
   evidence: z.strictObject({
-    requests: z.array(z.union([
-      z.strictObject({ requestId: z.string(), found: z.literal(false), verdict: z.enum(REQUEST_VERDICTS).nullable(), note: z.string() }),
+    requests: z.array(
+      z.union([
+        z.strictObject({
+          requestId: z.string(),
+          found: z.literal(false),
+          verdict: z.enum(REQUEST_VERDICTS).nullable(),
+          note: z.string(),
+        }),
+        z.strictObject({
+          requestId: z.string(),
+          found: z.literal(true),
+          verdict: z.enum(REQUEST_VERDICTS).nullable(),
+          endpoint: z.string(),
+          httpStatus: z.number().int().nullable().describe('null when no response came back'),
+          outcome: z.enum(REQUEST_OUTCOMES),
+          chargedMinor: minor,
+          currency,
+          outputDelivered: z.boolean(),
+          startedAt: instant,
+          completedAt: instant.nullable(),
+          outages: z.array(
+            z.strictObject({
+              id: z.string(),
+              cause: z.string(),
+              scheduled: z.boolean(),
+              forceMajeure: z.boolean(),
+              eligible: z.boolean(),
+            }),
+          ),
+        }),
+      ]),
+    ),
+    charges: z.array(
       z.strictObject({
-        requestId: z.string(), found: z.literal(true), verdict: z.enum(REQUEST_VERDICTS).nullable(), endpoint: z.string(),
-        httpStatus: z.number().int().nullable().describe('null when no response came back'), outcome: z.enum(REQUEST_OUTCOMES), chargedMinor: minor,
-        currency, outputDelivered: z.boolean(), startedAt: instant, completedAt: instant.nullable(),
-        outages: z.array(z.strictObject({ id: z.string(), cause: z.string(), scheduled: z.boolean(), forceMajeure: z.boolean(), eligible: z.boolean() })),
+        transactionId: z.string(),
+        invoiceNumber: z.string().nullable(),
+        claimed: z.boolean(),
+        amountMinor: minor,
+        currency,
+        kind: z.enum(CHARGE_KINDS),
+        paymentReference: z.string().nullable(),
+        billingPeriod: z.strictObject({ start: instant, end: instant }).nullable(),
+        chargedAt: instant,
+        remainingMinor: minor.describe('what other claims have not taken of this charge'),
       }),
-    ])),
-    charges: z.array(z.strictObject({
-      transactionId: z.string(), invoiceNumber: z.string().nullable(), claimed: z.boolean(), amountMinor: minor, currency,
-      kind: z.enum(CHARGE_KINDS), paymentReference: z.string().nullable(),
-      billingPeriod: z.strictObject({ start: instant, end: instant }).nullable(), chargedAt: instant,
-      remainingMinor: minor.describe('what other claims have not taken of this charge'),
-    })),
+    ),
   }),
-  remedies: z.array(z.strictObject({
-    claimId: z.string(), thisClaim: z.boolean(), requestId: z.string().nullable(), transactionId: z.string().nullable(), amountMinor: minor,
-    currency, state: z.enum(['pending', 'remedied']), remedy: z.enum(['credit', 'service_credit', 'refund']).nullable(),
-  })),
+  remedies: z.array(
+    z.strictObject({
+      claimId: z.string(),
+      thisClaim: z.boolean(),
+      requestId: z.string().nullable(),
+      transactionId: z.string().nullable(),
+      amountMinor: minor,
+      currency,
+      state: z.enum(['pending', 'remedied']),
+      remedy: z.enum(['credit', 'service_credit', 'refund']).nullable(),
+    }),
+  ),
   proposal: DecisionView.nullable().describe("the engine's conclusion before a person decided"),
   decision: DecisionView.nullable(),
-  deadlines: z.array(z.strictObject({
-    ...deadline,
-    overdue: z.boolean().optional().describe('open deadlines only'),
-    businessDaysLeft: z.number().int().optional().describe('open deadlines only'),
-  })),
+  deadlines: z.array(
+    z.strictObject({
+      ...deadline,
+      overdue: z.boolean().optional().describe('open deadlines only'),
+      businessDaysLeft: z.number().int().optional().describe('open deadlines only'),
+    }),
+  ),
   escalatedAt: instant.nullable(),
   escalationLevel: z.string().nullable(),
-  timeline: z.array(z.strictObject({ at: instant, type: z.string(), from: claimStatus.nullable(), to: claimStatus.nullable(), why: z.string(), actor: Actor })),
+  timeline: z.array(
+    z.strictObject({
+      at: instant,
+      type: z.string(),
+      from: claimStatus.nullable(),
+      to: claimStatus.nullable(),
+      why: z.string(),
+      actor: Actor,
+    }),
+  ),
   mails: z.array(z.strictObject({ key: z.string(), recipient: z.string(), subject: z.string(), sentAt: instant })),
 });
 
@@ -167,19 +267,34 @@ export const AccountSaved = z.strictObject({
   policyId: z.string(),
   status: z.enum(ACCOUNT_STATUSES),
   currency,
-  credits: z.strictObject({
-    forfeited: z.boolean(), clause: z.string(),
-    grants: z.array(z.strictObject({ grantId: z.string(), amountMinor: minor, currency })),
-  }).optional().describe('present when the account was terminated: what its credits became, citing the pack'),
+  credits: z
+    .strictObject({
+      forfeited: z.boolean(),
+      clause: z.string(),
+      grants: z.array(z.strictObject({ grantId: z.string(), amountMinor: minor, currency })),
+    })
+    .optional()
+    .describe('present when the account was terminated: what its credits became, citing the pack'),
 });
 
 export const LedgerBatchResult = z.strictObject({
-  received: z.number().int(), inserted: z.number().int(), duplicates: z.number().int().describe('records already in the ledger, skipped'),
+  received: z.number().int(),
+  inserted: z.number().int(),
+  duplicates: z.number().int().describe('records already in the ledger, skipped'),
 });
 
 const CreditGrant = z.strictObject({
-  id: z.string(), accountId: z.string(), kind: z.enum(GRANT_KINDS), amountMinor: minor, remainingMinor: minor, currency,
-  grantedAt: instant, expiresAt: instant.nullable(), source: z.string(), policy: PolicyRef, expiryClause: z.string(),
+  id: z.string(),
+  accountId: z.string(),
+  kind: z.enum(GRANT_KINDS),
+  amountMinor: minor,
+  remainingMinor: minor,
+  currency,
+  grantedAt: instant,
+  expiresAt: instant.nullable(),
+  source: z.string(),
+  policy: PolicyRef,
+  expiryClause: z.string(),
 });
 
 export const CreditStatement = z.strictObject({
@@ -188,10 +303,20 @@ export const CreditStatement = z.strictObject({
   policyId: z.string(),
   balances: z.array(z.strictObject({ currency, balanceMinor: minor, availableMinor: minor })),
   grants: z.array(CreditGrant),
-  movements: z.array(z.strictObject({
-    id: z.string(), accountId: z.string(), grantId: z.string(), kind: z.enum(MOVEMENT_KINDS), amountMinor: minor, currency,
-    at: instant, actor: z.string(), why: z.string(), operation: z.string(),
-  })),
+  movements: z.array(
+    z.strictObject({
+      id: z.string(),
+      accountId: z.string(),
+      grantId: z.string(),
+      kind: z.enum(MOVEMENT_KINDS),
+      amountMinor: minor,
+      currency,
+      at: instant,
+      actor: z.string(),
+      why: z.string(),
+      operation: z.string(),
+    }),
+  ),
   movementCount: z.number().int(),
 });
 
@@ -205,10 +330,15 @@ export const CreditConsumed = z.strictObject({
 });
 
 export const PolicyList = z.strictObject({
-  policies: z.array(z.strictObject({
-    id: z.string(), version: z.string(), title: z.string(),
-    calendar: PolicyPackSchema.shape.calendar, sla: PolicyPackSchema.shape.sla,
-  })),
+  policies: z.array(
+    z.strictObject({
+      id: z.string(),
+      version: z.string(),
+      title: z.string(),
+      calendar: PolicyPackSchema.shape.calendar,
+      sla: PolicyPackSchema.shape.sla,
+    }),
+  ),
 });
 
 export const PolicyVersion = z.strictObject({ id: z.string(), version: z.string(), pack: PolicyPackSchema });
@@ -220,7 +350,14 @@ export const SimulationView = z.strictObject({
   decision: DecisionView.nullable().describe('set only when the engine decides alone'),
   missing: z.array(z.enum(CLAIM_ITEMS)),
   why: z.array(DecisionReason),
-  deadlines: z.array(z.strictObject({ kind: z.enum(DEADLINE_KINDS), dueAt: instant, businessDays: z.number().int(), clause: z.string() })),
+  deadlines: z.array(
+    z.strictObject({
+      kind: z.enum(DEADLINE_KINDS),
+      dueAt: instant,
+      businessDays: z.number().int(),
+      clause: z.string(),
+    }),
+  ),
 });
 
 const Probe = z.strictObject({ ok: z.boolean(), error: z.string().optional() });

@@ -19,8 +19,14 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
     const cases = await listCases(db, filter);
     res.json({
       cases: cases.map((c) => ({
-        claimId: c.claimId, status: c.status, reason: c.reason, accountId: c.accountId, policyId: c.policyId,
-        submittedAt: c.submittedAt, escalatedAt: c.escalatedAt, escalationLevel: c.escalationLevel,
+        claimId: c.claimId,
+        status: c.status,
+        reason: c.reason,
+        accountId: c.accountId,
+        policyId: c.policyId,
+        submittedAt: c.submittedAt,
+        escalatedAt: c.escalatedAt,
+        escalationLevel: c.escalationLevel,
         outcome: c.decision?.outcome ?? null,
       })),
     });
@@ -36,12 +42,25 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
   });
 
   router.post('/v1/cases/:claimId/request-info', requireStaff(db, CASE_PERMISSIONS.requestInfo), async (req, res) => {
-    res.json(await requestCaseInfo(deps, await claimFromPath(db, req.params), req.body, res.locals.staff as StaffPrincipal));
+    res.json(
+      await requestCaseInfo(deps, await claimFromPath(db, req.params), req.body, res.locals.staff as StaffPrincipal),
+    );
   });
 
-  router.post('/v1/cases/:claimId/payout-confirmation', requireStaff(db, CASE_PERMISSIONS.confirmPayout), async (req, res) => {
-    res.json(await confirmCasePayout(deps, await claimFromPath(db, req.params), req.body, res.locals.staff as StaffPrincipal));
-  });
+  router.post(
+    '/v1/cases/:claimId/payout-confirmation',
+    requireStaff(db, CASE_PERMISSIONS.confirmPayout),
+    async (req, res) => {
+      res.json(
+        await confirmCasePayout(
+          deps,
+          await claimFromPath(db, req.params),
+          req.body,
+          res.locals.staff as StaffPrincipal,
+        ),
+      );
+    },
+  );
 
   return router;
 }

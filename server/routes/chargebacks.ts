@@ -20,9 +20,17 @@ import { ChargebackListQuery, NeutralDisputeEventBody } from '../chargeback-sche
 function neutralFacts(body: ReturnType<typeof NeutralDisputeEventBody.parse>): DisputeFacts {
   const d = body.dispute;
   return {
-    processor: body.processor, eventId: body.eventId, kind: body.type, occurredAt: new Date(body.occurredAt).toISOString(), disputeId: d.id,
-    chargeRef: d.chargeRef ?? null, paymentIntentRef: d.paymentIntentRef ?? null, amount: { amountMinor: d.amountMinor, currency: d.currency },
-    reason: d.reason, processorStatus: d.status, dueBy: d.dueBy ? new Date(d.dueBy).toISOString() : null,
+    processor: body.processor,
+    eventId: body.eventId,
+    kind: body.type,
+    occurredAt: new Date(body.occurredAt).toISOString(),
+    disputeId: d.id,
+    chargeRef: d.chargeRef ?? null,
+    paymentIntentRef: d.paymentIntentRef ?? null,
+    amount: { amountMinor: d.amountMinor, currency: d.currency },
+    reason: d.reason,
+    processorStatus: d.status,
+    dueBy: d.dueBy ? new Date(d.dueBy).toISOString() : null,
     balanceTransactions: d.balanceTransactions ?? [],
   };
 }
@@ -50,22 +58,38 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
     res.json(await chargebackView(db, await chargebackFromPath(db, req.params)));
   });
 
-  router.post('/v1/chargebacks/:chargebackId/accept', requireStaff(db, CHARGEBACK_PERMISSIONS.decide), async (req, res) => {
-    res.json({ status: await acceptChargeback(deps, id(req), req.body, staff(res)) });
-  });
+  router.post(
+    '/v1/chargebacks/:chargebackId/accept',
+    requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
+    async (req, res) => {
+      res.json({ status: await acceptChargeback(deps, id(req), req.body, staff(res)) });
+    },
+  );
 
-  router.post('/v1/chargebacks/:chargebackId/contest', requireStaff(db, CHARGEBACK_PERMISSIONS.decide), async (req, res) => {
-    res.json({ status: await contestChargeback(deps, id(req), req.body, staff(res)) });
-  });
+  router.post(
+    '/v1/chargebacks/:chargebackId/contest',
+    requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
+    async (req, res) => {
+      res.json({ status: await contestChargeback(deps, id(req), req.body, staff(res)) });
+    },
+  );
 
-  router.post('/v1/chargebacks/:chargebackId/confirm-submission', requireStaff(db, CHARGEBACK_PERMISSIONS.confirmSubmission), async (req, res) => {
-    res.json({ status: await confirmChargebackSubmission(deps, id(req), req.body, staff(res)) });
-  });
+  router.post(
+    '/v1/chargebacks/:chargebackId/confirm-submission',
+    requireStaff(db, CHARGEBACK_PERMISSIONS.confirmSubmission),
+    async (req, res) => {
+      res.json({ status: await confirmChargebackSubmission(deps, id(req), req.body, staff(res)) });
+    },
+  );
 
   for (const action of ACCOUNT_ACTIONS) {
-    router.post(`/v1/chargebacks/:chargebackId/${action}`, requireStaff(db, CHARGEBACK_PERMISSIONS.decide), async (req, res) => {
-      res.json(await changeChargebackAccount(deps, id(req), action, req.body, staff(res)));
-    });
+    router.post(
+      `/v1/chargebacks/:chargebackId/${action}`,
+      requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
+      async (req, res) => {
+        res.json(await changeChargebackAccount(deps, id(req), action, req.body, staff(res)));
+      },
+    );
   }
 
   return router;

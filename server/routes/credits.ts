@@ -58,7 +58,13 @@ export const StatementQuery = z.object({ movementLimit: z.coerce.number().int().
 
 function refusalToHttp(err: unknown): never {
   if (err instanceof CreditRefusal) {
-    const status = { insufficient_credits: 409, idempotency_conflict: 409, unknown_account: 404, not_granted_by_policy: 422, unknown_charge: 422 }[err.code];
+    const status = {
+      insufficient_credits: 409,
+      idempotency_conflict: 409,
+      unknown_account: 404,
+      not_granted_by_policy: 422,
+      unknown_charge: 422,
+    }[err.code];
     throw new HttpError(status, err.message, { code: err.code, ...err.details });
   }
   throw err;
@@ -66,7 +72,8 @@ function refusalToHttp(err: unknown): never {
 
 function idempotencyKeyOf(req: Request, fromBody: string | undefined): string {
   const header = req.get('idempotency-key')?.trim();
-  if (header && fromBody && header !== fromBody) throw new HttpError(400, 'the Idempotency-Key header and body idempotencyKey differ');
+  if (header && fromBody && header !== fromBody)
+    throw new HttpError(400, 'the Idempotency-Key header and body idempotencyKey differ');
   const key = header || fromBody;
   if (!key) throw new HttpError(400, 'an Idempotency-Key header (or body idempotencyKey) is required');
   if (key.length > 200) throw new HttpError(400, 'the idempotency key is longer than 200 characters');
@@ -93,14 +100,19 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
       const account = await lockAccountTerms(tx, accountId);
       if (!account) throw new HttpError(404, 'no such account; PUT /v1/accounts/:accountId first');
       const policy = policies.current(account.policyId);
-      if (!policy) throw new HttpError(422, `account ${accountId} names policy ${account.policyId}, which is not in force`);
+      if (!policy)
+        throw new HttpError(422, `account ${accountId} names policy ${account.policyId}, which is not in force`);
       let grantedAt = body.grantedAt ? new Date(body.grantedAt) : undefined;
       if (body.transactionId) {
         const charge = await findChargeOwner(tx, body.transactionId);
         if (charge?.accountId !== accountId) {
-          throw new HttpError(422, `no charge ${body.transactionId} on account ${accountId}; POST /v1/usage/charges first`, {
-            code: 'unknown_charge',
-          });
+          throw new HttpError(
+            422,
+            `no charge ${body.transactionId} on account ${accountId}; POST /v1/usage/charges first`,
+            {
+              code: 'unknown_charge',
+            },
+          );
         }
         grantedAt ??= charge.createdAt;
       }
@@ -108,8 +120,14 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
       if (grantedAt.getTime() > Date.now() + 60_000) throw new HttpError(422, 'grantedAt is in the future');
       const source = body.transactionId ? `charge:${body.transactionId}` : `platform:${body.source}`;
       return grantCredits(tx, {
-        accountId, kind: body.kind, amount: { amountMinor: body.amountMinor, currency: body.currency ?? account.currency }, source,
-        grantedAt, policy, actor, why: body.why ?? `${body.kind} credit from ${source}`,
+        accountId,
+        kind: body.kind,
+        amount: { amountMinor: body.amountMinor, currency: body.currency ?? account.currency },
+        source,
+        grantedAt,
+        policy,
+        actor,
+        why: body.why ?? `${body.kind} credit from ${source}`,
       }).catch(refusalToHttp);
     });
     res.status(result.created ? 201 : 200).json({ grant: result.grant, replayed: !result.created });
@@ -125,9 +143,16 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
       currencyCode = await accountCurrency(db, accountId);
       if (!currencyCode) throw new HttpError(404, 'no such account');
     }
-    const result = await consumeCredits(db, accountId, { amountMinor: body.amountMinor, currency: currencyCode }, key, body.why, {
-      actor,
-    }).catch(refusalToHttp);
+    const result = await consumeCredits(
+      db,
+      accountId,
+      { amountMinor: body.amountMinor, currency: currencyCode },
+      key,
+      body.why,
+      {
+        actor,
+      },
+    ).catch(refusalToHttp);
     res.json(result);
   });
 

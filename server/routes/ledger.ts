@@ -35,13 +35,21 @@ export function ledgerRoutes(db: Db, policies: PolicyStore): Router {
       // Termination forfeits remaining credits where the pack says so, in the same transaction.
       const forfeited =
         body.status === 'terminated'
-          ? await forfeitCredits(tx, accountId, policy.pack, { actor: `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`, policyId: policy.id })
+          ? await forfeitCredits(tx, accountId, policy.pack, {
+              actor: `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`,
+              policyId: policy.id,
+            })
           : undefined;
       return { inserted, forfeiture: forfeited };
     });
     const credits = forfeiture && {
-      forfeited: forfeiture.forfeited, clause: forfeiture.clause,
-      grants: forfeiture.grants.map((g) => ({ grantId: g.grantId, amountMinor: g.amount.amountMinor, currency: g.amount.currency })),
+      forfeited: forfeiture.forfeited,
+      clause: forfeiture.clause,
+      grants: forfeiture.grants.map((g) => ({
+        grantId: g.grantId,
+        amountMinor: g.amount.amountMinor,
+        currency: g.amount.currency,
+      })),
     };
     res.status(inserted ? 201 : 200).json({ id: accountId, ...body, ...(credits ? { credits } : {}) });
   });

@@ -13,7 +13,13 @@ export function policyRoutes(db: Db, policies: PolicyStore): Router {
 
   router.get('/v1/policies', (_req, res) => {
     res.json({
-      policies: policies.list().map((p) => ({ id: p.id, version: p.version, title: p.pack.title, calendar: p.pack.calendar, sla: p.pack.sla })),
+      policies: policies.list().map((p) => ({
+        id: p.id,
+        version: p.version,
+        title: p.pack.title,
+        calendar: p.pack.calendar,
+        sla: p.pack.sla,
+      })),
     });
   });
 

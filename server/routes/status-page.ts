@@ -14,13 +14,23 @@ import { claimView } from '../claim-view';
 export const STATUS_PAGE_PATH = '/claims/:claimId';
 
 const STATUS_WORDS: Record<string, string> = {
-  received: 'Received', checking: 'Being checked against our records', awaiting_customer: 'Waiting for your reply',
-  in_review: 'With a person on our support team', approved: 'Approved', awaiting_payout: 'Approved; the refund is being paid',
-  closed: 'Done', denied: 'Not approved', abandoned: 'Closed without your reply', withdrawn: 'Withdrawn at your request',
+  received: 'Received',
+  checking: 'Being checked against our records',
+  awaiting_customer: 'Waiting for your reply',
+  in_review: 'With a person on our support team',
+  approved: 'Approved',
+  awaiting_payout: 'Approved; the refund is being paid',
+  closed: 'Done',
+  denied: 'Not approved',
+  abandoned: 'Closed without your reply',
+  withdrawn: 'Withdrawn at your request',
 };
 
 const DEADLINE_WORDS: Record<string, string> = {
-  review_warning: '', review: 'A decision is due', resolution: 'Everything is settled', payout: 'The refund is paid',
+  review_warning: '',
+  review: 'A decision is due',
+  resolution: 'Everything is settled',
+  payout: 'The refund is paid',
   customer_reply: 'Your reply is due',
 };
 
@@ -38,7 +48,10 @@ function page(view: View, timeZone: string): string {
   const d = view.decision;
   const deadlines = view.deadlines
     .filter((x) => DEADLINE_WORDS[x.kind])
-    .map((x) => `<li>${esc(DEADLINE_WORDS[x.kind]!)} by ${esc(when(x.dueAt))}${x.state === 'open' ? '' : ` (${esc(x.state)})`}</li>`);
+    .map(
+      (x) =>
+        `<li>${esc(DEADLINE_WORDS[x.kind]!)} by ${esc(when(x.dueAt))}${x.state === 'open' ? '' : ` (${esc(x.state)})`}</li>`,
+    );
   const decision = d
     ? `<h2>Decision</h2><p>${esc(d.outcome.replace('_', ' '))}${d.outcome === 'denied' ? '' : `: ${esc(formatMoney(money(d.amountMinor, d.currency)))} as ${esc(d.remedy.replace('_', ' '))}`}</p>
 <ul>${d.reasons.map((r) => `<li>${esc(r.message)} <small>(${esc(r.clause)}: “${esc(r.quote)}”)</small></li>`).join('')}</ul>

@@ -29,7 +29,9 @@ function verify(raw: Buffer, header: string, secrets: readonly string[], toleran
       failures.push(err as Error);
     }
   }
-  throw failures.find((f) => /tolerance/i.test(f.message)) ?? failures[0] ?? new Error('no webhook secret is configured');
+  throw (
+    failures.find((f) => /tolerance/i.test(f.message)) ?? failures[0] ?? new Error('no webhook secret is configured')
+  );
 }
 
 /**
@@ -60,7 +62,10 @@ export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: StripeWe
     try {
       facts = stripeDisputeFacts(event, kind);
     } catch (err) {
-      const issues = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) : [(err as Error).message];
+      const issues =
+        err instanceof z.ZodError
+          ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+          : [(err as Error).message];
       deps.logger.warn({ eventId: event.id, type: event.type, issues }, 'stripe dispute event is malformed');
       throw new HttpError(400, `malformed dispute event: ${issues.join('; ')}`);
     }

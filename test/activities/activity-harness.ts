@@ -51,19 +51,36 @@ export async function activityWorld(): Promise<ActivityWorld> {
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
   });
   const pixazo = policies.current('pixazo-api')!;
-  await db.query(`INSERT INTO accounts (id, email, policy_id) VALUES ('acct_t', 'customer@test.example', 'pixazo-api')`);
+  await db.query(
+    `INSERT INTO accounts (id, email, policy_id) VALUES ('acct_t', 'customer@test.example', 'pixazo-api')`,
+  );
   await db.query(
     `INSERT INTO charges (transaction_id, payment_reference, account_id, amount_minor, currency, kind, created_at)
      VALUES ('txn_t', 'pi_t', 'acct_t', 5000, 'USD', 'credit_purchase', now())`,
   );
   return {
-    db, sink, policies, processor, activities,
+    db,
+    sink,
+    policies,
+    processor,
+    activities,
     async newClaim(reason = 'failed_request') {
       const id = `clm_${ulid()}`;
       await insertClaim(db, {
-        id, accountId: 'acct_t', policyId: pixazo.id, policyVersion: pixazo.version, channel: 'api', reason,
-        requestIds: [], transactionId: 'txn_t', invoiceNumber: null, explanation: 'test', evidence: [],
-        idempotencyKey: null, requestFingerprint: null, submittedAt: new Date('2026-11-20T20:00:00Z'),
+        id,
+        accountId: 'acct_t',
+        policyId: pixazo.id,
+        policyVersion: pixazo.version,
+        channel: 'api',
+        reason,
+        requestIds: [],
+        transactionId: 'txn_t',
+        invoiceNumber: null,
+        explanation: 'test',
+        evidence: [],
+        idempotencyKey: null,
+        requestFingerprint: null,
+        submittedAt: new Date('2026-11-20T20:00:00Z'),
       });
       return id;
     },

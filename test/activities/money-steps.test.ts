@@ -12,8 +12,14 @@ beforeAll(() => {
 
 function approved(remedy: Decision['remedy'], amountMinor = 300): Decision {
   return {
-    outcome: 'approved', amount: { amountMinor, currency: 'USD' }, remedy, reasons: [], arithmetic: [], findings: [],
-    decidedBy: { type: 'system', id: 'policy-engine' }, policy: { id: 'pixazo-api', version: 'x' },
+    outcome: 'approved',
+    amount: { amountMinor, currency: 'USD' },
+    remedy,
+    reasons: [],
+    arithmetic: [],
+    findings: [],
+    decidedBy: { type: 'system', id: 'policy-engine' },
+    policy: { id: 'pixazo-api', version: 'x' },
   };
 }
 
@@ -24,20 +30,21 @@ async function rows(sql: string, params: unknown[]) {
 describe('money steps are idempotent', () => {
   it('issues at most one credit per claim, however often and concurrently the activity runs', async () => {
     const claimId = await world.newClaim();
-    const issue = (): Promise<CreditIssued> => activity.run(world.activities.issueCredit, { claimId, decision: approved('credit') });
+    const issue = (): Promise<CreditIssued> =>
+      activity.run(world.activities.issueCredit, { claimId, decision: approved('credit') });
     const runs = await Promise.all(Array.from({ length: 5 }, issue));
     expect(new Set(runs.map((r) => r.creditId)).size).toBe(1);
-    expect(await rows('SELECT amount_minor, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId])).toEqual([
-      { amount_minor: '300', idempotency_key: `claim:${claimId}:credit` },
-    ]);
+    expect(
+      await rows('SELECT amount_minor, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId]),
+    ).toEqual([{ amount_minor: '300', idempotency_key: `claim:${claimId}:credit` }]);
   });
 
   it('records one payout and asks the processor with a key derived from the claim id, even after a crash', async () => {
     const claimId = await world.newClaim('billing_error');
     world.processor.failNext = true; // the processor call fails after the payout row was written
-    await expect(activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 5000) })).rejects.toThrow(
-      'connection reset',
-    );
+    await expect(
+      activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 5000) }),
+    ).rejects.toThrow('connection reset');
     const retried = await activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 5000) });
     const again = await activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 5000) });
     expect(again).toEqual(retried);
@@ -52,11 +59,24 @@ describe('money steps are idempotent', () => {
   it('confirms a payout once and keeps who confirmed it; the same reference again is the same confirmation, another is refused', async () => {
     const claimId = await world.newClaim('billing_error');
     await activity.run(world.activities.requestPayout, { claimId, decision: approved('refund', 700) });
-    const first = await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_manual', confirmedBy: 'finance:ana' });
-    const again = await activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_manual', confirmedBy: 'finance:bob' });
+    const first = await activity.run(world.activities.confirmPayout, {
+      claimId,
+      processorReference: 're_manual',
+      confirmedBy: 'finance:ana',
+    });
+    const again = await activity.run(world.activities.confirmPayout, {
+      claimId,
+      processorReference: 're_manual',
+      confirmedBy: 'finance:bob',
+    });
     expect(again).toEqual(first);
-    await expect(activity.run(world.activities.confirmPayout, { claimId, processorReference: 're_other', confirmedBy: 'finance:bob' }))
-      .rejects.toMatchObject({ type: 'ConflictingAction', message: expect.stringContaining('re_manual') });
+    await expect(
+      activity.run(world.activities.confirmPayout, {
+        claimId,
+        processorReference: 're_other',
+        confirmedBy: 'finance:bob',
+      }),
+    ).rejects.toMatchObject({ type: 'ConflictingAction', message: expect.stringContaining('re_manual') });
     expect(await rows('SELECT status, confirmed_by FROM payouts WHERE claim_id = $1', [claimId])).toEqual([
       { status: 'confirmed', confirmed_by: 'finance:ana' },
     ]);
@@ -66,10 +86,19 @@ describe('money steps are idempotent', () => {
 describe('the event log and notifications', () => {
   it('appends each transition once per event key and moves the case projection', async () => {
     const claimId = await world.newClaim();
-    const transition = { claimId, eventKey: 'run1:1:checking', type: 'evidence_check_started', to: 'checking' as const, actor: { type: 'system' as const, id: 'wf' }, why: 'test' };
+    const transition = {
+      claimId,
+      eventKey: 'run1:1:checking',
+      type: 'evidence_check_started',
+      to: 'checking' as const,
+      actor: { type: 'system' as const, id: 'wf' },
+      why: 'test',
+    };
     await activity.run(world.activities.recordTransition, transition);
     await activity.run(world.activities.recordTransition, transition);
-    expect(await rows('SELECT type, from_status, to_status, actor_type FROM claim_events WHERE claim_id = $1', [claimId])).toEqual([
+    expect(
+      await rows('SELECT type, from_status, to_status, actor_type FROM claim_events WHERE claim_id = $1', [claimId]),
+    ).toEqual([
       { type: 'evidence_check_started', from_status: 'received', to_status: 'checking', actor_type: 'system' },
     ]);
     expect(await rows('SELECT status FROM claims WHERE id = $1', [claimId])).toEqual([{ status: 'checking' }]);
@@ -78,9 +107,20 @@ describe('the event log and notifications', () => {
   it('refuses to rewrite or delete history', async () => {
     const claimId = await world.newClaim();
     const system: Actor = { type: 'system', id: 'wf' };
-    await activity.run(world.activities.recordTransition, { claimId, eventKey: 'k', type: 't', to: null, actor: system, why: 'w' });
-    await expect(world.db.query('UPDATE claim_events SET why = $2 WHERE claim_id = $1', [claimId, 'edited'])).rejects.toThrow('append-only');
-    await expect(world.db.query('DELETE FROM claim_events WHERE claim_id = $1', [claimId])).rejects.toThrow('append-only');
+    await activity.run(world.activities.recordTransition, {
+      claimId,
+      eventKey: 'k',
+      type: 't',
+      to: null,
+      actor: system,
+      why: 'w',
+    });
+    await expect(
+      world.db.query('UPDATE claim_events SET why = $2 WHERE claim_id = $1', [claimId, 'edited']),
+    ).rejects.toThrow('append-only');
+    await expect(world.db.query('DELETE FROM claim_events WHERE claim_id = $1', [claimId])).rejects.toThrow(
+      'append-only',
+    );
   });
 
   it('mails the customer once per notification key, over real SMTP', async () => {
@@ -101,14 +141,26 @@ describe('business-day deadlines from the pinned policy', () => {
     const kinds: DeadlineKind[] = ['resolution'];
     const deadlines = await activity.run(world.activities.planDeadlines, { claimId, kinds });
     expect(deadlines).toEqual([
-      { kind: 'resolution', businessDays: 10, clause: expect.stringContaining('5.3'), dueAt: '2026-12-08T04:59:59.999Z' },
+      {
+        kind: 'resolution',
+        businessDays: 10,
+        clause: expect.stringContaining('5.3'),
+        dueAt: '2026-12-08T04:59:59.999Z',
+      },
     ]);
     expect(await rows('SELECT kind, state FROM claim_deadlines WHERE claim_id = $1', [claimId])).toEqual([
       { kind: 'resolution', state: 'open' },
     ]);
     await activity.run(world.activities.planDeadlines, { claimId, kinds }); // a retry of the same activity
-    expect(await rows("SELECT actor_id, why FROM claim_events WHERE claim_id = $1 AND type = 'deadlines_planned'", [claimId])).toEqual([
-      { actor_id: 'sla-clock', why: expect.stringContaining('resolution due 2026-12-08T04:59:59.999Z (10 business days') },
+    expect(
+      await rows("SELECT actor_id, why FROM claim_events WHERE claim_id = $1 AND type = 'deadlines_planned'", [
+        claimId,
+      ]),
+    ).toEqual([
+      {
+        actor_id: 'sla-clock',
+        why: expect.stringContaining('resolution due 2026-12-08T04:59:59.999Z (10 business days'),
+      },
     ]);
   });
 });

@@ -39,18 +39,28 @@ describe('policy versions', () => {
     const next = republished.current('pixazo-api')!;
     expect(next.version).not.toBe(original.version);
     const activities = createActivities({
-      db: world.db, policies: republished, payments: world.processor,
+      db: world.db,
+      policies: republished,
+      payments: world.processor,
       mailer: createSmtpMailer({ host: '127.0.0.1', port: world.sink.smtpPort, from: 'desk@test.example' }),
       staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
     });
     const after = await world.newClaim();
-    await world.db.query(`UPDATE claims SET request_ids = '{req_v}', policy_version = $2 WHERE id = $1`, [after, next.version]);
+    await world.db.query(`UPDATE claims SET request_ids = '{req_v}', policy_version = $2 WHERE id = $1`, [
+      after,
+      next.version,
+    ]);
 
     const pinnedToOriginal: Assessment = await activity.run(activities.assessClaim, { claimId: before });
     const pinnedToNext: Assessment = await activity.run(activities.assessClaim, { claimId: after });
-    expect(pinnedToOriginal).toMatchObject({ kind: 'decided', decision: { outcome: 'approved', policy: { version: original.version } } });
+    expect(pinnedToOriginal).toMatchObject({
+      kind: 'decided',
+      decision: { outcome: 'approved', policy: { version: original.version } },
+    });
     expect(pinnedToNext).toMatchObject({ kind: 'needs_review', proposal: { policy: { version: next.version } } });
-    const versions = await world.db.query("SELECT version FROM policy_versions WHERE policy_id = 'pixazo-api' ORDER BY published_at");
+    const versions = await world.db.query(
+      "SELECT version FROM policy_versions WHERE policy_id = 'pixazo-api' ORDER BY published_at",
+    );
     expect(versions.rows.map((r) => r.version)).toEqual([original.version, next.version]);
   });
 });

@@ -13,7 +13,11 @@ const US = calendarOf('pixazo-api');
 /** Every local day of the year, with whether the pack's calendar counts it as a business day. */
 function yearOf(id: string, year: number) {
   const days: { iso: string; weekday: boolean; business: boolean }[] = [];
-  for (let d = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: 'UTC' }); d.year === year; d = d.plus({ days: 1 })) {
+  for (
+    let d = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: 'UTC' });
+    d.year === year;
+    d = d.plus({ days: 1 })
+  ) {
     days.push({ iso: d.toISODate()!, weekday: d.weekday <= 5, business: isBusinessDay(d, calendarOf(id)) });
   }
   return days;
@@ -35,12 +39,15 @@ describe('holiday calendars against the official lists', () => {
   const cases = Object.entries(PACK_LISTS).flatMap(([id, official]) =>
     Object.entries(official.weekdayClosures).map(([year, closures]) => [id, Number(year), closures] as const),
   );
-  it.each(cases)('%s in %d: a day is a business day exactly when it is a weekday off the official list', (id, year, closures) => {
-    const days = yearOf(id, year);
-    expect(days).toHaveLength(year % 4 === 0 ? 366 : 365);
-    expect(days.filter((d) => d.weekday && !d.business).map((d) => d.iso)).toEqual(closures);
-    expect(days.filter((d) => !d.weekday && d.business)).toEqual([]);
-  });
+  it.each(cases)(
+    '%s in %d: a day is a business day exactly when it is a weekday off the official list',
+    (id, year, closures) => {
+      const days = yearOf(id, year);
+      expect(days).toHaveLength(year % 4 === 0 ? 366 : 365);
+      expect(days.filter((d) => d.weekday && !d.business).map((d) => d.iso)).toEqual(closures);
+      expect(days.filter((d) => !d.weekday && d.business)).toEqual([]);
+    },
+  );
 
   it("matches date-holidays' own US data, observed days included, 2021 to 2040", () => {
     const library = new Holidays('US');
@@ -55,21 +62,28 @@ describe('holiday calendars against the official lists', () => {
 });
 
 describe('observed US federal holidays are not business days', () => {
-  const endOfDayInNewYork = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' }).endOf('day').toUTC().toISO();
+  const endOfDayInNewYork = (iso: string) =>
+    DateTime.fromISO(iso, { zone: 'America/New_York' }).endOf('day').toUTC().toISO();
 
   it('Fri 2028-11-10, Veterans Day observed: one business day after Thursday is Monday', () => {
     expect(isBusinessDay(DateTime.fromISO('2028-11-10'), US)).toBe(false);
-    expect(addBusinessDays(new Date('2028-11-09T15:00:00Z'), 1, US).toISOString()).toBe(endOfDayInNewYork('2028-11-13'));
+    expect(addBusinessDays(new Date('2028-11-09T15:00:00Z'), 1, US).toISOString()).toBe(
+      endOfDayInNewYork('2028-11-13'),
+    );
   });
 
   it('Mon 2029-11-12, Veterans Day observed: one business day after Friday is Tuesday', () => {
     expect(isBusinessDay(DateTime.fromISO('2029-11-12'), US)).toBe(false);
-    expect(addBusinessDays(new Date('2029-11-09T15:00:00Z'), 1, US).toISOString()).toBe(endOfDayInNewYork('2029-11-13'));
+    expect(addBusinessDays(new Date('2029-11-09T15:00:00Z'), 1, US).toISOString()).toBe(
+      endOfDayInNewYork('2029-11-13'),
+    );
   });
 
   it("Fri 2027-12-31, New Year's Day 2028 observed in the year before: one business day after Thursday is Monday", () => {
     expect(isBusinessDay(DateTime.fromISO('2027-12-31'), US)).toBe(false);
-    expect(addBusinessDays(new Date('2027-12-30T15:00:00Z'), 1, US).toISOString()).toBe(endOfDayInNewYork('2028-01-03'));
+    expect(addBusinessDays(new Date('2027-12-30T15:00:00Z'), 1, US).toISOString()).toBe(
+      endOfDayInNewYork('2028-01-03'),
+    );
     expect(businessDaysBetween(new Date('2027-12-30T15:00:00Z'), new Date('2028-01-03T15:00:00Z'), US)).toBe(1);
   });
 

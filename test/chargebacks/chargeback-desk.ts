@@ -31,7 +31,10 @@ export async function startPlatformReceiver() {
   const server = createServer(async (req, res) => {
     const text = await body(req);
     try {
-      const event = verifier.verify(text, req.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+      const event = verifier.verify(text, req.headers as Record<string, string>) as {
+        type: string;
+        data: Record<string, unknown>;
+      };
       received.push({ id: String(req.headers['webhook-id']), ...event });
       res.writeHead(204).end();
     } catch (err) {
@@ -40,7 +43,12 @@ export async function startPlatformReceiver() {
     }
   });
   const url = await listen(server);
-  return { url: `${url}/refund-desk-events`, received, refused, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `${url}/refund-desk-events`,
+    received,
+    refused,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** A stand-in for Stripe's HTTP API behind the real Stripe adapter: records each request and answers like Stripe. */
@@ -48,7 +56,12 @@ export async function startFakeStripeApi() {
   const requests: { method: string; path: string; idempotencyKey: string | undefined; form: URLSearchParams }[] = [];
   const server = createServer(async (req, res) => {
     const form = new URLSearchParams(await body(req));
-    requests.push({ method: req.method!, path: req.url!, idempotencyKey: req.headers['idempotency-key'] as string | undefined, form });
+    requests.push({
+      method: req.method!,
+      path: req.url!,
+      idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      form,
+    });
     const id = req.url!.split('/')[3]!;
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${ulid()}` });
     res.end(JSON.stringify({ id, object: 'dispute', status: req.url!.endsWith('/close') ? 'lost' : 'under_review' }));
@@ -61,8 +74,12 @@ export interface ChargebackDesk {
   desk: RunningDesk;
   db: Db;
   sink: MailSink;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
-  call(method: string, path: string, options?: { body?: unknown; bearer?: string; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; bearer?: string; headers?: Record<string, string>; raw?: string },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -75,7 +92,9 @@ export async function startChargebackDesk(env: Record<string, string> = {}): Pro
     SMTP_PORT: String(sink.smtpPort),
     TEMPORAL_TASK_QUEUE: `cb-${ulid()}`,
     LOG_LEVEL: 'error',
-    STAFF_API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:it-${role}:${key}`).join(','),
+    STAFF_API_KEYS: Object.entries(KEYS)
+      .map(([role, key]) => `${role}:it-${role}:${key}`)
+      .join(','),
     STRIPE_WEBHOOK_SECRETS: `${SECRETS.current},${SECRETS.previous}`,
     CHARGEBACK_SWEEP_INTERVAL_MS: '500',
     ...env,
@@ -83,13 +102,17 @@ export async function startChargebackDesk(env: Record<string, string> = {}): Pro
   const desk = await startRefundDesk(config);
   const db = createDb(config.databaseUrl, 2);
   return {
-    desk, db, sink,
+    desk,
+    db,
+    sink,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
       const res = await fetch(`${desk.apiUrl}${path}`, {
-        method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+        method,
+        headers,
+        body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -107,20 +130,51 @@ export async function disputedAccount(d: ChargebackDesk, policyId: string) {
   const id = ulid().toLowerCase();
   const accountId = `acct_${id}`;
   const operator = { bearer: KEYS.operator };
-  await d.call('PUT', `/v1/accounts/${accountId}`, { ...operator, body: { email: `${id}@customer.example`, policyId } });
+  await d.call('PUT', `/v1/accounts/${accountId}`, {
+    ...operator,
+    body: { email: `${id}@customer.example`, policyId },
+  });
   const bought = new Date(Date.now() - 2 * 86_400_000).toISOString();
-  const charge = { transactionId: `txn_${id}`, invoiceNumber: `INV-${id}`, paymentReference: `pi_${id}`, accountId, amountMinor: 5000, currency: 'USD', kind: 'credit_purchase', createdAt: bought };
+  const charge = {
+    transactionId: `txn_${id}`,
+    invoiceNumber: `INV-${id}`,
+    paymentReference: `pi_${id}`,
+    accountId,
+    amountMinor: 5000,
+    currency: 'USD',
+    kind: 'credit_purchase',
+    createdAt: bought,
+  };
   await d.call('POST', '/v1/usage/charges', { ...operator, body: { records: [charge] } });
   const requests = [200, 200, 200, 500].map((httpStatus, i) => ({
-    requestId: `req_${id}_${i}`, accountId, endpoint: '/v1/images/generate', model: 'sdxl', httpStatus, outcome: httpStatus === 200 ? 'success' : 'error',
-    amountMinor: 40, currency: 'USD', outputDelivered: httpStatus === 200, startedAt: bought, completedAt: bought,
+    requestId: `req_${id}_${i}`,
+    accountId,
+    endpoint: '/v1/images/generate',
+    model: 'sdxl',
+    httpStatus,
+    outcome: httpStatus === 200 ? 'success' : 'error',
+    amountMinor: 40,
+    currency: 'USD',
+    outputDelivered: httpStatus === 200,
+    startedAt: bought,
+    completedAt: bought,
   }));
   await d.call('POST', '/v1/usage/requests', { ...operator, body: { records: requests } });
-  return { accountId, disputeId: `dp_${id}`, paymentIntent: `pi_${id}`, chargebackId: `cb_stripe_dp_${id}`, email: `${id}@customer.example` };
+  return {
+    accountId,
+    disputeId: `dp_${id}`,
+    paymentIntent: `pi_${id}`,
+    chargebackId: `cb_stripe_dp_${id}`,
+    email: `${id}@customer.example`,
+  };
 }
 
 /** Polls until `probe` returns something. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,5 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acceptDisputeUpdate, contestDisputeUpdate, reinstateAccountUpdate, terminateAccountUpdate } from '../../common/chargeback';
+import {
+  acceptDisputeUpdate,
+  contestDisputeUpdate,
+  reinstateAccountUpdate,
+  terminateAccountUpdate,
+} from '../../common/chargeback';
 import { consumeCredits, creditStatement } from '../../db/credits';
 import { getAccountView } from '../../db/account-status';
 import { getChargeback } from '../../db/chargebacks';
@@ -45,7 +50,9 @@ describe('chargeback workflow on the time-skipping server', () => {
     });
     expect((await getAccountView(world.db, p.accountId))!.status).toBe('active');
     const types = (await world.events(p)).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['opened', 'account_suspended', 'account_active', 'dispute_won', 'closed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['opened', 'account_suspended', 'account_active', 'dispute_won', 'closed']),
+    );
     expect((await getChargeback(world.db, p.chargebackId))!.evidence?.usage?.requests).toBe(30);
   });
 
@@ -56,19 +63,30 @@ describe('chargeback workflow on the time-skipping server', () => {
       await world.waitFor(p, (s) => s.creditsHeld, 'credits held');
       const statement = await creditStatement(world.db, p.accountId);
       expect(statement!.balances[0]).toMatchObject({ balanceMinor: 5000, availableMinor: 0 });
-      await expect(consumeCredits(world.db, p.accountId, { amountMinor: 100, currency: 'USD' }, 'spend-while-held', 'a call')).rejects.toBeInstanceOf(CreditRefusal);
+      await expect(
+        consumeCredits(world.db, p.accountId, { amountMinor: 100, currency: 'USD' }, 'spend-while-held', 'a call'),
+      ).rejects.toBeInstanceOf(CreditRefusal);
 
       await world.send(p, 'closed', { processorStatus: 'lost', at: new Date(Date.now() + 1000) });
       await world.waitFor(p, (s) => s.status === 'lost', 'lost');
       const after = await creditStatement(world.db, p.accountId);
       expect(after!.balances[0]).toMatchObject({ balanceMinor: 0, availableMinor: 0 });
-      expect(after!.movements.at(-1)).toMatchObject({ kind: 'adjust', amountMinor: -5000, operation: `chargeback:${p.chargebackId}:deduct` });
+      expect(after!.movements.at(-1)).toMatchObject({
+        kind: 'adjust',
+        amountMinor: -5000,
+        operation: `chargeback:${p.chargebackId}:deduct`,
+      });
 
-      await world.handle(p).executeUpdate(terminateAccountUpdate, { args: [{ why: 'abusive chargeback', actor: LEAD }] });
+      await world
+        .handle(p)
+        .executeUpdate(terminateAccountUpdate, { args: [{ why: 'abusive chargeback', actor: LEAD }] });
       expect(await world.handle(p).result()).toBe('closed');
       await recordChargebackHistory('apiany-held-lost-terminated', world.handle(p));
     });
-    expect((await getAccountView(world.db, p.accountId))!).toMatchObject({ status: 'terminated', statusReason: 'abusive chargeback' });
+    expect((await getAccountView(world.db, p.accountId))!).toMatchObject({
+      status: 'terminated',
+      statusReason: 'abusive chargeback',
+    });
     const steps = (await world.events(p)).filter((e) => e.to).map((e) => e.to);
     expect(steps).toEqual(['open', 'lost', 'closed']);
   });
@@ -78,7 +96,9 @@ describe('chargeback workflow on the time-skipping server', () => {
     await run(async () => {
       await world.send(p, 'created');
       await world.waitFor(p, (s) => s.creditsHeld && s.accountStatus === 'suspended', 'held and suspended');
-      await world.handle(p).executeUpdate(contestDisputeUpdate, { args: [{ actor: LEAD, evidence: { product_description: 'API credits' } }] });
+      await world.handle(p).executeUpdate(contestDisputeUpdate, {
+        args: [{ actor: LEAD, evidence: { product_description: 'API credits' } }],
+      });
       await world.send(p, 'updated', { processorStatus: 'under_review', at: new Date(Date.now() + 1000) });
       await world.send(p, 'closed', { processorStatus: 'won', at: new Date(Date.now() + 2000) });
       expect(await world.handle(p).result()).toBe('closed');
@@ -88,8 +108,16 @@ describe('chargeback workflow on the time-skipping server', () => {
     expect(statement!.balances[0]).toMatchObject({ balanceMinor: 5000, availableMinor: 5000 });
     expect((await getAccountView(world.db, p.accountId))!.status).toBe('active');
     const record = await getChargeback(world.db, p.chargebackId);
-    expect(record!.evidenceSubmission).toMatchObject({ receipt: { adapter: 'manual', submitted: false }, edited: ['product_description'] });
-    expect((await world.events(p)).filter((e) => e.to).map((e) => e.to)).toEqual(['open', 'contest_pending', 'won', 'closed']);
+    expect(record!.evidenceSubmission).toMatchObject({
+      receipt: { adapter: 'manual', submitted: false },
+      edited: ['product_description'],
+    });
+    expect((await world.events(p)).filter((e) => e.to).map((e) => e.to)).toEqual([
+      'open',
+      'contest_pending',
+      'won',
+      'closed',
+    ]);
   });
 
   it('leaves suspension to a person under pixazo-api and alerts the lead', async () => {
@@ -101,14 +129,21 @@ describe('chargeback workflow on the time-skipping server', () => {
       expect(events.find((e) => e.type === 'suspension_decision_needed')).toMatchObject({ clause: '§9.2' });
       expect((await getAccountView(world.db, p.accountId))!.status).toBe('active');
       expect((await creditStatement(world.db, p.accountId))!.balances[0]!.availableMinor).toBe(5000);
-      await world.handle(p).executeUpdate(acceptDisputeUpdate, { args: [{ why: 'the customer was double charged', actor: LEAD }] });
+      await world
+        .handle(p)
+        .executeUpdate(acceptDisputeUpdate, { args: [{ why: 'the customer was double charged', actor: LEAD }] });
       await world.send(p, 'closed', { processorStatus: 'lost', at: new Date(Date.now() + 1000) });
       await world.waitFor(p, (s) => s.status === 'lost', 'lost');
       await world.handle(p).executeUpdate(reinstateAccountUpdate, { args: [{ why: 'keep the account', actor: LEAD }] });
       expect(await world.handle(p).result()).toBe('closed');
       await recordChargebackHistory('pixazo-accepted-lost-kept', world.handle(p));
     });
-    expect((await world.events(p)).filter((e) => e.to).map((e) => e.to)).toEqual(['open', 'accepted', 'lost', 'closed']);
+    expect((await world.events(p)).filter((e) => e.to).map((e) => e.to)).toEqual([
+      'open',
+      'accepted',
+      'lost',
+      'closed',
+    ]);
   });
 
   it('warns the lead, escalates a day before, and records a missed deadline at due_by; an update moves the timers', async () => {
@@ -136,7 +171,10 @@ describe('chargeback workflow on the time-skipping server', () => {
     });
     const events = await world.events(p);
     expect(events.filter((e) => e.type === 'evidence_deadline_warning')).toHaveLength(1);
-    expect(events.find((e) => e.type === 'evidence_deadline_missed')).toMatchObject({ actor: 'timer:chargeback:evidence_due', clause: '§7' });
+    expect(events.find((e) => e.type === 'evidence_deadline_missed')).toMatchObject({
+      actor: 'timer:chargeback:evidence_due',
+      clause: '§7',
+    });
     expect(events.find((e) => e.type === 'escalated_to_admin')).toBeDefined();
   });
 
@@ -173,7 +211,9 @@ describe('chargeback workflow on the time-skipping server', () => {
     });
     const record = await getChargeback(world.db, p.chargebackId);
     expect(record).toMatchObject({ unmatched: true, accountId: null, status: 'open' });
-    expect((await world.events(p)).map((e) => e.type)).toEqual(expect.arrayContaining(['opened_unmatched', 'unmatched_dispute']));
+    expect((await world.events(p)).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['opened_unmatched', 'unmatched_dispute']),
+    );
     expect((await getAccountView(world.db, p.accountId))!.status).toBe('active');
   });
 });

@@ -45,7 +45,10 @@ export interface ChargebackWorld {
   run<T>(body: () => Promise<T>): Promise<T>;
   waitForMail(to: string, subject: RegExp): Promise<{ subject: string; text: string }>;
   intake: ChargebackIntakeDeps;
-  purchase(policyId: string, options?: { amountMinor?: number; credits?: number; matched?: boolean }): Promise<DisputedPurchase>;
+  purchase(
+    policyId: string,
+    options?: { amountMinor?: number; credits?: number; matched?: boolean },
+  ): Promise<DisputedPurchase>;
   /** Stores a processor event in the inbox and hands it to its workflow (signal-with-start), as intake does. */
   send(p: DisputedPurchase, kind: DisputeEventKind, options?: Partial<DisputeFacts> & { at?: Date }): Promise<string>;
   handle(p: DisputedPurchase): WorkflowHandle;
@@ -56,7 +59,10 @@ export interface ChargebackWorld {
   close(): Promise<void>;
 }
 
-export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (db: Db) => ChargebackAdapters): Promise<ChargebackWorld> {
+export async function chargebackWorld(
+  env: TestWorkflowEnvironment,
+  adapters?: (db: Db) => ChargebackAdapters,
+): Promise<ChargebackWorld> {
   const database: TestDatabase = await createTestDatabase();
   const db = createDb(database.url, 5);
   await migrate(db);
@@ -64,7 +70,9 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const taskQueue = `chargebacks-${ulid()}`;
   const activities = createActivities({
-    db, policies, payments: manualPayoutGateway,
+    db,
+    policies,
+    payments: manualPayoutGateway,
     mailer: createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' }),
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
     chargebacks: adapters ? adapters(db) : defaultChargebackAdapters(db),
@@ -74,11 +82,20 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
   const seq = new Map<string, number>();
 
   const world: ChargebackWorld = {
-    db, sink, policies, taskQueue, intake,
+    db,
+    sink,
+    policies,
+    taskQueue,
+    intake,
     async run(body) {
       // A worker runs once, and a queue keeps its poller a while after shutdown: each run gets its own queue.
       world.taskQueue = intake.taskQueue = `chargebacks-${ulid()}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: world.taskQueue, workflowBundle: bundle, activities });
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: world.taskQueue,
+        workflowBundle: bundle,
+        activities,
+      });
       return worker.runUntil(body());
     },
     async waitForMail(to, subject) {
@@ -92,10 +109,18 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
     },
     async purchase(policyId, options = {}) {
       const id = ulid().toLowerCase();
-      const p = { accountId: `acct_${id}`, transactionId: `txn_${id}`, paymentReference: `pi_${id}`, disputeId: `dp_${id}` };
+      const p = {
+        accountId: `acct_${id}`,
+        transactionId: `txn_${id}`,
+        paymentReference: `pi_${id}`,
+        disputeId: `dp_${id}`,
+      };
       const amount = options.amountMinor ?? 5000;
       await db.query('INSERT INTO accounts (id, email, policy_id, created_at) VALUES ($1, $2, $3, $4)', [
-        p.accountId, `${id}@customer.example`, policyId, new Date(Date.now() - 90 * 24 * HOUR),
+        p.accountId,
+        `${id}@customer.example`,
+        policyId,
+        new Date(Date.now() - 90 * 24 * HOUR),
       ]);
       const bought = new Date(Date.now() - 48 * HOUR);
       await db.query(
@@ -113,10 +138,18 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
       );
       if (options.credits) {
         const policy = policies.current(policyId)!;
-        await withTransaction(db, (tx) => grantCredits(tx, {
-          accountId: p.accountId, kind: 'purchased', amount: { amountMinor: options.credits!, currency: 'USD' }, source: `charge:${p.transactionId}`,
-          grantedAt: bought, policy, actor: 'test', why: 'credits bought with the disputed charge',
-        }));
+        await withTransaction(db, (tx) =>
+          grantCredits(tx, {
+            accountId: p.accountId,
+            kind: 'purchased',
+            amount: { amountMinor: options.credits!, currency: 'USD' },
+            source: `charge:${p.transactionId}`,
+            grantedAt: bought,
+            policy,
+            actor: 'test',
+            why: 'credits bought with the disputed charge',
+          }),
+        );
       }
       const paymentReference = options.matched === false ? `pi_unknown_${id}` : p.paymentReference;
       return { ...p, paymentReference, chargebackId: chargebackIdOf('stripe', p.disputeId) };
@@ -127,9 +160,19 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
       const eventId = options.eventId ?? `evt_${p.disputeId}_${n}`;
       const { at, ...overrides } = options;
       const facts: DisputeFacts = {
-        processor: 'stripe', eventId, kind, occurredAt: (at ?? new Date()).toISOString(), disputeId: p.disputeId, chargeRef: null,
-        paymentIntentRef: p.paymentReference, amount: { amountMinor: 5000, currency: 'USD' }, reason: 'fraudulent',
-        processorStatus: 'needs_response', dueBy: new Date((await env.currentTimeMs()) + 7 * 24 * HOUR).toISOString(), balanceTransactions: [], ...overrides,
+        processor: 'stripe',
+        eventId,
+        kind,
+        occurredAt: (at ?? new Date()).toISOString(),
+        disputeId: p.disputeId,
+        chargeRef: null,
+        paymentIntentRef: p.paymentReference,
+        amount: { amountMinor: 5000, currency: 'USD' },
+        reason: 'fraudulent',
+        processorStatus: 'needs_response',
+        dueBy: new Date((await env.currentTimeMs()) + 7 * 24 * HOUR).toISOString(),
+        balanceTransactions: [],
+        ...overrides,
       };
       const stored = await storeProcessorEvent(db, facts, { test: true, facts });
       await handOverEvent(intake, { processor: 'stripe', eventId, chargebackId: stored.chargebackId });
@@ -142,7 +185,8 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
       for (;;) {
         const s = await world.state(p).catch(() => undefined);
         if (s && check(s)) return s;
-        if (Date.now() > deadline) throw new Error(`chargeback ${p.chargebackId} never reached: ${what} (last ${JSON.stringify(s)})`);
+        if (Date.now() > deadline)
+          throw new Error(`chargeback ${p.chargebackId} never reached: ${what} (last ${JSON.stringify(s)})`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -154,11 +198,22 @@ export async function chargebackWorld(env: TestWorkflowEnvironment, adapters?: (
       }
     },
     async events(p) {
-      const { rows } = await db.query<{ type: string; clause: string | null; to_status: string | null; actor_type: string; actor_id: string }>(
+      const { rows } = await db.query<{
+        type: string;
+        clause: string | null;
+        to_status: string | null;
+        actor_type: string;
+        actor_id: string;
+      }>(
         'SELECT type, clause, to_status, actor_type, actor_id FROM chargeback_events WHERE chargeback_id = $1 ORDER BY id',
         [p.chargebackId],
       );
-      return rows.map((r) => ({ type: r.type, clause: r.clause, to: r.to_status, actor: `${r.actor_type}:${r.actor_id}` }));
+      return rows.map((r) => ({
+        type: r.type,
+        clause: r.clause,
+        to: r.to_status,
+        actor: `${r.actor_type}:${r.actor_id}`,
+      }));
     },
     async close() {
       await sink.stop();

@@ -6,7 +6,12 @@ import { insertClaim } from '../../db/claims';
 import type { claimWorkflow } from '../../workflows';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { quietRuntime, registerClaimSearchAttributes } from '../workflows/workflow-harness';
-import { chargebackWorld, recordChargebackHistory, type ChargebackWorld, type DisputedPurchase } from './chargeback-world';
+import {
+  chargebackWorld,
+  recordChargebackHistory,
+  type ChargebackWorld,
+  type DisputedPurchase,
+} from './chargeback-world';
 
 const LEAD = { type: 'staff' as const, id: 'lead:test' };
 
@@ -30,12 +35,25 @@ async function claimOn(p: DisputedPurchase) {
   const claimId = `clm_${ulid()}`;
   const policy = world.policies.current('pixazo-api')!;
   await insertClaim(world.db, {
-    id: claimId, accountId: p.accountId, policyId: policy.id, policyVersion: policy.version, channel: 'api', reason: 'billing_error',
-    requestIds: [], transactionId: p.transactionId, invoiceNumber: null, explanation: 'I was charged $50 but my plan is $40.', evidence: [],
-    idempotencyKey: null, requestFingerprint: null, submittedAt: new Date(await env.currentTimeMs()),
+    id: claimId,
+    accountId: p.accountId,
+    policyId: policy.id,
+    policyVersion: policy.version,
+    channel: 'api',
+    reason: 'billing_error',
+    requestIds: [],
+    transactionId: p.transactionId,
+    invoiceNumber: null,
+    explanation: 'I was charged $50 but my plan is $40.',
+    evidence: [],
+    idempotencyKey: null,
+    requestFingerprint: null,
+    submittedAt: new Date(await env.currentTimeMs()),
   });
   const handle = await env.client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
-    taskQueue: world.taskQueue, workflowId: claimWorkflowId(claimId), args: [{ claimId }],
+    taskQueue: world.taskQueue,
+    workflowId: claimWorkflowId(claimId),
+    args: [{ claimId }],
   });
   return { claimId, handle };
 }
@@ -55,7 +73,13 @@ async function creditsIssued(claimId: string): Promise<number> {
   return rows.length;
 }
 
-const decision = { outcome: 'partially_approved' as const, amountMinor: 1000, remedy: 'credit' as const, note: 'overcharged by $10', actor: LEAD };
+const decision = {
+  outcome: 'partially_approved' as const,
+  amountMinor: 1000,
+  remedy: 'credit' as const,
+  note: 'overcharged by $10',
+  actor: LEAD,
+};
 
 describe('refund claims on a disputed charge', () => {
   it('holds the claim while the dispute is open, pays nothing, and closes it as resolved_by_chargeback when the dispute is lost', async () => {
@@ -73,7 +97,8 @@ describe('refund claims on a disputed charge', () => {
       expect(await handle.result()).toBe('resolved_by_chargeback');
       expect(await creditsIssued(claimId)).toBe(0);
       const { rows } = await world.db.query<{ type: string; data: { reason?: string } }>(
-        `SELECT type, data FROM claim_events WHERE claim_id = $1 AND type IN ('held_by_dispute', 'resolved_by_chargeback') ORDER BY id`, [claimId],
+        `SELECT type, data FROM claim_events WHERE claim_id = $1 AND type IN ('held_by_dispute', 'resolved_by_chargeback') ORDER BY id`,
+        [claimId],
       );
       expect(rows.map((r) => r.type)).toEqual(['held_by_dispute', 'resolved_by_chargeback']);
       expect(rows[0]!.data.reason).toBe('dispute_open');
@@ -95,7 +120,10 @@ describe('refund claims on a disputed charge', () => {
       await world.send(p, 'closed', { processorStatus: 'won', at: new Date(Date.now() + 1000) });
       expect(await handle.result()).toBe('closed');
       expect(await creditsIssued(claimId)).toBe(1);
-      const { rows } = await world.db.query<{ type: string }>(`SELECT type FROM claim_events WHERE claim_id = $1 ORDER BY id`, [claimId]);
+      const { rows } = await world.db.query<{ type: string }>(
+        `SELECT type FROM claim_events WHERE claim_id = $1 ORDER BY id`,
+        [claimId],
+      );
       expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['held_by_dispute', 'resumed_after_dispute']));
       await recordChargebackHistory('claim-held-then-resumed-after-win', handle);
     });

@@ -5,7 +5,9 @@ import { Worker } from '@temporalio/worker';
 import { quietRuntime, workflowBundle } from '../workflows/workflow-harness';
 import { HISTORIES_DIR } from './chargeback-world';
 
-const histories = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const histories = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 beforeAll(() => quietRuntime());
 

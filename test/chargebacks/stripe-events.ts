@@ -3,7 +3,14 @@ import Stripe from 'stripe';
 /** A Stripe dispute event as Stripe sends it (the fields this desk reads, plus a few it does not). */
 export function stripeDisputeEvent(
   kind: 'created' | 'updated' | 'closed' | 'funds_withdrawn' | 'funds_reinstated',
-  dispute: { id: string; paymentIntent: string; amount?: number; status?: string; dueBy?: Date | null; balanceTransactions?: object[] },
+  dispute: {
+    id: string;
+    paymentIntent: string;
+    amount?: number;
+    status?: string;
+    dueBy?: Date | null;
+    balanceTransactions?: object[];
+  },
   options: { eventId?: string; created?: Date } = {},
 ) {
   const created = Math.floor((options.created ?? new Date()).getTime() / 1000);
@@ -27,8 +34,13 @@ export function stripeDisputeEvent(
         status: dispute.status ?? 'needs_response',
         is_charge_refundable: false,
         evidence_details: {
-          due_by: dispute.dueBy === null ? null : Math.floor((dispute.dueBy ?? new Date(Date.now() + 7 * 86_400_000)).getTime() / 1000),
-          has_evidence: false, past_due: false, submission_count: 0,
+          due_by:
+            dispute.dueBy === null
+              ? null
+              : Math.floor((dispute.dueBy ?? new Date(Date.now() + 7 * 86_400_000)).getTime() / 1000),
+          has_evidence: false,
+          past_due: false,
+          submission_count: 0,
         },
         balance_transactions: dispute.balanceTransactions ?? [],
         created,

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { signStripe, stripeDisputeEvent } from './stripe-events';
-import { disputedAccount, eventually, KEYS, SECRETS, startChargebackDesk, type ChargebackDesk } from './chargeback-desk';
+import {
+  disputedAccount,
+  eventually,
+  KEYS,
+  SECRETS,
+  startChargebackDesk,
+  type ChargebackDesk,
+} from './chargeback-desk';
 
 /** The Temporal CLI global setup installed (or the one on PATH). */
 function temporalCli(): string {
@@ -28,14 +35,39 @@ function temporalServer(port: number, dbFile: string) {
   return {
     address: `127.0.0.1:${port}`,
     async start() {
-      child = spawn(temporalCli(), ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--db-filename', dbFile, '--log-level', 'error'], { stdio: 'ignore' });
-      await eventually('Temporal to answer', async () => {
-        const connection = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1_000 }).catch(() => undefined);
-        if (!connection) return undefined;
-        const ok = await connection.workflowService.describeNamespace({ namespace: 'default' }).then(() => true, () => undefined);
-        await connection.close();
-        return ok;
-      }, 60_000);
+      child = spawn(
+        temporalCli(),
+        [
+          'server',
+          'start-dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--headless',
+          '--db-filename',
+          dbFile,
+          '--log-level',
+          'error',
+        ],
+        { stdio: 'ignore' },
+      );
+      await eventually(
+        'Temporal to answer',
+        async () => {
+          const connection = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1_000 }).catch(
+            () => undefined,
+          );
+          if (!connection) return undefined;
+          const ok = await connection.workflowService.describeNamespace({ namespace: 'default' }).then(
+            () => true,
+            () => undefined,
+          );
+          await connection.close();
+          return ok;
+        },
+        60_000,
+      );
     },
     async stop() {
       const exited = new Promise((r) => child?.once('exit', r));
@@ -67,19 +99,32 @@ describe('chargeback intake while Temporal is away', () => {
     const a = await disputedAccount(d, 'imaginator');
     await temporal.stop();
     const payload = JSON.stringify(stripeDisputeEvent('created', { id: a.disputeId, paymentIntent: a.paymentIntent }));
-    const res = await d.call('POST', '/v1/webhooks/stripe', { raw: payload, headers: { 'stripe-signature': signStripe(payload, SECRETS.current) } });
+    const res = await d.call('POST', '/v1/webhooks/stripe', {
+      raw: payload,
+      headers: { 'stripe-signature': signStripe(payload, SECRETS.current) },
+    });
     expect(res).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
-    const stored = await d.db.query<{ handed_over_at: Date | null }>('SELECT handed_over_at FROM processor_events WHERE chargeback_id = $1', [a.chargebackId]);
+    const stored = await d.db.query<{ handed_over_at: Date | null }>(
+      'SELECT handed_over_at FROM processor_events WHERE chargeback_id = $1',
+      [a.chargebackId],
+    );
     expect(stored.rows).toEqual([{ handed_over_at: null }]);
     expect((await d.call('GET', `/v1/accounts/${a.accountId}`, { bearer: KEYS.agent })).body.status).toBe('active');
 
     await temporal.start();
-    const account = await eventually('the suspension once Temporal is back', async () => {
-      const r = await d.call('GET', `/v1/accounts/${a.accountId}`, { bearer: KEYS.agent });
-      return r.body.status === 'suspended' && r.body;
-    }, 90_000);
+    const account = await eventually(
+      'the suspension once Temporal is back',
+      async () => {
+        const r = await d.call('GET', `/v1/accounts/${a.accountId}`, { bearer: KEYS.agent });
+        return r.body.status === 'suspended' && r.body;
+      },
+      90_000,
+    );
     expect(account.statusChargebackId).toBe(a.chargebackId);
-    const handed = await d.db.query<{ handed: boolean }>('SELECT handed_over_at IS NOT NULL AS handed FROM processor_events WHERE chargeback_id = $1', [a.chargebackId]);
+    const handed = await d.db.query<{ handed: boolean }>(
+      'SELECT handed_over_at IS NOT NULL AS handed FROM processor_events WHERE chargeback_id = $1',
+      [a.chargebackId],
+    );
     expect(handed.rows).toEqual([{ handed: true }]);
   });
 });

@@ -1,6 +1,13 @@
 import { signStripe, stripeDisputeEvent } from './stripe-events';
 import {
-  disputedAccount, eventually, KEYS, PLATFORM_SECRET, SECRETS, startChargebackDesk, startFakeStripeApi, startPlatformReceiver,
+  disputedAccount,
+  eventually,
+  KEYS,
+  PLATFORM_SECRET,
+  SECRETS,
+  startChargebackDesk,
+  startFakeStripeApi,
+  startPlatformReceiver,
   type ChargebackDesk,
 } from './chargeback-desk';
 
@@ -12,7 +19,10 @@ beforeAll(async () => {
   platform = await startPlatformReceiver();
   stripeApi = await startFakeStripeApi();
   d = await startChargebackDesk({
-    PLATFORM_WEBHOOK_URL: platform.url, PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET, STRIPE_API_KEY: 'sk_test_refund_desk', STRIPE_API_BASE: stripeApi.url,
+    PLATFORM_WEBHOOK_URL: platform.url,
+    PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+    STRIPE_API_KEY: 'sk_test_refund_desk',
+    STRIPE_API_BASE: stripeApi.url,
   });
 });
 
@@ -23,7 +33,10 @@ afterAll(async () => {
 });
 
 function postStripe(payload: string, signature: string) {
-  return d.call('POST', '/v1/webhooks/stripe', { raw: payload, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } });
+  return d.call('POST', '/v1/webhooks/stripe', {
+    raw: payload,
+    headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+  });
 }
 
 async function inboxCount(): Promise<number> {
@@ -42,9 +55,17 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
       const r = await d.call('GET', `/v1/accounts/${a.accountId}`, { bearer: KEYS.agent });
       return r.body.status === 'suspended' && r.body;
     });
-    expect(account).toMatchObject({ statusClause: '§7', statusChargebackId: a.chargebackId, statusReason: expect.stringContaining('opened') });
+    expect(account).toMatchObject({
+      statusClause: '§7',
+      statusChargebackId: a.chargebackId,
+      statusReason: expect.stringContaining('opened'),
+    });
 
-    const suspended = await eventually('account.suspended webhook', async () => platform.received.find((e) => e.type === 'account.suspended' && (e.data as { chargebackId?: string }).chargebackId === a.chargebackId));
+    const suspended = await eventually('account.suspended webhook', async () =>
+      platform.received.find(
+        (e) => e.type === 'account.suspended' && (e.data as { chargebackId?: string }).chargebackId === a.chargebackId,
+      ),
+    );
     expect(suspended.data).toMatchObject({ account: { id: a.accountId, status: 'suspended', clause: '§7' } });
     expect(platform.refused).toEqual([]);
 
@@ -53,11 +74,25 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
       const r = await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent });
       return r.body.evidence && r.body.deadlines.length === 3 && r.body;
     });
-    expect(view.evidence.pack.usage).toMatchObject({ requests: 4, succeeded: 3, successRate: 0.75, outputsDelivered: 3 });
-    expect(view.evidence.stripe).toMatchObject({ customer_email_address: a.email, service_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(view.evidence.pack.usage).toMatchObject({
+      requests: 4,
+      succeeded: 3,
+      successRate: 0.75,
+      outputsDelivered: 3,
+    });
+    expect(view.evidence.stripe).toMatchObject({
+      customer_email_address: a.email,
+      service_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(view.evidence.stripe.access_activity_log).toContain('made 4 API requests');
-    expect(view.deadlines.map((x: { kind: string }) => x.kind)).toEqual(['evidence_warning', 'evidence_escalation', 'evidence_due']);
-    const mail = await eventually('the customer mail', async () => d.sink.messages().find((m) => JSON.stringify(m.to).includes(a.email)));
+    expect(view.deadlines.map((x: { kind: string }) => x.kind)).toEqual([
+      'evidence_warning',
+      'evidence_escalation',
+      'evidence_due',
+    ]);
+    const mail = await eventually('the customer mail', async () =>
+      d.sink.messages().find((m) => JSON.stringify(m.to).includes(a.email)),
+    );
     expect(mail.text).toContain('§7');
   });
 
@@ -102,10 +137,14 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
     const a = await disputedAccount(d, 'apiany');
     const payload = JSON.stringify(stripeDisputeEvent('created', { id: a.disputeId, paymentIntent: a.paymentIntent }));
     expect((await postStripe(payload, signStripe(payload, SECRETS.current))).body.duplicate).toBe(false);
-    await eventually('the case', async () => (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body.evidence);
+    await eventually(
+      'the case',
+      async () => (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body.evidence,
+    );
     const again = await postStripe(payload, signStripe(payload, SECRETS.current));
     expect(again).toEqual({ status: 200, body: { received: true, chargebackId: a.chargebackId, duplicate: true } });
-    const timeline = (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body.timeline as { type: string }[];
+    const timeline = (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body
+      .timeline as { type: string }[];
     expect(timeline.filter((e) => e.type === 'processor_created')).toHaveLength(1);
     expect(timeline.filter((e) => e.type === 'credits_held')).toHaveLength(1);
     const { rows } = await d.db.query('SELECT 1 FROM processor_events WHERE chargeback_id = $1', [a.chargebackId]);
@@ -116,9 +155,13 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
     const a = await disputedAccount(d, 'imaginator');
     const payload = JSON.stringify(stripeDisputeEvent('created', { id: a.disputeId, paymentIntent: a.paymentIntent }));
     await postStripe(payload, signStripe(payload, SECRETS.current));
-    await eventually('the evidence pack', async () => (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body.evidence);
+    await eventually(
+      'the evidence pack',
+      async () => (await d.call('GET', `/v1/chargebacks/${a.chargebackId}`, { bearer: KEYS.agent })).body.evidence,
+    );
     const contested = await d.call('POST', `/v1/chargebacks/${a.chargebackId}/contest`, {
-      bearer: KEYS.lead, body: { evidence: { product_description: 'Image generation API calls, delivered', uncategorized_text: '' } },
+      bearer: KEYS.lead,
+      body: { evidence: { product_description: 'Image generation API calls, delivered', uncategorized_text: '' } },
     });
     expect(contested).toEqual({ status: 200, body: { status: 'contested' } });
     const update = stripeApi.requests.find((r) => r.path === `/v1/disputes/${a.disputeId}`)!;
@@ -128,7 +171,16 @@ describe('Stripe dispute webhooks through the HTTP route, the dev server and Pos
     expect(update.form.get('evidence[customer_email_address]')).toBe(a.email);
     expect(update.form.get('evidence[access_activity_log]')).toContain('made 4 API requests');
     expect(update.form.has('evidence[uncategorized_text]')).toBe(false);
-    expect((await d.call('POST', `/v1/chargebacks/${a.chargebackId}/accept`, { bearer: KEYS.lead, body: { why: 'changed my mind' } })).status).toBe(409);
-    expect((await d.call('POST', `/v1/chargebacks/${a.chargebackId}/contest`, { bearer: KEYS.agent, body: {} })).status).toBe(403);
+    expect(
+      (
+        await d.call('POST', `/v1/chargebacks/${a.chargebackId}/accept`, {
+          bearer: KEYS.lead,
+          body: { why: 'changed my mind' },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await d.call('POST', `/v1/chargebacks/${a.chargebackId}/contest`, { bearer: KEYS.agent, body: {} })).status,
+    ).toBe(403);
   });
 });

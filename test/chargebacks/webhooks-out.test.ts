@@ -47,7 +47,11 @@ describe('the Standard Webhooks sender', () => {
   it('logs a refused attempt and throws for a retry, then delivers the same signed payload', async () => {
     const sender = createPlatformWebhookSender(webhookDeliveryLog(db), { url, secret: PLATFORM_SECRET });
     answers.push(503);
-    const event = { messageId: 'msg_retry_1', type: 'account.suspended', data: { chargebackId: 'cb_stripe_dp_retry', account: { id: 'acct_1' } } };
+    const event = {
+      messageId: 'msg_retry_1',
+      type: 'account.suspended',
+      data: { chargebackId: 'cb_stripe_dp_retry', account: { id: 'acct_1' } },
+    };
     await expect(sender.send(event)).rejects.toBeInstanceOf(WebhookDeliveryFailed);
     await expect(sender.send({ ...event, data: { changed: true } })).resolves.toBe('delivered');
     await expect(sender.send(event)).resolves.toBe('delivered');
@@ -56,12 +60,21 @@ describe('the Standard Webhooks sender', () => {
     expect(attempts.every((a) => a.verified)).toBe(true);
     expect(attempts[1]!.body).toBe(attempts[0]!.body);
     const [logged] = await listWebhookMessages(db, { chargebackId: 'cb_stripe_dp_retry' });
-    expect(logged).toMatchObject({ state: 'delivered', attempts: 2, attemptLog: [{ httpStatus: 503, error: 'HTTP 503' }, { httpStatus: 204, error: null }] });
+    expect(logged).toMatchObject({
+      state: 'delivered',
+      attempts: 2,
+      attemptLog: [
+        { httpStatus: 503, error: 'HTTP 503' },
+        { httpStatus: 204, error: null },
+      ],
+    });
   });
 
   it('keeps the message as no_endpoint when the platform has none configured', async () => {
     const sender = createPlatformWebhookSender(webhookDeliveryLog(db), null);
-    await expect(sender.send({ messageId: 'msg_none_1', type: 'chargeback.opened', data: { chargebackId: 'cb_none' } })).resolves.toBe('no_endpoint');
+    await expect(
+      sender.send({ messageId: 'msg_none_1', type: 'chargeback.opened', data: { chargebackId: 'cb_none' } }),
+    ).resolves.toBe('no_endpoint');
     const [logged] = await listWebhookMessages(db, { chargebackId: 'cb_none' });
     expect(logged).toMatchObject({ state: 'no_endpoint', attempts: 0, endpointUrl: null });
   });

@@ -46,11 +46,15 @@ describe('chargebacks and unprocessable mail in the console, in Chromium against
     await product.fill('Image generation API calls, delivered and logged.');
     await page.getByLabel(/^Note/).fill('Usage after the purchase is in the log.');
     await page.getByRole('button', { name: 'Contest with this evidence' }).click();
-    await expectText(page.getByRole('status').first(), /Contested, with product description edited\. The chargeback is now contest pending/);
+    await expectText(
+      page.getByRole('status').first(),
+      /Contested, with product description edited\. The chargeback is now contest pending/,
+    );
     await expectText(page.locator('#chargeback-status'), /contest pending/);
     await expectText(page.locator('.timeline'), /contest prepared[\s\S]*staff lead:it-lead/);
     const { rows } = await w.d.db.query(
-      `SELECT actor_id, data -> 'edited' AS edited FROM chargeback_events WHERE chargeback_id = $1 AND type = 'contest_prepared'`, [chargebackId],
+      `SELECT actor_id, data -> 'edited' AS edited FROM chargeback_events WHERE chargeback_id = $1 AND type = 'contest_prepared'`,
+      [chargebackId],
     );
     expect(rows).toEqual([{ actor_id: 'lead:it-lead', edited: ['product_description'] }]);
     expect(cspViolations).toEqual([]);
@@ -79,7 +83,11 @@ describe('chargebacks and unprocessable mail in the console, in Chromium against
     await page.goto(`${w.d.desk.apiUrl}/console/chargebacks/${chargebackId}`);
     await expectText(page.locator('.evidence-pack'), /refund refusal explanation/);
     expect(await page.locator('#cb-actions ~ form button, #cb-actions ~ .action a').count()).toBe(0);
-    expect(await page.getByRole('button', { name: /Accept dispute|Terminate account|Reinstate account|Confirm submission/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('button', { name: /Accept dispute|Terminate account|Reinstate account|Confirm submission/ })
+        .count(),
+    ).toBe(0);
     await expectText(page.locator('section[aria-labelledby="cb-actions"]'), /Nothing for a agent to do/);
 
     const forged = await context.request.post(`${w.d.desk.apiUrl}/console/chargebacks/${chargebackId}/accept`, {
@@ -88,7 +96,9 @@ describe('chargebacks and unprocessable mail in the console, in Chromium against
     });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('role agent may not do this');
-    const contest = await context.request.get(`${w.d.desk.apiUrl}/console/chargebacks/${chargebackId}/contest`, { maxRedirects: 0 });
+    const contest = await context.request.get(`${w.d.desk.apiUrl}/console/chargebacks/${chargebackId}/contest`, {
+      maxRedirects: 0,
+    });
     expect(contest.status()).toBe(403);
     expect(await chargebackStatus(chargebackId)).toBe('open');
     await context.close();
@@ -97,7 +107,12 @@ describe('chargebacks and unprocessable mail in the console, in Chromium against
   it('lists a stored unprocessable message with its reason, sender and decoded subject, for the roles the API allows', async () => {
     const sender = await w.account('apiany');
     const subject = `Rückerstattung bitte ${Date.now()}`;
-    const sent = await w.send({ from: sender.email, to: 'refunds@sora2-api.example', subject, text: 'A render failed.' });
+    const sent = await w.send({
+      from: sender.email,
+      to: 'refunds@sora2-api.example',
+      subject,
+      text: 'A render failed.',
+    });
     expect(await w.settled(sent.mailId)).toMatchObject({ state: 'unprocessable' });
 
     const { context, page } = await signIn(browser, w.d, 'lead');
@@ -109,7 +124,9 @@ describe('chargebacks and unprocessable mail in the console, in Chromium against
 
     const finance = await signIn(browser, w.d, 'finance');
     expect(await finance.page.getByRole('link', { name: 'Unprocessable mail' }).count()).toBe(0);
-    const refused = await finance.context.request.get(`${w.d.desk.apiUrl}/console/mail/unprocessable`, { maxRedirects: 0 });
+    const refused = await finance.context.request.get(`${w.d.desk.apiUrl}/console/mail/unprocessable`, {
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(403);
     await finance.context.close();
   });

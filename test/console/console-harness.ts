@@ -11,8 +11,13 @@ export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', '
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const executablePath = process.env.CHROMIUM_PATH;
-  if (!executablePath) throw new Error(`no Chromium was provisioned: ${process.env.CHROMIUM_UNAVAILABLE ?? 'run the tests through jest'}`);
-  return chromium.launch({ executablePath, args: JSON.parse(process.env.CHROMIUM_ARGS ?? '[]') as string[], headless: true });
+  if (!executablePath)
+    throw new Error(`no Chromium was provisioned: ${process.env.CHROMIUM_UNAVAILABLE ?? 'run the tests through jest'}`);
+  return chromium.launch({
+    executablePath,
+    args: JSON.parse(process.env.CHROMIUM_ARGS ?? '[]') as string[],
+    headless: true,
+  });
 }
 
 /** A fresh browser context signed in with a staff key through the sign-in form; CSP violations are collected. */
@@ -50,13 +55,30 @@ export async function claimInReview(d: Desk): Promise<{ claimId: string; account
   await d.call('PUT', `/v1/accounts/${accountId}`, { bearer: KEYS.operator, body: { email, policyId: 'pixazo-api' } });
   const at = new Date(Date.now() - 86_400_000).toISOString();
   const call = (suffix: string, httpStatus: number) => ({
-    requestId: `${accountId}_${suffix}`, accountId, endpoint: '/v1/videos/generate', model: 'vid-1', httpStatus,
-    outcome: 'error', amountMinor: 6000, currency: 'USD', outputDelivered: false, startedAt: at, completedAt: at,
+    requestId: `${accountId}_${suffix}`,
+    accountId,
+    endpoint: '/v1/videos/generate',
+    model: 'vid-1',
+    httpStatus,
+    outcome: 'error',
+    amountMinor: 6000,
+    currency: 'USD',
+    outputDelivered: false,
+    startedAt: at,
+    completedAt: at,
   });
-  const fed = await d.call('POST', '/v1/usage/requests', { bearer: KEYS.operator, body: { records: [call('a', 502), call('b', 503)] } });
+  const fed = await d.call('POST', '/v1/usage/requests', {
+    bearer: KEYS.operator,
+    body: { records: [call('a', 502), call('b', 503)] },
+  });
   if (fed.status !== 200) throw new Error(`feeding the ledger failed: ${JSON.stringify(fed.body)}`);
   const submitted = await d.call('POST', '/v1/claims', {
-    body: { accountId, reason: 'failed_request', requestIds: [`${accountId}_a`, `${accountId}_b`], explanation: 'Both video renders failed with a server error.' },
+    body: {
+      accountId,
+      reason: 'failed_request',
+      requestIds: [`${accountId}_a`, `${accountId}_b`],
+      explanation: 'Both video renders failed with a server error.',
+    },
   });
   const { claimId } = submitted.body as { claimId: string };
   await waitForStatus(d, claimId, 'in_review');
@@ -69,7 +91,8 @@ export async function waitForStatus(d: Desk, claimId: string, status: string, ti
   for (;;) {
     const { body } = await d.call('GET', `/v1/cases/${claimId}`, { bearer: KEYS.agent });
     if (body?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`claim ${claimId} stayed ${body?.status ?? JSON.stringify(body)}, expected ${status}`);
+    if (Date.now() > deadline)
+      throw new Error(`claim ${claimId} stayed ${body?.status ?? JSON.stringify(body)}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -78,21 +101,44 @@ export async function waitForStatus(d: Desk, claimId: string, status: string, ti
  * An account on `policyId` with a $50.00 purchase, disputed through the processor-neutral intake with evidence due in
  * about four days. Resolves once the workflow has built the evidence pack.
  */
-export async function openDispute(d: Desk, policyId: string): Promise<{ chargebackId: string; accountId: string; email: string }> {
+export async function openDispute(
+  d: Desk,
+  policyId: string,
+): Promise<{ chargebackId: string; accountId: string; email: string }> {
   const id = ulid().toLowerCase();
   const accountId = `acct_${id}`;
   const email = `${id}@customer.example`;
   const operator = { bearer: KEYS.operator };
   await d.call('PUT', `/v1/accounts/${accountId}`, { ...operator, body: { email, policyId } });
   const bought = new Date(Date.now() - 2 * 86_400_000).toISOString();
-  const charge = { transactionId: `txn_${id}`, invoiceNumber: `INV-${id}`, paymentReference: `pi_${id}`, accountId, amountMinor: 5000, currency: 'USD', kind: 'credit_purchase', createdAt: bought };
+  const charge = {
+    transactionId: `txn_${id}`,
+    invoiceNumber: `INV-${id}`,
+    paymentReference: `pi_${id}`,
+    accountId,
+    amountMinor: 5000,
+    currency: 'USD',
+    kind: 'credit_purchase',
+    createdAt: bought,
+  };
   await d.call('POST', '/v1/usage/charges', { ...operator, body: { records: [charge] } });
   const dueBy = new Date(Date.now() + 4 * 86_400_000 + 3_600_000).toISOString();
   const opened = await d.call('POST', '/v1/chargebacks', {
     ...operator,
     body: {
-      processor: 'adyen', eventId: `evt_${id}`, type: 'created', occurredAt: new Date().toISOString(),
-      dispute: { id: `dp_${id}`, paymentIntentRef: `pi_${id}`, amountMinor: 5000, currency: 'USD', reason: 'product_not_received', status: 'needs_response', dueBy },
+      processor: 'adyen',
+      eventId: `evt_${id}`,
+      type: 'created',
+      occurredAt: new Date().toISOString(),
+      dispute: {
+        id: `dp_${id}`,
+        paymentIntentRef: `pi_${id}`,
+        amountMinor: 5000,
+        currency: 'USD',
+        reason: 'product_not_received',
+        status: 'needs_response',
+        dueBy,
+      },
     },
   });
   if (opened.status !== 202) throw new Error(`dispute intake: ${opened.status} ${JSON.stringify(opened.body)}`);

@@ -1,7 +1,16 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startDesk, type Desk } from '../integration/desk-harness';
-import { ARTIFACTS, claimInReview, csrfTokenOf, expectText, launchBrowser, sessionCookie, signIn, waitForStatus } from './console-harness';
+import {
+  ARTIFACTS,
+  claimInReview,
+  csrfTokenOf,
+  expectText,
+  launchBrowser,
+  sessionCookie,
+  signIn,
+  waitForStatus,
+} from './console-harness';
 
 let d: Desk;
 let browser: Browser;
@@ -75,10 +84,16 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
     expect(await claimStatus(claimId)).toBe('in_review');
 
     await decide('60.00');
-    await expectText(page.getByRole('status').first(), /Decision recorded: partially approved, \$60\.00 as refund\. The claim is now awaiting payout/);
+    await expectText(
+      page.getByRole('status').first(),
+      /Decision recorded: partially approved, \$60\.00 as refund\. The claim is now awaiting payout/,
+    );
     await expectText(page.locator('#case-status'), /awaiting payout/);
     await expectText(page.locator('.timeline'), /decided[\s\S]*staff lead:it-lead/);
-    const { rows } = await d.db.query('SELECT actor_type, actor_id FROM claim_events WHERE claim_id = $1 AND type = $2', [claimId, 'decided']);
+    const { rows } = await d.db.query(
+      'SELECT actor_type, actor_id FROM claim_events WHERE claim_id = $1 AND type = $2',
+      [claimId, 'decided'],
+    );
     expect(rows).toEqual([{ actor_type: 'staff', actor_id: 'lead:it-lead' }]);
     expect(cspViolations).toEqual([]);
     await context.close();
@@ -87,7 +102,8 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
   it('lets finance confirm the payout with its processor reference, which closes the claim', async () => {
     const { claimId } = await claimInReview(d);
     await d.call('POST', `/v1/cases/${claimId}/decision`, {
-      bearer: 'it-lead-key', body: { outcome: 'partially_approved', amountMinor: 5000, remedy: 'refund', note: 'half' },
+      bearer: 'it-lead-key',
+      body: { outcome: 'partially_approved', amountMinor: 5000, remedy: 'refund', note: 'half' },
     });
     await waitForStatus(d, claimId, 'awaiting_payout');
     const { context, page } = await signIn(browser, d, 'finance');
@@ -96,9 +112,14 @@ describe('the support console in Chromium, against the app, PostgreSQL, Temporal
     expect(await page.getByRole('button', { name: 'Record decision' }).count()).toBe(0);
     await page.getByLabel('Processor reference').fill('re_console_1');
     await page.getByRole('button', { name: 'Confirm payout' }).click();
-    await expectText(page.getByRole('status').first(), /Payout confirmed with reference re_console_1\. The claim is now closed/);
+    await expectText(
+      page.getByRole('status').first(),
+      /Payout confirmed with reference re_console_1\. The claim is now closed/,
+    );
     await expectText(page.locator('#case-status'), /closed/);
-    const { rows } = await d.db.query('SELECT status, confirmed_by, processor_ref FROM payouts WHERE claim_id = $1', [claimId]);
+    const { rows } = await d.db.query('SELECT status, confirmed_by, processor_ref FROM payouts WHERE claim_id = $1', [
+      claimId,
+    ]);
     expect(rows[0]).toMatchObject({ status: 'confirmed', confirmed_by: 'finance:it-finance' });
     await context.close();
   });

@@ -51,15 +51,25 @@ export interface CreditWorld {
   newAccount(policyId: string, options?: { currency?: string }): Promise<string>;
   newClaim(accountId: string): Promise<string>;
   /** A grant made directly through db/credits (the HTTP route and issueCredit do the same). */
-  grant(accountId: string, kind: GrantKind, amountMinor: number, grantedAt: Date, options?: { currency?: string; source?: string }): Promise<string>;
+  grant(
+    accountId: string,
+    kind: GrantKind,
+    amountMinor: number,
+    grantedAt: Date,
+    options?: { currency?: string; source?: string },
+  ): Promise<string>;
   /** The product's HTTP API on this database (no Temporal needed for these routes). */
   http(): Promise<Http>;
   close(): Promise<void>;
 }
 
 export interface Http {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
-  call(method: string, urlPath: string, options?: { body?: unknown; bearer?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    urlPath: string,
+    options?: { body?: unknown; bearer?: string; headers?: Record<string, string> },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
+  ): Promise<{ status: number; body: any }>;
 }
 
 export async function creditWorld(): Promise<CreditWorld> {
@@ -69,41 +79,76 @@ export async function creditWorld(): Promise<CreditWorld> {
   const dir = policiesDir();
   const policies = await PolicyStore.open(db, dir);
   const activities = createActivities({
-    db, policies, mailer: silentMailer, payments: noPayments, staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
+    db,
+    policies,
+    mailer: silentMailer,
+    payments: noPayments,
+    staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
   });
   for (const [role, key] of Object.entries(KEYS)) {
-    await db.query('INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3)', [hashKey(key), `cr-${role}`, role]);
+    await db.query('INSERT INTO staff_keys (key_hash, name, role) VALUES ($1, $2, $3)', [
+      hashKey(key),
+      `cr-${role}`,
+      role,
+    ]);
   }
   let server: Server | undefined;
   let http: Http | undefined;
 
   const world: CreditWorld = {
-    db, policies, activities,
+    db,
+    policies,
+    activities,
     async newAccount(policyId, options = {}) {
       const id = `acct_${ulid()}`;
       await db.query('INSERT INTO accounts (id, email, policy_id, currency) VALUES ($1, $2, $3, $4)', [
-        id, `${id.toLowerCase()}@customer.example`, policyId, options.currency ?? 'USD',
+        id,
+        `${id.toLowerCase()}@customer.example`,
+        policyId,
+        options.currency ?? 'USD',
       ]);
       return id;
     },
     async newClaim(accountId) {
-      const { rows } = await db.query<{ policy_id: string }>('SELECT policy_id FROM accounts WHERE id = $1', [accountId]);
+      const { rows } = await db.query<{ policy_id: string }>('SELECT policy_id FROM accounts WHERE id = $1', [
+        accountId,
+      ]);
       const policy = policies.current(rows[0]!.policy_id)!;
       const id = `clm_${ulid()}`;
       await insertClaim(db, {
-        id, accountId, policyId: policy.id, policyVersion: policy.version, channel: 'api', reason: 'failed_request',
-        requestIds: [], transactionId: null, invoiceNumber: null, explanation: 'test', evidence: [],
-        idempotencyKey: null, requestFingerprint: null, submittedAt: new Date(),
+        id,
+        accountId,
+        policyId: policy.id,
+        policyVersion: policy.version,
+        channel: 'api',
+        reason: 'failed_request',
+        requestIds: [],
+        transactionId: null,
+        invoiceNumber: null,
+        explanation: 'test',
+        evidence: [],
+        idempotencyKey: null,
+        requestFingerprint: null,
+        submittedAt: new Date(),
       });
       return id;
     },
     async grant(accountId, kind, amountMinor, grantedAt, options = {}) {
-      const { rows } = await db.query<{ policy_id: string; currency: string }>('SELECT policy_id, currency FROM accounts WHERE id = $1', [accountId]);
+      const { rows } = await db.query<{ policy_id: string; currency: string }>(
+        'SELECT policy_id, currency FROM accounts WHERE id = $1',
+        [accountId],
+      );
       const policy = policies.current(rows[0]!.policy_id)!;
       const { grant } = await withTransaction(db, (tx) =>
         grantCredits(tx, {
-          accountId, kind, amount: { amountMinor, currency: options.currency ?? rows[0]!.currency },
-          source: options.source ?? `platform:${ulid()}`, grantedAt, policy, actor: 'test', why: 'test grant',
+          accountId,
+          kind,
+          amount: { amountMinor, currency: options.currency ?? rows[0]!.currency },
+          source: options.source ?? `platform:${ulid()}`,
+          grantedAt,
+          policy,
+          actor: 'test',
+          why: 'test grant',
         }),
       );
       return grant.id;
@@ -111,7 +156,11 @@ export async function creditWorld(): Promise<CreditWorld> {
     async http() {
       if (http) return http;
       const app = createApp({
-        db, policies, logger: createLogger('silent'), taskQueue: 'unused', claimTokenSecret: 'test-secret-0123456789',
+        db,
+        policies,
+        logger: createLogger('silent'),
+        taskQueue: 'unused',
+        claimTokenSecret: 'test-secret-0123456789',
         temporal: {} as Client, // the credit and ledger routes never reach Temporal
       });
       server = await new Promise<Server>((resolve) => {
@@ -125,7 +174,9 @@ export async function creditWorld(): Promise<CreditWorld> {
           if (options.body !== undefined) headers['content-type'] = 'application/json';
           if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
           const res = await fetch(`${base}${urlPath}`, {
-            method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
           });
           const text = await res.text();
           return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -153,11 +204,19 @@ export async function books(db: Db, accountId: string) {
        FROM credit_grants g WHERE g.account_id = $1 GROUP BY g.currency ORDER BY g.currency`,
     [accountId],
   );
-  return rows.map((r) => ({ currency: r.currency, movements: Number(r.movements), remaining: Number(r.remaining), view: Number(r.view ?? 0) }));
+  return rows.map((r) => ({
+    currency: r.currency,
+    movements: Number(r.movements),
+    remaining: Number(r.remaining),
+    view: Number(r.view ?? 0),
+  }));
 }
 
 export async function remainingOf(db: Db, grantId: string): Promise<number> {
-  const { rows } = await db.query<{ remaining_minor: string }>('SELECT remaining_minor FROM credit_grants WHERE id = $1', [grantId]);
+  const { rows } = await db.query<{ remaining_minor: string }>(
+    'SELECT remaining_minor FROM credit_grants WHERE id = $1',
+    [grantId],
+  );
   return Number(rows[0]!.remaining_minor);
 }
 

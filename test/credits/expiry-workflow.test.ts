@@ -31,12 +31,17 @@ describe('creditExpiryWorkflow on the time-skipping server', () => {
     });
     const taskQueue = `credit-expiry-test-${ulid()}`;
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: { expireCredits },
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: { expireCredits },
     });
     const result = await worker.runUntil(async () => {
       await env.sleep('30 days'); // the schedule's next run, a month on
       const handle = await env.client.workflow.start<typeof creditExpiryWorkflow>('creditExpiryWorkflow', {
-        taskQueue, workflowId: `credit-expiry-${ulid()}`, args: [],
+        taskQueue,
+        workflowId: `credit-expiry-${ulid()}`,
+        args: [],
       });
       const done = await handle.result();
       const { startTime } = await handle.describe();
@@ -44,7 +49,11 @@ describe('creditExpiryWorkflow on the time-skipping server', () => {
     });
     expect(calls).toEqual([{ asOf: result.startTime.toISOString() }]);
     expect(result.startTime.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
-    expect(result.done).toEqual({ asOf: result.startTime.toISOString(), expiredGrants: 2, expired: [{ amountMinor: 700, currency: 'USD' }] });
+    expect(result.done).toEqual({
+      asOf: result.startTime.toISOString(),
+      expiredGrants: 2,
+      expired: [{ amountMinor: 700, currency: 'USD' }],
+    });
   });
 });
 
@@ -71,14 +80,21 @@ describe('the credit-expiry Temporal Schedule on the dev server', () => {
     try {
       const described = await handle.describe();
       expect(described.spec.intervals).toMatchObject([{ every: 3_600_000 }]);
-      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'creditExpiryWorkflow', taskQueue });
+      expect(described.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'creditExpiryWorkflow',
+        taskQueue,
+      });
       expect(described.policies.overlap).toBe('SKIP');
 
       const accountId = await world.newAccount('pixazo-api');
       const expired = await world.grant(accountId, 'promotional', 400, new Date(Date.now() - 91 * DAY));
       const live = await world.grant(accountId, 'purchased', 600, new Date(Date.now() - DAY));
       const worker = await Worker.create({
-        connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle: await workflowBundle(),
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        workflowBundle: await workflowBundle(),
         activities: world.activities,
       });
       const result = await worker.runUntil(async () => {
@@ -87,7 +103,10 @@ describe('the credit-expiry Temporal Schedule on the dev server', () => {
         for (;;) {
           const { info } = await handle.describe();
           const started = info.recentActions[0]?.action.workflow;
-          if (started) return env.client.workflow.getHandle<typeof creditExpiryWorkflow>(started.workflowId, started.firstExecutionRunId).result();
+          if (started)
+            return env.client.workflow
+              .getHandle<typeof creditExpiryWorkflow>(started.workflowId, started.firstExecutionRunId)
+              .result();
           if (Date.now() > deadline) throw new Error('the schedule did not start a workflow');
           await new Promise((r) => setTimeout(r, 100));
         }

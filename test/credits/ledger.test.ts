@@ -20,7 +20,10 @@ const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 const NOW = new Date('2026-06-15T12:00:00Z');
 
 async function movementCount(accountId: string): Promise<number> {
-  const { rows } = await world.db.query<{ n: string }>('SELECT count(*) AS n FROM credit_movements WHERE account_id = $1', [accountId]);
+  const { rows } = await world.db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM credit_movements WHERE account_id = $1',
+    [accountId],
+  );
   return Number(rows[0]!.n);
 }
 
@@ -34,112 +37,155 @@ function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
-interface ModelGrant { id: string; accountId: string; currency: string; remaining: number; expiresAt: number | null; grantedAt: number }
+interface ModelGrant {
+  id: string;
+  accountId: string;
+  currency: string;
+  remaining: number;
+  expiresAt: number | null;
+  grantedAt: number;
+}
 
 describe('the credits ledger invariants', () => {
-  it.each([1, 7, 42, 2026])('keeps balance = sum(movements) = sum(remaining) through a random sequence (seed %i)', async (seed) => {
-    const rnd = prng(seed);
-    // Mixed expiry rules: pixazo-api 365/90 days, sora2-api 12 months, imaginator never/12 months, apiany never.
-    const accounts = await Promise.all(['pixazo-api', 'sora2-api', 'imaginator', 'apiany'].map((p) => world.newAccount(p)));
-    const model: ModelGrant[] = [];
-    const usedKeys = new Map<string, { accountId: string; amountMinor: number; currency: string }>();
-    let now = NOW.getTime();
-    let refusedConsumes = 0;
-    let expiredRuns = 0;
-    let multiGrantConsumes = 0;
+  it.each([1, 7, 42, 2026])(
+    'keeps balance = sum(movements) = sum(remaining) through a random sequence (seed %i)',
+    async (seed) => {
+      const rnd = prng(seed);
+      // Mixed expiry rules: pixazo-api 365/90 days, sora2-api 12 months, imaginator never/12 months, apiany never.
+      const accounts = await Promise.all(
+        ['pixazo-api', 'sora2-api', 'imaginator', 'apiany'].map((p) => world.newAccount(p)),
+      );
+      const model: ModelGrant[] = [];
+      const usedKeys = new Map<string, { accountId: string; amountMinor: number; currency: string }>();
+      let now = NOW.getTime();
+      let refusedConsumes = 0;
+      let expiredRuns = 0;
+      let multiGrantConsumes = 0;
 
-    for (let step = 0; step < 80; step++) {
-      now += rnd.int(1, 10 * 24) * 3_600_000;
-      const accountId = rnd.pick(accounts);
-      const currency = rnd.next() < 0.8 ? 'USD' : 'EUR';
-      const roll = rnd.next();
-      if (roll < 0.4) {
-        const kind = rnd.pick<GrantKind>(['purchased', 'promotional', 'claim', 'service']);
-        const grantedAt = now - rnd.int(0, 120) * DAY;
-        const amountMinor = rnd.int(1, 5000);
-        try {
-          const id = await world.grant(accountId, kind, amountMinor, new Date(grantedAt), { currency });
-          const { rows } = await world.db.query<{ expires_at: Date | null }>('SELECT expires_at FROM credit_grants WHERE id = $1', [id]);
-          model.push({ id, accountId, currency, remaining: amountMinor, expiresAt: rows[0]!.expires_at?.getTime() ?? null, grantedAt });
-        } catch (err) {
-          // sora2-api has no promotional credits: refused, nothing written.
-          expect(err).toBeInstanceOf(CreditRefusal);
-          expect((err as CreditRefusal).code).toBe('not_granted_by_policy');
-        }
-      } else if (roll < 0.75) {
-        const reuse = usedKeys.size > 0 && rnd.next() < 0.15;
-        const key = reuse ? rnd.pick([...usedKeys.keys()]) : `k-${seed}-${step}`;
-        const previous = usedKeys.get(key);
-        const target = previous?.accountId ?? accountId;
-        const amount = previous && rnd.next() < 0.7 ? { amountMinor: previous.amountMinor, currency: previous.currency } : { amountMinor: rnd.int(1, 4000), currency };
-        const live = model
-          .filter((g) => g.accountId === target && g.currency === amount.currency && g.remaining > 0 && (g.expiresAt === null || g.expiresAt > now))
-          .sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) || a.grantedAt - b.grantedAt || (a.id < b.id ? -1 : 1));
-        const available = live.reduce((s, g) => s + g.remaining, 0);
-        const attempt = consumeCredits(world.db, target, amount, key, 'usage', { at: new Date(now) });
-        if (previous) {
-          if (previous.amountMinor === amount.amountMinor && previous.currency === amount.currency) {
-            expect((await attempt).replayed).toBe(true);
+      for (let step = 0; step < 80; step++) {
+        now += rnd.int(1, 10 * 24) * 3_600_000;
+        const accountId = rnd.pick(accounts);
+        const currency = rnd.next() < 0.8 ? 'USD' : 'EUR';
+        const roll = rnd.next();
+        if (roll < 0.4) {
+          const kind = rnd.pick<GrantKind>(['purchased', 'promotional', 'claim', 'service']);
+          const grantedAt = now - rnd.int(0, 120) * DAY;
+          const amountMinor = rnd.int(1, 5000);
+          try {
+            const id = await world.grant(accountId, kind, amountMinor, new Date(grantedAt), { currency });
+            const { rows } = await world.db.query<{ expires_at: Date | null }>(
+              'SELECT expires_at FROM credit_grants WHERE id = $1',
+              [id],
+            );
+            model.push({
+              id,
+              accountId,
+              currency,
+              remaining: amountMinor,
+              expiresAt: rows[0]!.expires_at?.getTime() ?? null,
+              grantedAt,
+            });
+          } catch (err) {
+            // sora2-api has no promotional credits: refused, nothing written.
+            expect(err).toBeInstanceOf(CreditRefusal);
+            expect((err as CreditRefusal).code).toBe('not_granted_by_policy');
+          }
+        } else if (roll < 0.75) {
+          const reuse = usedKeys.size > 0 && rnd.next() < 0.15;
+          const key = reuse ? rnd.pick([...usedKeys.keys()]) : `k-${seed}-${step}`;
+          const previous = usedKeys.get(key);
+          const target = previous?.accountId ?? accountId;
+          const amount =
+            previous && rnd.next() < 0.7
+              ? { amountMinor: previous.amountMinor, currency: previous.currency }
+              : { amountMinor: rnd.int(1, 4000), currency };
+          const live = model
+            .filter(
+              (g) =>
+                g.accountId === target &&
+                g.currency === amount.currency &&
+                g.remaining > 0 &&
+                (g.expiresAt === null || g.expiresAt > now),
+            )
+            .sort(
+              (a, b) =>
+                (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) ||
+                a.grantedAt - b.grantedAt ||
+                (a.id < b.id ? -1 : 1),
+            );
+          const available = live.reduce((s, g) => s + g.remaining, 0);
+          const attempt = consumeCredits(world.db, target, amount, key, 'usage', { at: new Date(now) });
+          if (previous) {
+            if (previous.amountMinor === amount.amountMinor && previous.currency === amount.currency) {
+              expect((await attempt).replayed).toBe(true);
+            } else {
+              await expect(attempt).rejects.toMatchObject({ code: 'idempotency_conflict' });
+            }
+          } else if (available < amount.amountMinor) {
+            await expect(attempt).rejects.toMatchObject({ code: 'insufficient_credits' });
+            refusedConsumes += 1;
           } else {
-            await expect(attempt).rejects.toMatchObject({ code: 'idempotency_conflict' });
+            const result = await attempt;
+            let left = amount.amountMinor;
+            const expected: { grantId: string; amountMinor: number }[] = [];
+            for (const g of live) {
+              if (!left) break;
+              const take = Math.min(left, g.remaining);
+              g.remaining -= take;
+              left -= take;
+              expected.push({ grantId: g.id, amountMinor: take });
+            }
+            expect(result.parts).toEqual(expected);
+            if (expected.length > 1) multiGrantConsumes += 1;
+            usedKeys.set(key, { accountId: target, ...amount });
           }
-        } else if (available < amount.amountMinor) {
-          await expect(attempt).rejects.toMatchObject({ code: 'insufficient_credits' });
-          refusedConsumes += 1;
         } else {
-          const result = await attempt;
-          let left = amount.amountMinor;
-          const expected: { grantId: string; amountMinor: number }[] = [];
-          for (const g of live) {
-            if (!left) break;
-            const take = Math.min(left, g.remaining);
-            g.remaining -= take;
-            left -= take;
-            expected.push({ grantId: g.id, amountMinor: take });
-          }
-          expect(result.parts).toEqual(expected);
-          if (expected.length > 1) multiGrantConsumes += 1;
-          usedKeys.set(key, { accountId: target, ...amount });
+          const asOf = new Date(now).toISOString();
+          const runs = rnd.next() < 0.3 ? 2 : 1;
+          for (let i = 0; i < runs; i++) await activity.run(world.activities.expireCredits, { asOf });
+          for (const g of model) if (g.expiresAt !== null && g.expiresAt <= now) g.remaining = 0;
+          expiredRuns += 1;
         }
-      } else {
-        const asOf = new Date(now).toISOString();
-        const runs = rnd.next() < 0.3 ? 2 : 1;
-        for (let i = 0; i < runs; i++) await activity.run(world.activities.expireCredits, { asOf });
-        for (const g of model) if (g.expiresAt !== null && g.expiresAt <= now) g.remaining = 0;
-        expiredRuns += 1;
-      }
 
-      for (const accountId of accounts) {
-        const { rows } = await world.db.query<{ id: string; remaining_minor: string }>(
-          'SELECT id, remaining_minor FROM credit_grants WHERE account_id = $1 ORDER BY id',
-          [accountId],
-        );
-        const expected = model.filter((g) => g.accountId === accountId).sort((a, b) => (a.id < b.id ? -1 : 1));
-        expect(rows.map((r) => [r.id, Number(r.remaining_minor)])).toEqual(expected.map((g) => [g.id, g.remaining]));
-        for (const b of await books(world.db, accountId)) {
-          expect(b.movements).toBe(b.remaining);
-          expect(b.view).toBe(b.remaining);
-          expect(b.remaining).toBe(expected.filter((g) => g.currency === b.currency).reduce((s, g) => s + g.remaining, 0));
-          expect(b.remaining).toBeGreaterThanOrEqual(0);
+        for (const accountId of accounts) {
+          const { rows } = await world.db.query<{ id: string; remaining_minor: string }>(
+            'SELECT id, remaining_minor FROM credit_grants WHERE account_id = $1 ORDER BY id',
+            [accountId],
+          );
+          const expected = model.filter((g) => g.accountId === accountId).sort((a, b) => (a.id < b.id ? -1 : 1));
+          expect(rows.map((r) => [r.id, Number(r.remaining_minor)])).toEqual(expected.map((g) => [g.id, g.remaining]));
+          for (const b of await books(world.db, accountId)) {
+            expect(b.movements).toBe(b.remaining);
+            expect(b.view).toBe(b.remaining);
+            expect(b.remaining).toBe(
+              expected.filter((g) => g.currency === b.currency).reduce((s, g) => s + g.remaining, 0),
+            );
+            expect(b.remaining).toBeGreaterThanOrEqual(0);
+          }
         }
       }
-    }
-    // The sequence exercised every branch (otherwise the seed proves little).
-    expect(model.length).toBeGreaterThan(5);
-    expect(usedKeys.size + refusedConsumes).toBeGreaterThan(5);
-    expect(expiredRuns).toBeGreaterThan(3);
-    expect(multiGrantConsumes).toBeGreaterThan(2);
-  });
+      // The sequence exercised every branch (otherwise the seed proves little).
+      expect(model.length).toBeGreaterThan(5);
+      expect(usedKeys.size + refusedConsumes).toBeGreaterThan(5);
+      expect(expiredRuns).toBeGreaterThan(3);
+      expect(multiGrantConsumes).toBeGreaterThan(2);
+    },
+  );
 
   it('refuses to consume more than the balance and changes nothing', async () => {
     const accountId = await world.newAccount('pixazo-api');
     const grant = await world.grant(accountId, 'purchased', 1000, new Date(Date.now() - DAY));
     const before = await movementCount(accountId);
     await expect(consumeCredits(world.db, accountId, usd(1001), 'too-much', 'usage')).rejects.toMatchObject({
-      code: 'insufficient_credits', details: { availableMinor: 1000, requestedMinor: 1001 },
+      code: 'insufficient_credits',
+      details: { availableMinor: 1000, requestedMinor: 1001 },
     });
     expect(await movementCount(accountId)).toBe(before);
     expect(await remainingOf(world.db, grant)).toBe(1000);
@@ -190,7 +236,8 @@ describe('the credits ledger invariants', () => {
     const accountId = await world.newAccount('pixazo-api');
     await world.grant(accountId, 'promotional', 500, new Date(NOW.getTime() - 91 * DAY));
     await expect(consumeCredits(world.db, accountId, usd(1), 'k', 'usage', { at: NOW })).rejects.toMatchObject({
-      code: 'insufficient_credits', details: { availableMinor: 0 },
+      code: 'insufficient_credits',
+      details: { availableMinor: 0 },
     });
   });
 
@@ -200,7 +247,9 @@ describe('the credits ledger invariants', () => {
     const first = await consumeCredits(world.db, accountId, usd(400), 'req-1', 'usage');
     const again = await consumeCredits(world.db, accountId, usd(400), 'req-1', 'usage');
     expect(again).toEqual({ ...first, replayed: true });
-    await expect(consumeCredits(world.db, accountId, usd(300), 'req-1', 'usage')).rejects.toMatchObject({ code: 'idempotency_conflict' });
+    await expect(consumeCredits(world.db, accountId, usd(300), 'req-1', 'usage')).rejects.toMatchObject({
+      code: 'idempotency_conflict',
+    });
     expect(await books(world.db, accountId)).toEqual([{ currency: 'USD', movements: 600, remaining: 600, view: 600 }]);
   });
 });
@@ -211,7 +260,9 @@ describe('expiry', () => {
     const expired = await world.grant(accountId, 'promotional', 700, new Date(NOW.getTime() - 100 * DAY)); // expired 10 days ago
     const partlyUsed = await world.grant(accountId, 'purchased', 500, new Date(NOW.getTime() - 366 * DAY)); // expired yesterday
     const live = await world.grant(accountId, 'purchased', 300, new Date(NOW.getTime() - DAY));
-    await consumeCredits(world.db, accountId, usd(200), 'before-expiry', 'usage', { at: new Date(NOW.getTime() - 30 * DAY) });
+    await consumeCredits(world.db, accountId, usd(200), 'before-expiry', 'usage', {
+      at: new Date(NOW.getTime() - 30 * DAY),
+    });
     const asOf = NOW.toISOString();
 
     const first: ExpiryResult = await activity.run(world.activities.expireCredits, { asOf });
@@ -221,7 +272,10 @@ describe('expiry', () => {
       [accountId],
     );
     expect(mine.rows.map((r) => [r.grant_id, Number(r.amount_minor)]).sort()).toEqual(
-      [[expired, -500], [partlyUsed, -500]].sort(), // the 200 consumed came from the soonest-expiring (promotional) grant
+      [
+        [expired, -500],
+        [partlyUsed, -500],
+      ].sort(), // the 200 consumed came from the soonest-expiring (promotional) grant
     );
     expect(mine.rows.find((r) => r.grant_id === partlyUsed)?.why).toContain('§4.2');
     expect(first.expiredGrants).toBeGreaterThanOrEqual(2);
@@ -242,20 +296,33 @@ describe('expiry', () => {
 
 describe('issueCredit writes the ledger', () => {
   const decision = (remedy: Decision['remedy'], amountMinor: number): Decision => ({
-    outcome: 'approved', amount: usd(amountMinor), remedy, reasons: [], arithmetic: [], findings: [],
-    decidedBy: { type: 'system', id: 'policy-engine' }, policy: { id: 'x', version: 'x' },
+    outcome: 'approved',
+    amount: usd(amountMinor),
+    remedy,
+    reasons: [],
+    arithmetic: [],
+    findings: [],
+    decidedBy: { type: 'system', id: 'policy-engine' },
+    policy: { id: 'x', version: 'x' },
   });
 
   it('makes one claim grant however often and concurrently it is retried, expiring under the pinned pack', async () => {
     const accountId = await world.newAccount('pixazo-api');
     const claimId = await world.newClaim(accountId);
-    const issue = (): Promise<CreditIssued> => activity.run(world.activities.issueCredit, { claimId, decision: decision('credit', 300) });
+    const issue = (): Promise<CreditIssued> =>
+      activity.run(world.activities.issueCredit, { claimId, decision: decision('credit', 300) });
     const runs = [...(await Promise.all(Array.from({ length: 5 }, issue))), await issue()];
     expect(new Set(runs.map((r) => r.creditId)).size).toBe(1);
-    const grants = await world.db.query<{ id: string; kind: string; amount_minor: string; granted_at: Date; expires_at: Date; source: string }>(
-      'SELECT id, kind, amount_minor, granted_at, expires_at, source FROM credit_grants WHERE account_id = $1',
-      [accountId],
-    );
+    const grants = await world.db.query<{
+      id: string;
+      kind: string;
+      amount_minor: string;
+      granted_at: Date;
+      expires_at: Date;
+      source: string;
+    }>('SELECT id, kind, amount_minor, granted_at, expires_at, source FROM credit_grants WHERE account_id = $1', [
+      accountId,
+    ]);
     expect(grants.rows).toHaveLength(1);
     const g = grants.rows[0]!;
     expect(g).toMatchObject({ kind: 'claim', amount_minor: '300', source: `claim:${claimId}` });
@@ -265,7 +332,9 @@ describe('issueCredit writes the ledger', () => {
     expect(days).toBeLessThan(365.1);
     const issued = await world.db.query('SELECT expires_at FROM credits_issued WHERE claim_id = $1', [claimId]);
     expect(issued.rows).toEqual([{ expires_at: g.expires_at }]);
-    const movements = await world.db.query('SELECT kind, amount_minor FROM credit_movements WHERE grant_id = $1', [g.id]);
+    const movements = await world.db.query('SELECT kind, amount_minor FROM credit_movements WHERE grant_id = $1', [
+      g.id,
+    ]);
     expect(movements.rows).toEqual([{ kind: 'grant', amount_minor: '300' }]);
   });
 
@@ -289,10 +358,16 @@ describe('the tables protect themselves', () => {
   it('refuses to update or delete movements, and to touch grants except through movements', async () => {
     const accountId = await world.newAccount('pixazo-api');
     const grant = await world.grant(accountId, 'purchased', 100, new Date(Date.now() - DAY));
-    await expect(world.db.query('UPDATE credit_movements SET amount_minor = 1000 WHERE grant_id = $1', [grant])).rejects.toThrow('append-only');
-    await expect(world.db.query('DELETE FROM credit_movements WHERE grant_id = $1', [grant])).rejects.toThrow('append-only');
+    await expect(
+      world.db.query('UPDATE credit_movements SET amount_minor = 1000 WHERE grant_id = $1', [grant]),
+    ).rejects.toThrow('append-only');
+    await expect(world.db.query('DELETE FROM credit_movements WHERE grant_id = $1', [grant])).rejects.toThrow(
+      'append-only',
+    );
     await expect(world.db.query('TRUNCATE credit_movements CASCADE')).rejects.toThrow('append-only');
-    await expect(world.db.query('UPDATE credit_grants SET remaining_minor = 5000 WHERE id = $1', [grant])).rejects.toThrow('only through credit_movements');
+    await expect(
+      world.db.query('UPDATE credit_grants SET remaining_minor = 5000 WHERE id = $1', [grant]),
+    ).rejects.toThrow('only through credit_movements');
     await expect(world.db.query('DELETE FROM credit_grants WHERE id = $1', [grant])).rejects.toThrow('never deleted');
     // An overdraft written straight into the journal is refused by the grant's CHECK.
     await expect(

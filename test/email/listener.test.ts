@@ -18,7 +18,10 @@ async function startDbProxy(target: URL) {
     }
     client.pipe(upstream).pipe(client);
   });
-  const listen = (port: number) => new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  const listen = (port: number) =>
+    new Promise<number>((resolve) =>
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+    );
   const port = await listen(0);
   return {
     port,
@@ -98,20 +101,33 @@ afterAll(async () => {
   await proxy?.cut();
 });
 
-const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
-const refusal = (promise: Promise<unknown>) => promise.then(() => null, (err: { responseCode?: number; response?: string }) => err);
+const transport = () =>
+  nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (err: { responseCode?: number; response?: string }) => err,
+  );
 const sender = () => `c-${ulid().toLowerCase()}@customer.example`;
 
 describe('the inbound SMTP listener with the real PostgreSQL behind it', () => {
   it('answers 451 while PostgreSQL is unreachable, and stores the message when the sender retries', async () => {
-    const mail = { from: sender(), to: SUPPORT, subject: 'Refund', text: 'req_x failed', messageId: `<retry-${ulid()}@customer.example>` };
+    const mail = {
+      from: sender(),
+      to: SUPPORT,
+      subject: 'Refund',
+      text: 'req_x failed',
+      messageId: `<retry-${ulid()}@customer.example>`,
+    };
     await proxy.cut();
     const err = await refusal(transport().sendMail(mail));
     expect(err?.responseCode).toBe(451);
     await proxy.restore();
     const info = await transport().sendMail(mail);
     expect(info.response).toMatch(/^250 Stored as \d+/);
-    const { rows } = await db.query('SELECT size, envelope FROM inbound_mails WHERE message_id = $1', [mail.messageId.slice(1, -1).toLowerCase()]);
+    const { rows } = await db.query('SELECT size, envelope FROM inbound_mails WHERE message_id = $1', [
+      mail.messageId.slice(1, -1).toLowerCase(),
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].envelope).toMatchObject({ mailFrom: mail.from, rcptTo: [SUPPORT] });
     expect(started).toContain(/Stored as (\d+)/.exec(info.response)![1]);
@@ -125,19 +141,30 @@ describe('the inbound SMTP listener with the real PostgreSQL behind it', () => {
     // A client that does not announce the size is stopped after DATA.
     const afterData = await plainSmtp(listener.port, from, SUPPORT, `Subject: Logs\r\n\r\n${'y'.repeat(80_000)}\r\n`);
     expect(afterData).toMatch(/^552 /);
-    expect((await db.query(`SELECT count(*)::int AS n FROM inbound_mails WHERE envelope ->> 'mailFrom' = $1`, [from])).rows[0].n).toBe(0);
+    expect(
+      (await db.query(`SELECT count(*)::int AS n FROM inbound_mails WHERE envelope ->> 'mailFrom' = $1`, [from]))
+        .rows[0].n,
+    ).toBe(0);
   });
 
   it('refuses other recipients at RCPT with 550, and accepts tagged support addresses', async () => {
-    const other = await refusal(transport().sendMail({ from: sender(), to: 'someone-else@pixazo-api.example', subject: 'x', text: 'x' }));
+    const other = await refusal(
+      transport().sendMail({ from: sender(), to: 'someone-else@pixazo-api.example', subject: 'x', text: 'x' }),
+    );
     expect(other?.responseCode).toBe(550);
-    const tagged = await transport().sendMail({ from: sender(), to: 'refunds+c.abc.0123@pixazo-api.example', subject: 'x', text: 'x' });
+    const tagged = await transport().sendMail({
+      from: sender(),
+      to: 'refunds+c.abc.0123@pixazo-api.example',
+      subject: 'x',
+      text: 'x',
+    });
     expect(tagged.response).toMatch(/^250/);
   });
 
   it('limits each sender per hour with a temporary failure, so nothing is lost', async () => {
     const from = sender();
-    for (let i = 0; i < 3; i += 1) await transport().sendMail({ from, to: SUPPORT, subject: `n${i}`, text: `message ${i}` });
+    for (let i = 0; i < 3; i += 1)
+      await transport().sendMail({ from, to: SUPPORT, subject: `n${i}`, text: `message ${i}` });
     const fourth = await refusal(transport().sendMail({ from, to: SUPPORT, subject: 'n3', text: 'message 3' }));
     expect(fourth?.responseCode).toBe(451);
     expect(fourth?.response).toMatch(/Too many messages/);

@@ -48,16 +48,33 @@ export interface MailWorld {
   account(policyId: string, domain?: string): Promise<{ accountId: string; email: string }>;
   feed(kind: 'requests' | 'charges' | 'outages', records: unknown[]): Promise<void>;
   /** Waits until the stored message has left `stored` (processed, ignored, queued or held) and returns its row. */
-  settled(mailId: string, timeoutMs?: number): Promise<{ state: string; outcome: string | null; reason: string | null; claim_id: string | null; auth: Record<string, unknown> | null }>;
+  settled(
+    mailId: string,
+    timeoutMs?: number,
+  ): Promise<{
+    state: string;
+    outcome: string | null;
+    reason: string | null;
+    claim_id: string | null;
+    auth: Record<string, unknown> | null;
+  }>;
   close(): Promise<void>;
 }
 
 /** The whole product with its inbound listener on a free port, the test DNS zone, and a sending client. */
 export async function startMailWorld(env: Record<string, string> = {}): Promise<MailWorld> {
-  const d = await startDesk({ INBOUND_SMTP_PORT: '0', INBOUND_DNS_ZONE_FILE: writeTestZone(), INBOUND_MAIL_PER_HOUR: '1000', ...env });
+  const d = await startDesk({
+    INBOUND_SMTP_PORT: '0',
+    INBOUND_DNS_ZONE_FILE: writeTestZone(),
+    INBOUND_MAIL_PER_HOUR: '1000',
+    ...env,
+  });
   const port = d.desk.inboundSmtpPort!;
   const signed = nodemailer.createTransport({
-    host: '127.0.0.1', port, secure: false, ignoreTLS: true,
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
     dkim: { domainName: CUSTOMER_DOMAIN, keySelector: SELECTOR, privateKey },
   });
   const unsigned = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
@@ -73,7 +90,10 @@ export async function startMailWorld(env: Record<string, string> = {}): Promise<
     async account(policyId, domain = CUSTOMER_DOMAIN) {
       const accountId = `acct_${ulid()}`;
       const email = `${accountId.toLowerCase()}@${domain}`;
-      const res = await d.call('PUT', `/v1/accounts/${accountId}`, { bearer: KEYS.operator, body: { email, policyId } });
+      const res = await d.call('PUT', `/v1/accounts/${accountId}`, {
+        bearer: KEYS.operator,
+        body: { email, policyId },
+      });
       if (res.status !== 201) throw new Error(`account: ${res.status}`);
       return { accountId, email };
     },
@@ -84,7 +104,10 @@ export async function startMailWorld(env: Record<string, string> = {}): Promise<
     async settled(mailId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const { rows } = await d.db.query('SELECT state, outcome, reason, claim_id, auth FROM inbound_mails WHERE id = $1', [mailId]);
+        const { rows } = await d.db.query(
+          'SELECT state, outcome, reason, claim_id, auth FROM inbound_mails WHERE id = $1',
+          [mailId],
+        );
         if (rows[0] && rows[0].state !== 'stored') return rows[0];
         if (Date.now() > deadline) throw new Error(`mail ${mailId} is still ${rows[0]?.state ?? 'missing'}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -104,7 +127,15 @@ export const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString
 /** A call the platform failed with a 5xx, a day ago. */
 export function failedCall(accountId: string, requestId: string, amountMinor: number) {
   return {
-    requestId, accountId, endpoint: '/v1/generate', httpStatus: 502, outcome: 'error', amountMinor, currency: 'USD',
-    outputDelivered: false, startedAt: daysAgo(1), completedAt: daysAgo(1),
+    requestId,
+    accountId,
+    endpoint: '/v1/generate',
+    httpStatus: 502,
+    outcome: 'error',
+    amountMinor,
+    currency: 'USD',
+    outputDelivered: false,
+    startedAt: daysAgo(1),
+    completedAt: daysAgo(1),
   };
 }

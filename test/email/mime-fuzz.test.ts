@@ -30,7 +30,17 @@ function random(seed: number) {
 }
 type Rng = ReturnType<typeof random>;
 
-const CHARSETS = ['utf-8', 'iso-8859-1', 'x-unknown-42', 'utf-7', 'iso-2022-jp', 'shift_jis', '', 'utf-16', '"unterminated'];
+const CHARSETS = [
+  'utf-8',
+  'iso-8859-1',
+  'x-unknown-42',
+  'utf-7',
+  'iso-2022-jp',
+  'shift_jis',
+  '',
+  'utf-16',
+  '"unterminated',
+];
 const ENCODINGS = ['base64', 'quoted-printable', '8bit', '7bit', 'x-uuencode', 'binary', 'b@d'];
 
 function headers(rng: Rng, i: number): string[] {
@@ -55,9 +65,21 @@ function part(rng: Rng, depth: number): string {
     const close = rng.next() < 0.8 ? `--${boundary}--\r\n` : ''; // sometimes never closed
     return `Content-Type: ${rng.pick(['multipart/mixed', 'multipart/alternative', 'multipart/report; report-type=delivery-status', 'multipart/related'])}; boundary="${boundary}"\r\n\r\n${children.join('\r\n')}\r\n${close}`;
   }
-  const type = rng.pick(['text/plain', 'text/html', 'application/pdf', 'image/png', 'message/rfc822', 'text/rfc822-headers', 'application/octet-stream']);
-  const body = rng.next() < 0.5 ? `req_fuzz_${rng.int(1e6)} txn_fuzz_${rng.int(1e6)} INV-${rng.int(1e6)} failed 502\r\n` : rng.bytes(rng.int(2_000)).toString('latin1');
-  const name = rng.next() < 0.4 ? `; name="${rng.pick(['a.pdf', '=?utf-8?Q?=E2=82?=', 'x'.repeat(rng.int(3_000))])}"` : '';
+  const type = rng.pick([
+    'text/plain',
+    'text/html',
+    'application/pdf',
+    'image/png',
+    'message/rfc822',
+    'text/rfc822-headers',
+    'application/octet-stream',
+  ]);
+  const body =
+    rng.next() < 0.5
+      ? `req_fuzz_${rng.int(1e6)} txn_fuzz_${rng.int(1e6)} INV-${rng.int(1e6)} failed 502\r\n`
+      : rng.bytes(rng.int(2_000)).toString('latin1');
+  const name =
+    rng.next() < 0.4 ? `; name="${rng.pick(['a.pdf', '=?utf-8?Q?=E2=82?=', 'x'.repeat(rng.int(3_000))])}"` : '';
   return `Content-Type: ${type}; charset=${rng.pick(CHARSETS)}${name}\r\nContent-Transfer-Encoding: ${rng.pick(ENCODINGS)}\r\n\r\n${body}\r\n`;
 }
 
@@ -77,7 +99,10 @@ beforeAll(async () => {
   listener = await startInboundSmtp(
     { port: 0, host: '127.0.0.1', maxBytes: 2_000_000 },
     {
-      accepts: (r) => r === SUPPORT, overRateLimit: async () => false, store: (m) => storeInboundMail(db, m), log: () => undefined,
+      accepts: (r) => r === SUPPORT,
+      overRateLimit: async () => false,
+      store: (m) => storeInboundMail(db, m),
+      log: () => undefined,
       // No workflow here: marked settled, so a desk started later in the run does not process the fuzz at boot.
       afterStore: (s) => settleInboundMail(db, s.mailId, { state: 'ignored', outcome: 'fuzz: stored only' }),
     },
@@ -91,14 +116,24 @@ afterAll(async () => {
 
 it(`stores every one of ${MESSAGES} malformed messages it accepts, and reads each without crashing`, async () => {
   const rng = random(SEED);
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 2 });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: listener.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 2,
+  });
   const accepted: string[] = [];
   const refused: number[] = [];
   const batch = `${ulid()}`;
   for (let i = 0; i < MESSAGES; i += 1) {
     const raw = malformed(rng, i);
     try {
-      const info = await transport.sendMail({ envelope: { from: `fuzz-${batch}@customer.example`, to: [SUPPORT] }, raw });
+      const info = await transport.sendMail({
+        envelope: { from: `fuzz-${batch}@customer.example`, to: [SUPPORT] },
+        raw,
+      });
       accepted.push(/Stored as (\d+)/.exec(info.response)![1]!);
     } catch (err) {
       refused.push((err as { responseCode?: number }).responseCode ?? 0);
@@ -113,13 +148,22 @@ it(`stores every one of ${MESSAGES} malformed messages it accepts, and reads eac
   expect(stored.rows[0].n).toBe(ids.length);
 
   // What the workflow's activities do with each: parse, extract with a pack's patterns, authenticate.
-  const intake = { address: SUPPORT, requestId: ['\\breq_[A-Za-z0-9_]{3,120}'], transactionId: ['\\btxn_[A-Za-z0-9_]{3,120}'], invoiceNumber: ['\\bINV-[A-Za-z0-9_-]{3,120}'], reasonKeywords: [{ reason: 'failed_request' as const, keywords: ['502'] }] };
+  const intake = {
+    address: SUPPORT,
+    requestId: ['\\breq_[A-Za-z0-9_]{3,120}'],
+    transactionId: ['\\btxn_[A-Za-z0-9_]{3,120}'],
+    invoiceNumber: ['\\bINV-[A-Za-z0-9_-]{3,120}'],
+    reasonKeywords: [{ reason: 'failed_request' as const, keywords: ['502'] }],
+  };
   const resolver = zoneResolver(TEST_ZONE);
   let parsed = 0;
   let unparseable = 0;
   for (const id of ids) {
     const mail = await loadInboundMail(db, id);
-    const read = await readMail(mail.raw, mail.envelope.mailFrom, { maxAttachments: 10, maxAttachmentBytes: 1_000_000 }).catch(() => null);
+    const read = await readMail(mail.raw, mail.envelope.mailFrom, {
+      maxAttachments: 10,
+      maxAttachmentBytes: 1_000_000,
+    }).catch(() => null);
     if (!read) {
       unparseable += 1; // the activity turns this into an entry of the unprocessable-mail queue
       continue;
@@ -133,5 +177,7 @@ it(`stores every one of ${MESSAGES} malformed messages it accepts, and reads eac
   expect(parsed).toBeGreaterThan(ids.length * 0.9);
   // The listener is still up and answering after all of it.
   const after = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
-  expect((await after.sendMail({ from: 'ok@customer.example', to: SUPPORT, subject: 'still here', text: 'ok' })).response).toMatch(/^250/);
+  expect(
+    (await after.sendMail({ from: 'ok@customer.example', to: SUPPORT, subject: 'still here', text: 'ok' })).response,
+  ).toMatch(/^250/);
 });

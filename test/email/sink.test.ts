@@ -27,7 +27,11 @@ beforeAll(async () => {
       log: () => undefined,
     },
   );
-  sink = await startMailSink({ smtpPort: 0, httpPort: 0, inbound: { host: '127.0.0.1', port: inbound.port, to: ['refunds@pixazo-api.example'] } });
+  sink = await startMailSink({
+    smtpPort: 0,
+    httpPort: 0,
+    inbound: { host: '127.0.0.1', port: inbound.port, to: ['refunds@pixazo-api.example'] },
+  });
 });
 
 afterAll(async () => {
@@ -38,8 +42,19 @@ afterAll(async () => {
 
 describe('the development mail sink', () => {
   it('shows every mail readably on the page without a refresh that collapses it, and its source as text', async () => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.smtpPort, secure: false, ignoreTLS: true });
-    await transport.sendMail({ from: 'desk@x.example', to: 'ada@customer.example', subject: 'Decision on your claim', text: 'We approved $2.00.', inReplyTo: '<a@x>' });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: sink.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'desk@x.example',
+      to: 'ada@customer.example',
+      subject: 'Decision on your claim',
+      text: 'We approved $2.00.',
+      inReplyTo: '<a@x>',
+    });
     const mail = await sink.waitFor((m) => m.subject === 'Decision on your claim');
     const page = await (await fetch(sink.httpUrl)).text();
     expect(page).not.toMatch(/http-equiv="refresh"/i);
@@ -53,7 +68,12 @@ describe('the development mail sink', () => {
   });
 
   it('sends a test mail to the inbound listener from its form', async () => {
-    const form = new URLSearchParams({ from: 'dev@pixazo-customer.example', to: 'refunds@pixazo-api.example', subject: 'Form test', text: 'req_1 failed' });
+    const form = new URLSearchParams({
+      from: 'dev@pixazo-customer.example',
+      to: 'refunds@pixazo-api.example',
+      subject: 'Form test',
+      text: 'req_1 failed',
+    });
     const res = await fetch(`${sink.httpUrl}/send`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('250');

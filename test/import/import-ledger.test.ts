@@ -49,9 +49,18 @@ const count = async (sql: string, params: unknown[] = []): Promise<number> =>
 /** One usage request as an NDJSON line. */
 const request = (id: string, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({
-    requestId: id, accountId: 'acct_2', endpoint: '/v1/embeddings', model: null, httpStatus: 200, outcome: 'success',
-    amountMinor: 5, currency: 'USD', outputDelivered: true, startedAt: '2025-03-02T08:00:00.000Z',
-    completedAt: '2025-03-02T08:00:00.400Z', ...extra,
+    requestId: id,
+    accountId: 'acct_2',
+    endpoint: '/v1/embeddings',
+    model: null,
+    httpStatus: 200,
+    outcome: 'success',
+    amountMinor: 5,
+    currency: 'USD',
+    outputDelivered: true,
+    startedAt: '2025-03-02T08:00:00.000Z',
+    completedAt: '2025-03-02T08:00:00.400Z',
+    ...extra,
   });
 
 const REQUEST_COLUMNS =
@@ -73,15 +82,28 @@ describe('importLedgerFile', () => {
 
     const summary = await importLedgerFile(db, { kind: 'requests', file, batchSize: 2 });
 
-    expect(summary).toMatchObject({ kind: 'requests', format: 'csv', rowsRead: 7, inserted: 2, duplicates: 1, rejected: 4 });
+    expect(summary).toMatchObject({
+      kind: 'requests',
+      format: 'csv',
+      rowsRead: 7,
+      inserted: 2,
+      duplicates: 1,
+      rejected: 4,
+    });
     expect(summary.rejections).toEqual([
       { line: 5, key: 'csv_3', reason: 'expected 11 fields (as in the header), found 3' },
       {
         line: 6,
         key: 'csv_4',
-        reason: expect.stringMatching(/^httpStatus: .*\(got "abc"\); amountMinor: .*\(got 12\.5\); outputDelivered: .*\(got "maybe"\)$/),
+        reason: expect.stringMatching(
+          /^httpStatus: .*\(got "abc"\); amountMinor: .*\(got 12\.5\); outputDelivered: .*\(got "maybe"\)$/,
+        ),
       },
-      { line: 7, key: 'csv_5', reason: 'unknown account "acct_nobody": create it first (PUT /v1/accounts/acct_nobody)' },
+      {
+        line: 7,
+        key: 'csv_5',
+        reason: 'unknown account "acct_nobody": create it first (PUT /v1/accounts/acct_nobody)',
+      },
       { line: 9, reason: 'malformed CSV: a quoted field is never closed (the record runs to the end of the file)' },
     ]);
     const { rows } = await db.query(
@@ -90,12 +112,22 @@ describe('importLedgerFile', () => {
     );
     expect(rows).toEqual([
       {
-        request_id: 'csv_1', endpoint: '/v1/chat/completions', model: 'gpt-x', http_status: 500, amount_minor: '120',
-        output_delivered: false, completed_at: new Date('2025-03-01T10:00:02Z'),
+        request_id: 'csv_1',
+        endpoint: '/v1/chat/completions',
+        model: 'gpt-x',
+        http_status: 500,
+        amount_minor: '120',
+        output_delivered: false,
+        completed_at: new Date('2025-03-01T10:00:02Z'),
       },
       {
-        request_id: 'csv_2', endpoint: '/v1/images, "hd"', model: null, http_status: 200, amount_minor: '300',
-        output_delivered: true, completed_at: null,
+        request_id: 'csv_2',
+        endpoint: '/v1/images, "hd"',
+        model: null,
+        http_status: 200,
+        amount_minor: '300',
+        output_delivered: true,
+        completed_at: null,
       },
     ]);
 
@@ -150,7 +182,11 @@ describe('importLedgerFile', () => {
       const summary = await importLedgerFile(db, { kind: 'requests', file, batchSize: 100 });
       expect(summary).toMatchObject({ rowsRead: 7, inserted: 4, duplicates: 0, rejected: 3 });
       expect(summary.rejections).toEqual([
-        { line: 3, key: 'bis_3', reason: expect.stringMatching(/^refused by the database: .*violates check constraint "import_test_refuse"/) },
+        {
+          line: 3,
+          key: 'bis_3',
+          reason: expect.stringMatching(/^refused by the database: .*violates check constraint "import_test_refuse"/),
+        },
         { line: 4, key: 'bis_4', reason: expect.stringMatching(/^unknown account "acct_ghost"/) },
         { line: 6, key: 'bis_6', reason: expect.stringMatching(/^refused by the database: .*"import_test_refuse"/) },
       ]);
@@ -173,9 +209,9 @@ describe('importLedgerFile', () => {
       rejected: 1,
       rejections: [{ line: 4, key: 'tx_3', reason: 'periodEnd must be after periodStart' }],
     });
-    expect((await db.query(`SELECT invoice_number, payment_reference FROM charges WHERE transaction_id = 'tx_1'`)).rows).toEqual([
-      { invoice_number: 'INV-1', payment_reference: null },
-    ]);
+    expect(
+      (await db.query(`SELECT invoice_number, payment_reference FROM charges WHERE transaction_id = 'tx_1'`)).rows,
+    ).toEqual([{ invoice_number: 'INV-1', payment_reference: null }]);
 
     const outages = await fileWith('outages.csv', [
       'id,startedAt,endedAt,scheduled,forceMajeure,cause',
@@ -217,7 +253,13 @@ describe('importLedgerFile', () => {
     const summary = await importLedgerFile(db, { kind: 'requests', file, onProgress: (p) => (last = p) });
     const seconds = (performance.now() - started) / 1000;
 
-    expect(summary).toMatchObject({ rowsRead: 1_000_000, inserted: 1_000_000, duplicates: 0, rejected: 0, bytesRead: bytes });
+    expect(summary).toMatchObject({
+      rowsRead: 1_000_000,
+      inserted: 1_000_000,
+      duplicates: 0,
+      rejected: 0,
+      bytesRead: bytes,
+    });
     expect(last).toMatchObject({ bytesRead: bytes, totalBytes: bytes, rowsRead: 1_000_000, inserted: 1_000_000 });
     expect(await count('SELECT count(*) AS n FROM usage_requests')).toBe(before + 1_000_000);
     process.stderr.write(
@@ -234,7 +276,11 @@ describe('scripts/import-ledger.ts', () => {
       env: { ...process.env, DATABASE_URL: testDb.url, ...env },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => ({
+        code: err.code,
+        stdout: err.stdout,
+        stderr: err.stderr,
+      }),
     );
 
   it('prints a summary and exits 0 when the import completes, rejected rows and all', async () => {
@@ -256,7 +302,13 @@ describe('scripts/import-ledger.ts', () => {
     expect((await run(['--kind', 'requests'])).code).toBe(2);
     expect((await run(['--kind', 'requests', path.join(dir, 'nope.csv')])).code).toBe(2);
     expect((await run(['--kind', 'requests', '--batch-size', '0', file])).code).toBe(2);
-    const unreachable = await run(['--kind', 'requests', '--database-url', 'postgres://nobody:x@127.0.0.1:1/none', file]);
+    const unreachable = await run([
+      '--kind',
+      'requests',
+      '--database-url',
+      'postgres://nobody:x@127.0.0.1:1/none',
+      file,
+    ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/ECONNREFUSED/);
   }, 60_000);

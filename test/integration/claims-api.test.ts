@@ -15,12 +15,24 @@ afterAll(async () => {
 async function pixazoAccount() {
   const accountId = `acct_${ulid()}`;
   const email = `${accountId.toLowerCase()}@customer.example`;
-  const put = await d.call('PUT', `/v1/accounts/${accountId}`, { bearer: KEYS.operator, body: { email, policyId: 'pixazo-api' } });
+  const put = await d.call('PUT', `/v1/accounts/${accountId}`, {
+    bearer: KEYS.operator,
+    body: { email, policyId: 'pixazo-api' },
+  });
   expect(put.status).toBe(201);
   const at = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const call = (suffix: string, httpStatus: number) => ({
-    requestId: `${accountId}_${suffix}`, accountId, endpoint: '/v1/images/generate', model: 'sdxl', httpStatus,
-    outcome: 'error', amountMinor: 150, currency: 'USD', outputDelivered: false, startedAt: at, completedAt: at,
+    requestId: `${accountId}_${suffix}`,
+    accountId,
+    endpoint: '/v1/images/generate',
+    model: 'sdxl',
+    httpStatus,
+    outcome: 'error',
+    amountMinor: 150,
+    currency: 'USD',
+    outputDelivered: false,
+    startedAt: at,
+    completedAt: at,
   });
   const feed = await d.call('POST', '/v1/usage/requests', {
     bearer: KEYS.operator,
@@ -53,8 +65,13 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
       expect.arrayContaining(['submitted', 'evidence_check_started', 'decided', 'credit_issued', 'closed']),
     );
 
-    const credits = await d.db.query('SELECT amount_minor, currency, idempotency_key FROM credits_issued WHERE claim_id = $1', [claimId]);
-    expect(credits.rows).toEqual([{ amount_minor: '300', currency: 'USD', idempotency_key: `claim:${claimId}:credit` }]);
+    const credits = await d.db.query(
+      'SELECT amount_minor, currency, idempotency_key FROM credits_issued WHERE claim_id = $1',
+      [claimId],
+    );
+    expect(credits.rows).toEqual([
+      { amount_minor: '300', currency: 'USD', idempotency_key: `claim:${claimId}:credit` },
+    ]);
 
     const decisionMail = await d.sink.waitFor((m) => m.to.includes(email) && /Decision/.test(m.subject));
     expect(decisionMail.text).toContain('§5.2');
@@ -71,7 +88,10 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     const reason = denied.decision.reasons.find((r: { code: string }) => r.code === 'already_remedied');
     expect(reason).toMatchObject({ clause: '§5.2', requestIds });
     expect(reason.message).toContain(first.body.claimId);
-    const credits = await d.db.query('SELECT count(*)::int AS n FROM credits_issued c JOIN claims cl ON cl.id = c.claim_id WHERE cl.account_id = $1', [accountId]);
+    const credits = await d.db.query(
+      'SELECT count(*)::int AS n FROM credits_issued c JOIN claims cl ON cl.id = c.claim_id WHERE cl.account_id = $1',
+      [accountId],
+    );
     expect(credits.rows[0].n).toBe(1);
   });
 
@@ -86,7 +106,10 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     expect(again.status).toBe(200);
     expect(again.body.claimId).toBe(first.body.claimId);
     expect(again.body.claimToken).toBe(first.body.claimToken);
-    const changed = await d.call('POST', '/v1/claims', { body: { ...body, requestIds: requestIds.slice(0, 1) }, headers });
+    const changed = await d.call('POST', '/v1/claims', {
+      body: { ...body, requestIds: requestIds.slice(0, 1) },
+      headers,
+    });
     expect(changed.status).toBe(409);
     expect(await claimCount()).toBe(before);
   });
@@ -103,29 +126,75 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     ];
     for (const c of cases) {
       const res = await d.call('POST', '/v1/claims', { body: c.body });
-      expect({ status: res.status, error: res.body.error }).toEqual({ status: c.status, error: expect.stringMatching(c.message) });
+      expect({ status: res.status, error: res.body.error }).toEqual({
+        status: c.status,
+        error: expect.stringMatching(c.message),
+      });
     }
     expect(await claimCount()).toBe(before);
 
     const badBatch = await d.call('POST', '/v1/usage/requests', {
       bearer: KEYS.operator,
-      body: { records: [{ requestId: `ok_${ulid()}`, accountId, endpoint: '/x', httpStatus: 500, outcome: 'error', amountMinor: 1.5, currency: 'USD', outputDelivered: false, startedAt: new Date().toISOString() }] },
+      body: {
+        records: [
+          {
+            requestId: `ok_${ulid()}`,
+            accountId,
+            endpoint: '/x',
+            httpStatus: 500,
+            outcome: 'error',
+            amountMinor: 1.5,
+            currency: 'USD',
+            outputDelivered: false,
+            startedAt: new Date().toISOString(),
+          },
+        ],
+      },
     });
     expect(badBatch.status).toBe(400);
     expect(badBatch.body.error).toMatch(/records\.0\.amountMinor/);
     const unknownAccount = await d.call('POST', '/v1/usage/requests', {
       bearer: KEYS.operator,
-      body: { records: [{ requestId: `orphan_${ulid()}`, accountId: 'acct_missing', endpoint: '/x', httpStatus: 500, outcome: 'error', amountMinor: 1, currency: 'USD', outputDelivered: false, startedAt: new Date().toISOString() }] },
+      body: {
+        records: [
+          {
+            requestId: `orphan_${ulid()}`,
+            accountId: 'acct_missing',
+            endpoint: '/x',
+            httpStatus: 500,
+            outcome: 'error',
+            amountMinor: 1,
+            currency: 'USD',
+            outputDelivered: false,
+            startedAt: new Date().toISOString(),
+          },
+        ],
+      },
     });
     expect(unknownAccount.status).toBe(422);
     expect(unknownAccount.body.error).toMatch(/records\.0: unknown account "acct_missing"/);
     const backwardsPeriod = await d.call('POST', '/v1/usage/charges', {
       bearer: KEYS.operator,
-      body: { records: [{ transactionId: `ok_${ulid()}`, accountId, amountMinor: 100, currency: 'USD', kind: 'usage', periodStart: '2026-11-02T00:00:00Z', periodEnd: '2026-11-01T00:00:00Z', createdAt: '2026-11-02T00:00:00Z' }] },
+      body: {
+        records: [
+          {
+            transactionId: `ok_${ulid()}`,
+            accountId,
+            amountMinor: 100,
+            currency: 'USD',
+            kind: 'usage',
+            periodStart: '2026-11-02T00:00:00Z',
+            periodEnd: '2026-11-01T00:00:00Z',
+            createdAt: '2026-11-02T00:00:00Z',
+          },
+        ],
+      },
     });
     expect(backwardsPeriod.status).toBe(422);
     expect(backwardsPeriod.body.error).toMatch(/periodEnd must be after periodStart/);
-    const orphans = await d.db.query("SELECT 1 FROM usage_requests WHERE request_id LIKE 'orphan_%' OR request_id LIKE 'ok_%'");
+    const orphans = await d.db.query(
+      "SELECT 1 FROM usage_requests WHERE request_id LIKE 'orphan_%' OR request_id LIKE 'ok_%'",
+    );
     expect(orphans.rowCount).toBe(0);
     expect((await d.db.query("SELECT 1 FROM charges WHERE transaction_id LIKE 'ok_%'")).rowCount).toBe(0);
   });
@@ -153,8 +222,12 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
   it("does not let one customer's token read another customer's claim", async () => {
     const alice = await pixazoAccount();
     const bob = await pixazoAccount();
-    const a = await d.call('POST', '/v1/claims', { body: { accountId: alice.accountId, reason: 'failed_request', requestIds: alice.requestIds } });
-    const b = await d.call('POST', '/v1/claims', { body: { accountId: bob.accountId, reason: 'failed_request', requestIds: bob.requestIds } });
+    const a = await d.call('POST', '/v1/claims', {
+      body: { accountId: alice.accountId, reason: 'failed_request', requestIds: alice.requestIds },
+    });
+    const b = await d.call('POST', '/v1/claims', {
+      body: { accountId: bob.accountId, reason: 'failed_request', requestIds: bob.requestIds },
+    });
     expect((await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: a.body.claimToken })).status).toBe(200);
     const crossed = await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: b.body.claimToken });
     expect(crossed.status).toBe(404);
@@ -168,7 +241,11 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     const { status, body } = await d.call('GET', '/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/claims', '/v1/cases/{claimId}/decision', '/v1/policies/{policyId}/simulate']));
-    expect(body.paths['/v1/claims'].post.requestBody.content['application/json'].schema.properties.reason.enum).toContain('failed_request');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/v1/claims', '/v1/cases/{claimId}/decision', '/v1/policies/{policyId}/simulate']),
+    );
+    expect(
+      body.paths['/v1/claims'].post.requestBody.content['application/json'].schema.properties.reason.enum,
+    ).toContain('failed_request');
   });
 });

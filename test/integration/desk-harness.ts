@@ -15,8 +15,12 @@ export interface Desk {
   desk: RunningDesk;
   sink: MailSink;
   db: Db;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
-  call(method: string, path: string, options?: { body?: unknown; bearer?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; bearer?: string; headers?: Record<string, string> },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,9 @@ export async function startDesk(env: Record<string, string> = {}): Promise<Desk>
     SMTP_PORT: String(sink.smtpPort),
     TEMPORAL_TASK_QUEUE: `it-${ulid()}`,
     LOG_LEVEL: 'error',
-    STAFF_API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:it-${role}:${key}`).join(','),
+    STAFF_API_KEYS: Object.entries(KEYS)
+      .map(([role, key]) => `${role}:it-${role}:${key}`)
+      .join(','),
   });
   const desk = await startRefundDesk(config);
   const db = createDb(config.databaseUrl, 2);
@@ -50,7 +56,12 @@ export async function startDesk(env: Record<string, string> = {}): Promise<Desk>
       const res = await fetch(`${desk.apiUrl}${path}`, {
         method,
         headers,
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body),
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -30,31 +30,142 @@ function lint(probes: Probe[]): string[][] {
 }
 
 const BREAKS: [string, Probe][] = [
-  ['domain/ importing db/', { file: 'domain/policy/probe.ts', code: "import { createDb } from '../../db';\nexport const x = createDb;\n" }],
-  ['domain/ importing activities/', { file: 'domain/calendar/probe.ts', code: "import { createActivities } from '../../activities';\nexport const x = createActivities;\n" }],
-  ['domain/ importing server/', { file: 'domain/policy/probe.ts', code: "import { createApp } from '../../server/app';\nexport const x = createApp;\n" }],
-  ['domain/ importing Temporal', { file: 'domain/policy/probe.ts', code: "import type { Client } from '@temporalio/client';\nexport type X = Client;\n" }],
-  ['db/ importing server/', { file: 'db/probe.ts', code: "import { ClaimBody } from '../server/schemas';\nexport const x = ClaimBody;\n" }],
-  ['db/ importing activities/', { file: 'db/import/probe.ts', code: "import type { ActivityDeps } from '../../activities/deps';\nexport type X = ActivityDeps;\n" }],
-  ['server/ importing activities/', { file: 'server/routes/probe.ts', code: "import { createActivities } from '../../activities';\nexport const x = createActivities;\n" }],
-  ['server/ importing worker/', { file: 'server/probe.ts', code: "import { createRefundDeskWorker } from '../worker/create-worker';\nexport const x = createRefundDeskWorker;\n" }],
-  ['server/ importing the wiring', { file: 'server/probe.ts', code: "import { loadConfig } from '../wiring/config';\nexport const x = loadConfig;\n" }],
-  ['server/ loading the workflow SDK', { file: 'server/probe.ts', code: "import { defineSignal } from '@temporalio/workflow';\nexport const x = defineSignal;\n" }],
-  ['adapters/ importing db/', { file: 'adapters/probe.ts', code: "import { createDb } from '../db';\nexport const x = createDb;\n" }],
-  ['activities/ importing server/', { file: 'activities/probe.ts', code: "import { HttpError } from '../server/errors';\nexport const x = HttpError;\n" }],
-  ['worker/ importing server/', { file: 'worker/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" }],
-  ['common/ importing domain/', { file: 'common/probe.ts', code: "import { loadPolicyPacks } from '../domain/policy';\nexport const x = loadPolicyPacks;\n" }],
-  ['workflows/ importing adapters/', { file: 'workflows/probe.ts', code: "import { manualPayoutGateway } from '../adapters/payments';\nexport const x = manualPayoutGateway;\n" }],
-  ['metrics/ importing server/', { file: 'metrics/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" }],
-  ['bench/ importing a test fixture', { file: 'bench/probe.ts', code: "import { policy } from '../test/policy/fixtures';\nexport const x = policy;\n" }],
+  [
+    'domain/ importing db/',
+    { file: 'domain/policy/probe.ts', code: "import { createDb } from '../../db';\nexport const x = createDb;\n" },
+  ],
+  [
+    'domain/ importing activities/',
+    {
+      file: 'domain/calendar/probe.ts',
+      code: "import { createActivities } from '../../activities';\nexport const x = createActivities;\n",
+    },
+  ],
+  [
+    'domain/ importing server/',
+    {
+      file: 'domain/policy/probe.ts',
+      code: "import { createApp } from '../../server/app';\nexport const x = createApp;\n",
+    },
+  ],
+  [
+    'domain/ importing Temporal',
+    {
+      file: 'domain/policy/probe.ts',
+      code: "import type { Client } from '@temporalio/client';\nexport type X = Client;\n",
+    },
+  ],
+  [
+    'db/ importing server/',
+    { file: 'db/probe.ts', code: "import { ClaimBody } from '../server/schemas';\nexport const x = ClaimBody;\n" },
+  ],
+  [
+    'db/ importing activities/',
+    {
+      file: 'db/import/probe.ts',
+      code: "import type { ActivityDeps } from '../../activities/deps';\nexport type X = ActivityDeps;\n",
+    },
+  ],
+  [
+    'server/ importing activities/',
+    {
+      file: 'server/routes/probe.ts',
+      code: "import { createActivities } from '../../activities';\nexport const x = createActivities;\n",
+    },
+  ],
+  [
+    'server/ importing worker/',
+    {
+      file: 'server/probe.ts',
+      code: "import { createRefundDeskWorker } from '../worker/create-worker';\nexport const x = createRefundDeskWorker;\n",
+    },
+  ],
+  [
+    'server/ importing the wiring',
+    { file: 'server/probe.ts', code: "import { loadConfig } from '../wiring/config';\nexport const x = loadConfig;\n" },
+  ],
+  [
+    'server/ loading the workflow SDK',
+    {
+      file: 'server/probe.ts',
+      code: "import { defineSignal } from '@temporalio/workflow';\nexport const x = defineSignal;\n",
+    },
+  ],
+  [
+    'adapters/ importing db/',
+    { file: 'adapters/probe.ts', code: "import { createDb } from '../db';\nexport const x = createDb;\n" },
+  ],
+  [
+    'activities/ importing server/',
+    {
+      file: 'activities/probe.ts',
+      code: "import { HttpError } from '../server/errors';\nexport const x = HttpError;\n",
+    },
+  ],
+  [
+    'worker/ importing server/',
+    { file: 'worker/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" },
+  ],
+  [
+    'common/ importing domain/',
+    {
+      file: 'common/probe.ts',
+      code: "import { loadPolicyPacks } from '../domain/policy';\nexport const x = loadPolicyPacks;\n",
+    },
+  ],
+  [
+    'workflows/ importing adapters/',
+    {
+      file: 'workflows/probe.ts',
+      code: "import { manualPayoutGateway } from '../adapters/payments';\nexport const x = manualPayoutGateway;\n",
+    },
+  ],
+  [
+    'metrics/ importing server/',
+    { file: 'metrics/probe.ts', code: "import { createApp } from '../server/app';\nexport const x = createApp;\n" },
+  ],
+  [
+    'bench/ importing a test fixture',
+    { file: 'bench/probe.ts', code: "import { policy } from '../test/policy/fixtures';\nexport const x = policy;\n" },
+  ],
 ];
 
 const ALLOWED: [string, Probe][] = [
-  ['domain/ importing common/', { file: 'domain/policy/probe.ts', code: "import type { Decision } from '../../common/claim';\nexport type X = Decision;\n" }],
-  ['db/ importing domain/', { file: 'db/probe.ts', code: "import { parsePolicyPack } from '../domain/policy';\nexport const x = parsePolicyPack;\n" }],
-  ['activities/ importing db/ and adapters/', { file: 'activities/probe.ts', code: "import { createDb } from '../db';\nimport type { Mailer } from '../adapters/mailer';\nexport const x = createDb;\nexport type X = Mailer;\n" }],
-  ['server/ typing a workflow', { file: 'server/probe.ts', code: "import type { claimWorkflow } from '../workflows';\nexport type X = typeof claimWorkflow;\n" }],
-  ['wiring/ importing every layer', { file: 'wiring/probe.ts', code: "import { createApp } from '../server/app';\nimport { createRefundDeskWorker } from '../worker/create-worker';\nexport const x = [createApp, createRefundDeskWorker];\n" }],
+  [
+    'domain/ importing common/',
+    {
+      file: 'domain/policy/probe.ts',
+      code: "import type { Decision } from '../../common/claim';\nexport type X = Decision;\n",
+    },
+  ],
+  [
+    'db/ importing domain/',
+    {
+      file: 'db/probe.ts',
+      code: "import { parsePolicyPack } from '../domain/policy';\nexport const x = parsePolicyPack;\n",
+    },
+  ],
+  [
+    'activities/ importing db/ and adapters/',
+    {
+      file: 'activities/probe.ts',
+      code: "import { createDb } from '../db';\nimport type { Mailer } from '../adapters/mailer';\nexport const x = createDb;\nexport type X = Mailer;\n",
+    },
+  ],
+  [
+    'server/ typing a workflow',
+    {
+      file: 'server/probe.ts',
+      code: "import type { claimWorkflow } from '../workflows';\nexport type X = typeof claimWorkflow;\n",
+    },
+  ],
+  [
+    'wiring/ importing every layer',
+    {
+      file: 'wiring/probe.ts',
+      code: "import { createApp } from '../server/app';\nimport { createRefundDeskWorker } from '../worker/create-worker';\nexport const x = [createApp, createRefundDeskWorker];\n",
+    },
+  ],
 ];
 
 describe('ESLint enforces the direction of dependencies', () => {

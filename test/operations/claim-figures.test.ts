@@ -17,14 +17,33 @@ const SYSTEM = { type: 'system', id: 'test' } as const;
 const LONG_AGO = '2026-10-01T15:00:00Z';
 
 const move = (claimId: string, to: ClaimStatus) =>
-  activity.run(world.activities.recordTransition, { claimId, eventKey: `test:${to}`, type: to, to, actor: SYSTEM, why: 'test' });
+  activity.run(world.activities.recordTransition, {
+    claimId,
+    eventKey: `test:${to}`,
+    type: to,
+    to,
+    actor: SYSTEM,
+    why: 'test',
+  });
 const plan = (claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]> =>
   activity.run(world.activities.planDeadlines, { claimId, kinds, from: LONG_AGO });
 const escalate = (claimId: string, deadline: Deadline, audience: 'lead' | 'finance') =>
-  activity.run(world.activities.alertStaff, { claimId, eventKey: `test:escalated:${deadline.kind}`, template: 'escalation' as const, audience, deadline });
+  activity.run(world.activities.alertStaff, {
+    claimId,
+    eventKey: `test:escalated:${deadline.kind}`,
+    template: 'escalation' as const,
+    audience,
+    deadline,
+  });
 const refund = (amountMinor: number): Decision => ({
-  outcome: 'approved', amount: { amountMinor, currency: 'USD' }, remedy: 'refund', reasons: [], arithmetic: [], findings: [],
-  decidedBy: { type: 'staff', id: 'lead' }, policy: { id: 'pixazo-api', version: 'x' },
+  outcome: 'approved',
+  amount: { amountMinor, currency: 'USD' },
+  remedy: 'refund',
+  reasons: [],
+  arithmetic: [],
+  findings: [],
+  decidedBy: { type: 'staff', id: 'lead' },
+  policy: { id: 'pixazo-api', version: 'x' },
 });
 
 describe('claim figures read from PostgreSQL at scrape time', () => {
@@ -32,7 +51,9 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
     // Escalated to the lead at its review deadline, and still in review: overdue.
     const escalated = await world.newClaim();
     await move(escalated, 'in_review');
-    const review = (await plan(escalated, ['review_warning', 'review', 'resolution'])).find((d) => d.kind === 'review')!;
+    const review = (await plan(escalated, ['review_warning', 'review', 'resolution'])).find(
+      (d) => d.kind === 'review',
+    )!;
     await escalate(escalated, review, 'lead');
     // Only its early warning is past: not overdue.
     const warned = await world.newClaim();
@@ -50,14 +71,21 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
     // The customer never replied.
     const abandoned = await world.newClaim();
     await plan(abandoned, ['customer_reply']);
-    await activity.run(world.activities.settleDeadlines, { claimId: abandoned, kinds: ['customer_reply' as const], state: 'breached' as const });
+    await activity.run(world.activities.settleDeadlines, {
+      claimId: abandoned,
+      kinds: ['customer_reply' as const],
+      state: 'breached' as const,
+    });
     await move(abandoned, 'abandoned');
 
     const samples = parseExposition(await createDeskMetrics().scrape(world.db));
     expect(valueOf(samples, 'refund_desk_overdue_cases')).toBe(1);
     expect(seriesOf(samples, 'refund_desk_escalated_cases')).toEqual({ 'level=lead': 1, 'level=finance': 0 });
     expect(seriesOf(samples, 'refund_desk_sla_breaches_total')).toEqual({
-      'deadline=review': 1, 'deadline=resolution': 0, 'deadline=payout': 1, 'deadline=customer_reply': 1,
+      'deadline=review': 1,
+      'deadline=resolution': 0,
+      'deadline=payout': 1,
+      'deadline=customer_reply': 1,
     });
     expect(valueOf(samples, 'refund_desk_open_cases', { status: 'in_review' })).toBe(2);
     expect(valueOf(samples, 'refund_desk_open_cases', { status: 'awaiting_payout' })).toBe(1);
@@ -72,16 +100,29 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
   it('keeps running totals equal to a recount of the rows, however often an activity is retried', async () => {
     const decided = await world.newClaim('billing_error');
     const record = (decision: Decision) =>
-      activity.run(world.activities.recordDecision, { claimId: decided, eventKey: 'test:decided', decision, to: 'approved' as const });
+      activity.run(world.activities.recordDecision, {
+        claimId: decided,
+        eventKey: 'test:decided',
+        decision,
+        to: 'approved' as const,
+      });
     await record(refund(700));
     await record(refund(700)); // a retry
     await record({ ...refund(600), outcome: 'partially_approved' }); // a decision replaced: counted under its new outcome only
     await activity.run(world.activities.requestPayout, { claimId: decided, decision: refund(600) });
     for (let i = 0; i < 2; i++) {
-      await activity.run(world.activities.confirmPayout, { claimId: decided, processorReference: 're_t', confirmedBy: 'finance:ana' });
+      await activity.run(world.activities.confirmPayout, {
+        claimId: decided,
+        processorReference: 're_t',
+        confirmedBy: 'finance:ana',
+      });
     }
     const credited = await world.newClaim();
-    for (let i = 0; i < 2; i++) await activity.run(world.activities.issueCredit, { claimId: credited, decision: { ...refund(250), remedy: 'credit' as const } });
+    for (let i = 0; i < 2; i++)
+      await activity.run(world.activities.issueCredit, {
+        claimId: credited,
+        decision: { ...refund(250), remedy: 'credit' as const },
+      });
 
     const tallies = await world.db.query(`SELECT metric, labels, value::int FROM claim_tallies`);
     const recount = await world.db.query(`
@@ -95,10 +136,15 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
         UNION ALL SELECT 'refunds_paid_minor', jsonb_build_object('currency', currency), sum(amount_minor) FROM payouts WHERE status = 'confirmed' GROUP BY 1, 2
       ) r WHERE value <> 0`);
     const sorted = (rows: { metric: string; labels: object; value: number }[]) =>
-      rows.filter((r) => r.value !== 0).map((r) => `${r.metric} ${JSON.stringify(r.labels)} ${r.value}`).sort();
+      rows
+        .filter((r) => r.value !== 0)
+        .map((r) => `${r.metric} ${JSON.stringify(r.labels)} ${r.value}`)
+        .sort();
     expect(sorted(tallies.rows)).toEqual(sorted(recount.rows));
     const samples = parseExposition(await createDeskMetrics().scrape(world.db));
-    expect(seriesOf(samples, 'refund_desk_decisions_total')).toEqual({ 'policy=pixazo-api,outcome=partially_approved,decided_by=staff': 1 });
+    expect(seriesOf(samples, 'refund_desk_decisions_total')).toEqual({
+      'policy=pixazo-api,outcome=partially_approved,decided_by=staff': 1,
+    });
     expect(seriesOf(samples, 'refund_desk_refunds_paid_minor_units_total')).toEqual({ 'currency=USD': 600 });
     expect(seriesOf(samples, 'refund_desk_credits_issued_minor_units_total')).toEqual({ 'currency=USD': 250 });
   });

@@ -5,7 +5,10 @@ import { isHtmlConsole } from '../../server/console';
 
 /** The parts of the OpenAPI document the checks read. */
 export interface OpenApiDoc {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>
+  >;
   components: { schemas: Record<string, Record<string, unknown>> };
 }
 
@@ -38,20 +41,28 @@ export class ResponseChecker {
     if (!response) return [`${method} ${template} answered ${status}, which is not documented`];
     const mediaType = contentType.split(';')[0]!.trim();
     const content = response.content?.[mediaType];
-    if (!content) return [`${method} ${template} ${status} sent ${mediaType}; documented: ${Object.keys(response.content ?? {}).join(', ') || 'no body'}`];
+    if (!content)
+      return [
+        `${method} ${template} ${status} sent ${mediaType}; documented: ${Object.keys(response.content ?? {}).join(', ') || 'no body'}`,
+      ];
     const key = `${method} ${template} ${status} ${mediaType}`;
     let validate = this.compiled.get(key);
     if (!validate) {
       validate = this.ajv.compile(this.resolve(content.schema));
       this.compiled.set(key, validate);
     }
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map(
+          (e) => `${key}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`,
+        );
   }
 
   /** The document's only references are to its components; inline them for Ajv. */
   private resolve(schema: Record<string, unknown>): Record<string, unknown> {
     const ref = schema.$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) return this.doc.components.schemas[ref.split('/').pop()!]!;
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/'))
+      return this.doc.components.schemas[ref.split('/').pop()!]!;
     return schema;
   }
 }
@@ -69,13 +80,15 @@ export function expressRoutes(router: Router): string[] {
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') routes.push(`${method.toUpperCase()} ${layer.route.path}`);
+        for (const [method, on] of Object.entries(layer.route.methods))
+          if (on && method !== '_all') routes.push(`${method.toUpperCase()} ${layer.route.path}`);
       } else if (isHtmlConsole(layer.handle)) {
         // The console serves HTML pages for people under /console; it is not part of the JSON API.
         continue;
       } else if (layer.handle.stack) {
         // Every router is mounted at the root today; one mounted under a path needs its prefix here.
-        if (!layer.slash) throw new Error(`router ${layer.name} is mounted under a path; teach expressRoutes() its prefix`);
+        if (!layer.slash)
+          throw new Error(`router ${layer.name} is mounted under a path; teach expressRoutes() its prefix`);
         walk(layer.handle.stack);
       }
     }

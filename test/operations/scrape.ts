@@ -39,6 +39,13 @@ export function valueOf(samples: Sample[], name: string, labels: Record<string, 
 /** Every sample of a metric, as `labels → value` lines that read well in a failed assertion. */
 export function seriesOf(samples: Sample[], name: string): Record<string, number> {
   return Object.fromEntries(
-    samples.filter((s) => s.name === name).map((s) => [Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(','), s.value]),
+    samples
+      .filter((s) => s.name === name)
+      .map((s) => [
+        Object.entries(s.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        s.value,
+      ]),
   );
 }

@@ -6,7 +6,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { ulid } from 'ulid';
 import { parse } from 'yaml';
 import {
-  CLAIM_SEARCH_ATTRIBUTES, ClaimAccountAttribute, ClaimOverdueAttribute, ClaimPolicyAttribute, ClaimStatusAttribute,
+  CLAIM_SEARCH_ATTRIBUTES,
+  ClaimAccountAttribute,
+  ClaimOverdueAttribute,
+  ClaimPolicyAttribute,
+  ClaimStatusAttribute,
 } from '../../common/search-attributes';
 
 const repo = path.resolve(__dirname, '../..');
@@ -14,8 +18,11 @@ const expected = CLAIM_SEARCH_ATTRIBUTES.map(({ name, cliType }) => ({ name, cli
 
 /** The list the plain-Node scripts (dev stack, test setup) register; they cannot import TypeScript. */
 function scriptsCopy(): unknown {
-  const program = "import { CLAIM_SEARCH_ATTRIBUTES as a } from './scripts/lib/search-attributes.mjs'; console.log(JSON.stringify(a));";
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', program], { cwd: repo, encoding: 'utf8' }));
+  const program =
+    "import { CLAIM_SEARCH_ATTRIBUTES as a } from './scripts/lib/search-attributes.mjs'; console.log(JSON.stringify(a));";
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', program], { cwd: repo, encoding: 'utf8' }),
+  );
 }
 
 /** The `--name=… --type=…` pairs of docker-compose's one-shot registration service. */

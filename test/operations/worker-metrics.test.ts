@@ -32,7 +32,12 @@ describe('the worker process', () => {
     let output = '';
     const worker = spawn(process.execPath, ['--import', 'tsx', 'wiring/worker.ts'], {
       cwd: repo,
-      env: { ...process.env, WORKER_METRICS_PORT: String(port), TEMPORAL_TASK_QUEUE: `worker-metrics-${ulid()}`, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        WORKER_METRICS_PORT: String(port),
+        TEMPORAL_TASK_QUEUE: `worker-metrics-${ulid()}`,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (c) => (output += c));

@@ -1,7 +1,8 @@
 import { runPolicyCases } from './cases';
 import { charge, failed4xx, failed5xx, request, timedOut } from './fixtures';
 
-const LEGAL_BASIS = 'Consumer law of the customer’s country requires a refund for a service not supplied (ticket LEG-12).';
+const LEGAL_BASIS =
+  'Consumer law of the customer’s country requires a refund for a service not supplied (ticket LEG-12).';
 
 runPolicyCases('apiany', [
   {
@@ -9,18 +10,31 @@ runPolicyCases('apiany', [
     quote: 'the remedy is a credit adjustment to your APIAny account, not a monetary refund',
     claim: { requestIds: ['req_1'] },
     ledger: { requests: [failed5xx('req_1')], alreadyRemedied: [{ requestId: 'req_1', claimId: 'clm_earlier' }] },
-    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['already_remedied'], verdicts: { req_1: 'already_remedied' } },
+    expect: {
+      kind: 'decided',
+      outcome: 'denied',
+      amountMinor: 0,
+      codes: ['already_remedied'],
+      verdicts: { req_1: 'already_remedied' },
+    },
   },
   {
     name: 'a failed platform request comes back as credit, not money',
     quote: 'the remedy is a credit adjustment to your APIAny account, not a monetary refund',
     claim: { requestIds: ['req_1'] },
     ledger: { requests: [failed5xx('req_1')] },
-    expect: { kind: 'decided', outcome: 'approved', amountMinor: 120, remedy: 'credit', codes: ['platform_failure_credit'] },
+    expect: {
+      kind: 'decided',
+      outcome: 'approved',
+      amountMinor: 120,
+      remedy: 'credit',
+      codes: ['platform_failure_credit'],
+    },
   },
   {
     name: 'a request charged without a result is returned as credit',
-    quote: 'If a platform request fails in a way that is eligible for automatic credit return under our usage accounting rules',
+    quote:
+      'If a platform request fails in a way that is eligible for automatic credit return under our usage accounting rules',
     claim: { requestIds: ['req_1', 'req_2'] },
     ledger: { requests: [request('req_1', { outputDelivered: false }), failed4xx('req_2')] },
     expect: {
@@ -59,7 +73,8 @@ runPolicyCases('apiany', [
   },
   {
     name: 'one payment recorded twice is a processor error a person corrects as credit',
-    quote: 'We may review technical incidents, duplicate charges, payment processor errors, or account-specific issues at our discretion.',
+    quote:
+      'We may review technical incidents, duplicate charges, payment processor errors, or account-specific issues at our discretion.',
     claim: { reason: 'duplicate_charge', transactionId: 'txn_1' },
     ledger: {
       charges: [
@@ -67,7 +82,13 @@ runPolicyCases('apiany', [
         charge('txn_2', { amountMinor: 2000, paymentReference: 'pay_9', createdAt: '2026-05-04T09:01:00Z' }),
       ],
     },
-    expect: { kind: 'needs_review', outcome: 'approved', amountMinor: 2000, remedy: 'credit', codes: ['processor_double_charge'] },
+    expect: {
+      kind: 'needs_review',
+      outcome: 'approved',
+      amountMinor: 2000,
+      remedy: 'credit',
+      codes: ['processor_double_charge'],
+    },
     staff: {
       input: { outcome: 'approved', amountMinor: 2000, remedy: 'credit' },
       expect: { outcome: 'approved', amountMinor: 2000, remedy: 'credit' },
@@ -78,12 +99,22 @@ runPolicyCases('apiany', [
     quote: 'Any correction will normally be made as a credit adjustment unless applicable law requires another remedy.',
     claim: { reason: 'billing_error', transactionId: 'txn_1' },
     ledger: { charges: [charge('txn_1')] },
-    expect: { kind: 'needs_review', outcome: 'approved', amountMinor: 1500, remedy: 'credit', codes: ['billing_issue_review'] },
-    staff: { input: { outcome: 'approved', amountMinor: 1500, remedy: 'refund', note: '   ' }, expect: { violation: 'note_required' } },
+    expect: {
+      kind: 'needs_review',
+      outcome: 'approved',
+      amountMinor: 1500,
+      remedy: 'credit',
+      codes: ['billing_issue_review'],
+    },
+    staff: {
+      input: { outcome: 'approved', amountMinor: 1500, remedy: 'refund', note: '   ' },
+      expect: { violation: 'note_required' },
+    },
   },
   {
     name: 'support may refund money where the law requires it, recording why',
-    quote: 'we do not provide refunds, cancellations, reversals, cash-outs, or exchanges, except where required by applicable law',
+    quote:
+      'we do not provide refunds, cancellations, reversals, cash-outs, or exchanges, except where required by applicable law',
     claim: { reason: 'billing_error', transactionId: 'txn_1' },
     ledger: { charges: [charge('txn_1')] },
     expect: { kind: 'needs_review', outcome: 'approved' },
@@ -94,7 +125,8 @@ runPolicyCases('apiany', [
   },
   {
     name: 'an unauthorised charge is an account-specific issue a person reviews',
-    quote: 'We may review technical incidents, duplicate charges, payment processor errors, or account-specific issues at our discretion.',
+    quote:
+      'We may review technical incidents, duplicate charges, payment processor errors, or account-specific issues at our discretion.',
     claim: { reason: 'unauthorized_charge', invoiceNumber: 'inv_txn_1' },
     ledger: { charges: [charge('txn_1')] },
     expect: { kind: 'needs_review', codes: ['account_issue_review'] },
@@ -131,14 +163,27 @@ runPolicyCases('apiany', [
     quote: 'If you believe there was a billing error or a technical issue with your credit balance',
     claim: { reason: 'billing_error', transactionId: 'txn_9' },
     ledger: { charges: [charge('txn_1')] },
-    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['charge_reference_required'], says: 'We found no charge txn_9 on your account.' },
+    expect: {
+      kind: 'needs_info',
+      missing: ['transaction_or_invoice'],
+      codes: ['charge_reference_required'],
+      says: 'We found no charge txn_9 on your account.',
+    },
   },
   {
     name: 'unused credits are not refunded: recharges are final, and the decision shows the balance in question',
     quote: 'All credit purchases and recharges are final.',
     claim: { reason: 'unused_credits', requestIds: [] },
     ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
-    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['unused_credits_final'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+    expect: {
+      kind: 'decided',
+      outcome: 'denied',
+      amountMinor: 0,
+      codes: ['unused_credits_final'],
+      arithmetic: [
+        'unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance',
+      ],
+    },
   },
   {
     name: 'a partly used purchase named by its transaction id is not refunded either',
@@ -146,8 +191,12 @@ runPolicyCases('apiany', [
     claim: { reason: 'unused_credits', requestIds: [], transactionId: 'txn_1' },
     ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' }, charges: [charge('txn_1')] },
     expect: {
-      kind: 'decided', outcome: 'denied', codes: ['unused_credits_final'],
-      arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns credits bought with txn_1'],
+      kind: 'decided',
+      outcome: 'denied',
+      codes: ['unused_credits_final'],
+      arithmetic: [
+        'unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns credits bought with txn_1',
+      ],
     },
   },
 ]);

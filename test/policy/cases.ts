@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Assessment, ClaimFacts, ClaimItem, Decision, DecisionOutcome, Remedy, RequestVerdict } from '../../common/claim';
+import type {
+  Assessment,
+  ClaimFacts,
+  ClaimItem,
+  Decision,
+  DecisionOutcome,
+  Remedy,
+  RequestVerdict,
+} from '../../common/claim';
 import { PolicyViolation, simulateClaim, staffDecision, type StaffDecisionWithCurrency } from '../../domain/policy';
 import { claim, ledger, normalise, policy, SEED_DIR, STAFF, type LedgerParts } from './fixtures';
 
@@ -48,7 +56,10 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
       expect(seed).toContain(normalise(c.quote));
       const theClaim = claim(c.claim);
       // Through the simulator: the same evaluation support and operators run from the API and the CLI.
-      const { assessment, policy: simulatedUnder } = simulateClaim(loaded, { claim: theClaim, facts: ledger(policyId, c.ledger) });
+      const { assessment, policy: simulatedUnder } = simulateClaim(loaded, {
+        claim: theClaim,
+        facts: ledger(policyId, c.ledger),
+      });
       expect(simulatedUnder).toEqual({ id: loaded.id, version: loaded.version });
       expect(assessment.kind).toBe(c.expect.kind);
 
@@ -62,7 +73,8 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
       const decision = decisionOf(assessment);
       if (decision) {
         if (c.expect.outcome) expect(decision.outcome).toBe(c.expect.outcome);
-        if (c.expect.amountMinor !== undefined) expect(decision.amount).toEqual({ amountMinor: c.expect.amountMinor, currency: 'USD' });
+        if (c.expect.amountMinor !== undefined)
+          expect(decision.amount).toEqual({ amountMinor: c.expect.amountMinor, currency: 'USD' });
         if (c.expect.remedy) expect(decision.remedy).toBe(c.expect.remedy);
         expect(decision.decidedBy).toEqual({ type: 'system', id: 'policy-engine' });
         expect(decision.policy).toEqual({ id: loaded.id, version: loaded.version });
@@ -88,7 +100,8 @@ export function runPolicyCases(policyId: string, cases: PolicyCase[]): void {
 
   function runStaff(c: PolicyCase, theClaim: ClaimFacts, proposal: Decision | undefined): void {
     const staff = c.staff!;
-    const decide = () => staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal, ledger(policyId, c.ledger));
+    const decide = () =>
+      staffDecision(loaded, theClaim, { ...staff.input, actor: STAFF }, proposal, ledger(policyId, c.ledger));
     if ('violation' in staff.expect) {
       expect(decide).toThrow(PolicyViolation);
       try {

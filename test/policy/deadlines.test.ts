@@ -35,6 +35,8 @@ describe('business-day deadlines', () => {
 
   it('counts from the local date: late evening in Los Angeles is already tomorrow in UTC', () => {
     // 03:00 UTC Tuesday 14 April is Monday 13 April 20:00 in Los Angeles; 8 business days end Thu 23 April (from the UTC date it would be Fri 24).
-    expect(deadlineFor(policy('sora2-api'), 'review_warning', '2026-04-14T03:00:00Z').dueAt).toBe('2026-04-24T06:59:59.999Z');
+    expect(deadlineFor(policy('sora2-api'), 'review_warning', '2026-04-14T03:00:00Z').dueAt).toBe(
+      '2026-04-24T06:59:59.999Z',
+    );
   });
 });

@@ -30,7 +30,13 @@ describe('assessClaim guards', () => {
         policy('imaginator'),
         claim({ reason: 'service_outage', transactionId: 'txn_1' }),
         ledger('imaginator', {
-          charges: [charge('txn_1', { periodStart: '2026-04-01T00:00:00Z', periodEnd: '2026-05-01T00:00:00Z', createdAt: '2026-05-01T00:00:00Z' })],
+          charges: [
+            charge('txn_1', {
+              periodStart: '2026-04-01T00:00:00Z',
+              periodEnd: '2026-05-01T00:00:00Z',
+              createdAt: '2026-05-01T00:00:00Z',
+            }),
+          ],
           outages: [outage('o', { startedAt: '2026-04-30T00:00:00Z', endedAt: null })],
         }),
       );
@@ -50,7 +56,14 @@ describe('assessClaim guards', () => {
       policy('imaginator'),
       claim({ reason: 'service_outage', transactionId: 'txn_1' }),
       ledger('imaginator', {
-        charges: [charge('txn_1', { amountMinor: 3000, periodStart: '2026-04-01T00:00:00Z', periodEnd: '2026-05-01T00:00:00Z', createdAt: '2026-05-01T00:00:00Z' })],
+        charges: [
+          charge('txn_1', {
+            amountMinor: 3000,
+            periodStart: '2026-04-01T00:00:00Z',
+            periodEnd: '2026-05-01T00:00:00Z',
+            createdAt: '2026-05-01T00:00:00Z',
+          }),
+        ],
         outages: [outage('o', { startedAt: '2026-04-30T12:00:00Z', endedAt: null })],
       }),
     );
@@ -100,7 +113,11 @@ describe('a claim pinned to a pack from before a reason existed', () => {
     const pixazo = policy('pixazo-api');
     const { unused_credits: _dropped, ...reasons } = pixazo.pack.reasons;
     const older = { ...pixazo, pack: { ...pixazo.pack, reasons } };
-    const result = assessClaim(older, claim({ reason: 'unused_credits', requestIds: [], explanation: 'refund my balance' }), ledger('pixazo-api'));
+    const result = assessClaim(
+      older,
+      claim({ reason: 'unused_credits', requestIds: [], explanation: 'refund my balance' }),
+      ledger('pixazo-api'),
+    );
     expect(result.kind).toBe('needs_review');
     if (result.kind !== 'needs_review') return;
     expect(result.proposal.reasons.map((r) => r.code)).toEqual([pixazo.pack.reasons.other.code]);

@@ -97,7 +97,14 @@ export interface LedgerParts {
 
 export function ledger(policyId: string, parts: LedgerParts = {}): LedgerFacts {
   return {
-    account: { id: ACCOUNT_ID, email: 'dev@example.com', policyId, status: 'active', currency: 'USD', ...parts.account },
+    account: {
+      id: ACCOUNT_ID,
+      email: 'dev@example.com',
+      policyId,
+      status: 'active',
+      currency: 'USD',
+      ...parts.account,
+    },
     requests: parts.requests ?? [],
     charges: parts.charges ?? [],
     outages: parts.outages ?? [],

@@ -1,7 +1,11 @@
 import { runPolicyCases } from './cases';
 import { charge, failed4xx, failed5xx, outage, request } from './fixtures';
 
-const complete = { accountEmail: 'dev@example.com', transactionId: 'txn_1', explanation: 'Requests failed but were billed.' };
+const complete = {
+  accountEmail: 'dev@example.com',
+  transactionId: 'txn_1',
+  explanation: 'Requests failed but were billed.',
+};
 
 // A 30-day April billing period charged on 1 May; 2 592 000 000 ms long.
 const aprilUsage = charge('txn_1', {
@@ -33,14 +37,26 @@ runPolicyCases('imaginator', [
     quote: 'Technical Failures: API failures that resulted in charges without successful image generation',
     claim: { ...complete, requestIds: ['req_1'] },
     ledger: { charges: [named], requests: [failed5xx('req_1', { httpStatus: 503 })] },
-    expect: { kind: 'decided', outcome: 'approved', amountMinor: 120, remedy: 'refund', codes: ['api_failure_charged'] },
+    expect: {
+      kind: 'decided',
+      outcome: 'approved',
+      amountMinor: 120,
+      remedy: 'refund',
+      codes: ['api_failure_charged'],
+    },
   },
   {
     name: 'a failed request that was never charged has nothing to refund, and the decision says so',
     quote: 'Our billing system automatically excludes failed requests from your usage charges.',
     claim: { ...complete, requestIds: ['req_1'] },
     ledger: { charges: [named], requests: [failed5xx('req_1', { amountMinor: 0 })] },
-    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['failed_request_not_charged'], verdicts: { req_1: 'not_charged' } },
+    expect: {
+      kind: 'decided',
+      outcome: 'denied',
+      amountMinor: 0,
+      codes: ['failed_request_not_charged'],
+      verdicts: { req_1: 'not_charged' },
+    },
   },
   {
     name: 'a successfully generated image is not refunded',
@@ -61,7 +77,12 @@ runPolicyCases('imaginator', [
     quote: 'Refund requests must be submitted within 30 days of the charge date.',
     claim: { ...complete, requestIds: ['req_1'] },
     ledger: { charges: [named], requests: [failed5xx('req_1', { startedAt: '2026-04-05T12:00:00Z' })] },
-    expect: { kind: 'decided', outcome: 'denied', codes: ['outside_claim_window'], verdicts: { req_1: 'outside_window' } },
+    expect: {
+      kind: 'decided',
+      outcome: 'denied',
+      codes: ['outside_claim_window'],
+      verdicts: { req_1: 'outside_window' },
+    },
   },
   {
     name: 'downtime is refunded in proportion to the billing period, overlaps merged, rounded half up',
@@ -92,19 +113,26 @@ runPolicyCases('imaginator', [
     name: 'scheduled maintenance alone gives no refund',
     quote: '(excludes scheduled maintenance)',
     claim: { ...complete, reason: 'service_outage' },
-    ledger: { charges: [aprilUsage], outages: [outage('maint', { ...hours('12T00:00', '12T08:00'), scheduled: true })] },
+    ledger: {
+      charges: [aprilUsage],
+      outages: [outage('maint', { ...hours('12T00:00', '12T08:00'), scheduled: true })],
+    },
     expect: { kind: 'decided', outcome: 'denied', codes: ['no_extended_downtime', 'scheduled_maintenance_excluded'] },
   },
   {
     name: 'force-majeure downtime gives no refund',
     quote: 'No refunds will be issued for downtime caused by such events.',
     claim: { ...complete, reason: 'service_outage' },
-    ledger: { charges: [aprilUsage], outages: [outage('quake', { ...hours('15T00:00', '16T00:00'), forceMajeure: true })] },
+    ledger: {
+      charges: [aprilUsage],
+      outages: [outage('quake', { ...hours('15T00:00', '16T00:00'), forceMajeure: true })],
+    },
     expect: { kind: 'decided', outcome: 'denied', codes: ['force_majeure_excluded'] },
   },
   {
     name: 'ten minutes of downtime is not extended downtime',
-    quote: 'Service Outages: Extended downtime or service unavailability caused by our systems (excludes scheduled maintenance)',
+    quote:
+      'Service Outages: Extended downtime or service unavailability caused by our systems (excludes scheduled maintenance)',
     claim: { ...complete, reason: 'service_outage' },
     ledger: { charges: [aprilUsage], outages: [outage('blip', hours('20T10:00', '20T10:10'))] },
     expect: { kind: 'decided', outcome: 'denied', codes: ['no_extended_downtime'] },
@@ -119,14 +147,25 @@ runPolicyCases('imaginator', [
         charge('txn_2', { kind: 'usage', paymentReference: 'ch_1', createdAt: '2026-05-04T09:00:02Z' }),
       ],
     },
-    expect: { kind: 'decided', outcome: 'approved', amountMinor: 1500, remedy: 'refund', codes: ['duplicate_charge_confirmed'] },
+    expect: {
+      kind: 'decided',
+      outcome: 'approved',
+      amountMinor: 1500,
+      remedy: 'refund',
+      codes: ['duplicate_charge_confirmed'],
+    },
   },
   {
     name: 'an unauthorised charge is refunded once support has verified it',
     quote: 'Unauthorized Charges: Fraudulent use of your payment method (subject to verification)',
     claim: { ...complete, reason: 'unauthorized_charge', transactionId: null, invoiceNumber: 'inv_txn_1' },
     ledger: { charges: [charge('txn_1', { amountMinor: 2500 })] },
-    expect: { kind: 'needs_review', outcome: 'approved', amountMinor: 2500, codes: ['unauthorized_charge_verification'] },
+    expect: {
+      kind: 'needs_review',
+      outcome: 'approved',
+      amountMinor: 2500,
+      codes: ['unauthorized_charge_verification'],
+    },
     staff: {
       input: { outcome: 'approved', amountMinor: 2500, remedy: 'refund' },
       expect: { outcome: 'approved', amountMinor: 2500, remedy: 'refund' },
@@ -160,20 +199,38 @@ runPolicyCases('imaginator', [
     quote: 'Include your transaction ID or invoice number',
     claim: { ...complete, transactionId: 'txn_9', requestIds: ['req_1'] },
     ledger: { charges: [named], requests: [failed5xx('req_1')] },
-    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['transaction_or_invoice_required'], says: 'We found no charge txn_9 on your account.' },
+    expect: {
+      kind: 'needs_info',
+      missing: ['transaction_or_invoice'],
+      codes: ['transaction_or_invoice_required'],
+      says: 'We found no charge txn_9 on your account.',
+    },
   },
   {
     name: 'an invoice number not on the account is refused the same way',
     quote: 'Include your transaction ID or invoice number',
     claim: { ...complete, transactionId: null, invoiceNumber: 'INV-404', requestIds: ['req_1'] },
     ledger: { charges: [named], requests: [failed5xx('req_1')] },
-    expect: { kind: 'needs_info', missing: ['transaction_or_invoice'], codes: ['transaction_or_invoice_required'], says: 'We found no charge INV-404 on your account.' },
+    expect: {
+      kind: 'needs_info',
+      missing: ['transaction_or_invoice'],
+      codes: ['transaction_or_invoice_required'],
+      says: 'We found no charge INV-404 on your account.',
+    },
   },
   {
     name: 'a remaining balance of service credits has no cash value and is not refunded',
     quote: 'Service credits have no cash value',
     claim: { reason: 'unused_credits', requestIds: [], transactionId: null, explanation: null },
     ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
-    expect: { kind: 'decided', outcome: 'denied', amountMinor: 0, codes: ['service_credits_no_cash_value'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+    expect: {
+      kind: 'decided',
+      outcome: 'denied',
+      amountMinor: 0,
+      codes: ['service_credits_no_cash_value'],
+      arithmetic: [
+        'unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance',
+      ],
+    },
   },
 ]);

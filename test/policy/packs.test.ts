@@ -32,7 +32,11 @@ function writePacks(files: Record<string, unknown>): string {
 describe('policy packs', () => {
   it('loads every pack in policies/, keyed by id', () => {
     expect([...POLICIES.keys()].sort()).toEqual(ids);
-    expect(readdirSync(DEFAULT_POLICY_DIR).filter((f) => f.endsWith('.json')).sort()).toEqual(ids.map((id) => `${id}.json`));
+    expect(
+      readdirSync(DEFAULT_POLICY_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(ids.map((id) => `${id}.json`));
   });
 
   it.each(ids)('%s validates and names an existing seed', (id) => {
@@ -119,7 +123,9 @@ describe('pack validation', () => {
     const pack = pixazo();
     pack.calendar.holidays.days[0]!.rule = 'the first full moon of spring';
     pack.calendar.timeZone = 'Mars/Olympus';
-    expect(() => parsePolicyPack(pack)).toThrow(/not a date-holidays rule[\s\S]*IANA|IANA[\s\S]*not a date-holidays rule/);
+    expect(() => parsePolicyPack(pack)).toThrow(
+      /not a date-holidays rule[\s\S]*IANA|IANA[\s\S]*not a date-holidays rule/,
+    );
   });
 
   it('rejects an outage-share handling without its rules', () => {
@@ -138,7 +144,9 @@ describe('pack validation', () => {
     const broken = rawPack('apiany');
     (broken.claimWindow as Record<string, unknown>).days = 0;
     const dir = writePacks({ 'apiany.json': broken });
-    expect(() => loadPolicyPacks(dir)).toThrow(new RegExp(`${path.join(dir, 'apiany.json')}[\\s\\S]*claimWindow\\.days`));
+    expect(() => loadPolicyPacks(dir)).toThrow(
+      new RegExp(`${path.join(dir, 'apiany.json')}[\\s\\S]*claimWindow\\.days`),
+    );
   });
 
   it('loadPolicyPacks names a file that is not JSON', () => {

@@ -34,7 +34,10 @@ runPolicyCases('sora2-api', [
     claim: { requestIds: ['req_1'] },
     ledger: { requests: [failed5xx('req_1')] },
     expect: { kind: 'needs_review' },
-    staff: { input: { outcome: 'approved', amountMinor: 120, remedy: 'refund' }, expect: { violation: 'note_required' } },
+    staff: {
+      input: { outcome: 'approved', amountMinor: 120, remedy: 'refund' },
+      expect: { violation: 'note_required' },
+    },
   },
   {
     name: 'credits are not a remedy the terms offer',
@@ -87,7 +90,13 @@ runPolicyCases('sora2-api', [
         charge('txn_2', { paymentReference: 'pi_1', createdAt: '2026-05-04T09:00:03Z' }),
       ],
     },
-    expect: { kind: 'needs_review', outcome: 'approved', amountMinor: 1500, remedy: 'refund', codes: ['processor_double_charge'] },
+    expect: {
+      kind: 'needs_review',
+      outcome: 'approved',
+      amountMinor: 1500,
+      remedy: 'refund',
+      codes: ['processor_double_charge'],
+    },
   },
   {
     name: 'a billing error is proposed at the full charge for a person',
@@ -114,6 +123,14 @@ runPolicyCases('sora2-api', [
     quote: 'Credits are non-refundable and expire 12 months after purchase',
     claim: { reason: 'unused_credits', requestIds: [] },
     ledger: { creditBalance: { amountMinor: 2500, currency: 'USD' } },
-    expect: { kind: 'needs_review', outcome: 'denied', amountMinor: 0, codes: ['credits_non_refundable'], arithmetic: ['unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance'] },
+    expect: {
+      kind: 'needs_review',
+      outcome: 'denied',
+      amountMinor: 0,
+      codes: ['credits_non_refundable'],
+      arithmetic: [
+        'unused credit balance in the credits ledger: 2500 USD minor units; the claim concerns the whole balance',
+      ],
+    },
   },
 ]);

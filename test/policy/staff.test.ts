@@ -4,7 +4,11 @@ import { charge, claim, failed5xx, ledger, policy, STAFF } from './fixtures';
 
 const pixazo = policy('pixazo-api');
 const theClaim = claim({ requestIds: ['req_1', 'req_2'] });
-const assessment = assessClaim(pixazo, theClaim, ledger('pixazo-api', { requests: [failed5xx('req_1'), failed5xx('req_2')] }));
+const assessment = assessClaim(
+  pixazo,
+  theClaim,
+  ledger('pixazo-api', { requests: [failed5xx('req_1'), failed5xx('req_2')] }),
+);
 const proposal = (assessment.kind === 'decided' ? assessment.decision : undefined) as Decision;
 
 /** `null` means "no proposal at all". */
@@ -21,7 +25,18 @@ function violation(input: Partial<StaffDecisionWithCurrency>, withProposal: Deci
 
 describe('staffDecision', () => {
   it('records the person, the clause that empowers them and the proposal it started from', () => {
-    const decision = staffDecision(pixazo, theClaim, { outcome: 'approved', amountMinor: 240, remedy: 'refund', note: '  customer asked for card refund ', actor: STAFF }, proposal);
+    const decision = staffDecision(
+      pixazo,
+      theClaim,
+      {
+        outcome: 'approved',
+        amountMinor: 240,
+        remedy: 'refund',
+        note: '  customer asked for card refund ',
+        actor: STAFF,
+      },
+      proposal,
+    );
     expect(decision).toMatchObject({
       outcome: 'approved',
       amount: { amountMinor: 240, currency: 'USD' },
@@ -30,9 +45,15 @@ describe('staffDecision', () => {
       note: 'customer asked for card refund',
       policy: { id: 'pixazo-api', version: pixazo.version },
     });
-    expect(decision.reasons[0]).toMatchObject({ code: 'staff_decision', clause: '§5.3', requestIds: ['req_1', 'req_2'] });
+    expect(decision.reasons[0]).toMatchObject({
+      code: 'staff_decision',
+      clause: '§5.3',
+      requestIds: ['req_1', 'req_2'],
+    });
     expect(decision.findings).toEqual(proposal.findings);
-    expect(decision.arithmetic.at(-1)).toBe('staff agent_7 set 240 USD minor units (engine proposed approved, 240 USD minor units)');
+    expect(decision.arithmetic.at(-1)).toBe(
+      'staff agent_7 set 240 USD minor units (engine proposed approved, 240 USD minor units)',
+    );
   });
 
   it('approves the proposal’s amount when the person gives none', () => {
@@ -46,7 +67,9 @@ describe('staffDecision', () => {
   });
 
   it('refuses a proposal made under another policy version', () => {
-    expect(violation({}, { ...proposal, policy: { id: 'pixazo-api', version: '0000000000000000' } })).toBe('policy_mismatch');
+    expect(violation({}, { ...proposal, policy: { id: 'pixazo-api', version: '0000000000000000' } })).toBe(
+      'policy_mismatch',
+    );
   });
 
   it('requires a positive whole amount unless denied', () => {
@@ -72,7 +95,13 @@ describe('staffDecision', () => {
     expect(violation({}, null)).toBe('currency_unknown');
     expect(violation({ currency: 'EUR' })).toBe('currency_mismatch');
     const billing = claim({ reason: 'billing_error', transactionId: 'txn_1' });
-    const decision = staffDecision(pixazo, billing, { outcome: 'approved', amountMinor: 900, remedy: 'refund', currency: 'usd', actor: STAFF });
+    const decision = staffDecision(pixazo, billing, {
+      outcome: 'approved',
+      amountMinor: 900,
+      remedy: 'refund',
+      currency: 'usd',
+      actor: STAFF,
+    });
     expect(decision.amount).toEqual({ amountMinor: 900, currency: 'USD' });
     expect(decision.reasons[0]!.transactionId).toBe('txn_1');
   });
@@ -81,7 +110,12 @@ describe('staffDecision', () => {
     const billing = claim({ reason: 'billing_error', transactionId: 'txn_1' });
     const review = assessClaim(pixazo, billing, ledger('pixazo-api', { charges: [charge('txn_1')] }));
     if (review.kind !== 'needs_review') throw new Error('expected review');
-    const decision = staffDecision(pixazo, billing, { outcome: 'approved', amountMinor: 1500, remedy: 'refund', actor: STAFF }, review.proposal);
+    const decision = staffDecision(
+      pixazo,
+      billing,
+      { outcome: 'approved', amountMinor: 1500, remedy: 'refund', actor: STAFF },
+      review.proposal,
+    );
     expect(decision.arithmetic).toContain('proposal covers the whole charge; the reviewer sets the erroneous part');
   });
 });

@@ -4,7 +4,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR, quietRuntime, workflowBundle } from '../workflows/workflow-harness';
 
-const histories = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const histories = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 beforeAll(() => quietRuntime());
 

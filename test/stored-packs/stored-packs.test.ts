@@ -8,7 +8,10 @@ import { useActivityWorld, type ActivityWorld } from '../activities/activity-har
 
 /** Packs exactly as the store kept them before the format changed (git 80eacad: holidayRegion, countsFrom, old chargebacks fields). */
 const stored = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(path.join(__dirname, `${name}.before-holiday-lists.json`), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(path.join(__dirname, `${name}.before-holiday-lists.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 /** The version the store recorded: the content hash of the pack as stored. */
 const versionOf = (json: unknown) => policyVersion(json as PolicyPack);
 
@@ -52,16 +55,26 @@ describe('a claim pinned to a pack stored in the older format', () => {
   it('is decided under it, and its deadlines skip the observed holidays', async () => {
     const old = stored('pixazo-api');
     const version = versionOf(old);
-    await world.db.query('INSERT INTO policy_versions (policy_id, version, pack) VALUES ($1, $2, $3)', ['pixazo-api', version, old]);
+    await world.db.query('INSERT INTO policy_versions (policy_id, version, pack) VALUES ($1, $2, $3)', [
+      'pixazo-api',
+      version,
+      old,
+    ]);
     await world.db.query(
       `INSERT INTO usage_requests (request_id, account_id, endpoint, http_status, outcome, amount_minor, currency, output_delivered, started_at)
        VALUES ('req_old_pack', 'acct_t', '/v1/generate', 502, 'error', 120, 'USD', false, '2026-11-19T12:00:00Z')`,
     );
     const claimId = await world.newClaim();
-    await world.db.query(`UPDATE claims SET request_ids = '{req_old_pack}', policy_version = $2 WHERE id = $1`, [claimId, version]);
+    await world.db.query(`UPDATE claims SET request_ids = '{req_old_pack}', policy_version = $2 WHERE id = $1`, [
+      claimId,
+      version,
+    ]);
 
     const assessment: Assessment = await activity.run(world.activities.assessClaim, { claimId });
-    expect(assessment).toMatchObject({ kind: 'decided', decision: { outcome: 'approved', policy: { id: 'pixazo-api', version } } });
+    expect(assessment).toMatchObject({
+      kind: 'decided',
+      decision: { outcome: 'approved', policy: { id: 'pixazo-api', version } },
+    });
 
     // Waiting on the customer from Mon 2028-10-30: 10 business days end Tue 14 Nov, past Veterans Day observed (Fri 10).
     const [reply]: Deadline[] = await activity.run(world.activities.planDeadlines, {

@@ -47,7 +47,8 @@ export async function createDevServerEnv(
   options: ExistingServerTestWorkflowEnvironmentOptions = {},
 ): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests through jest (global setup starts the server)');
+  if (!address)
+    throw new Error('TEMPORAL_ADDRESS is not set: run the tests through jest (global setup starts the server)');
   return TestWorkflowEnvironment.createFromExistingServer({
     address,
     namespace: process.env.TEMPORAL_NAMESPACE || 'default',

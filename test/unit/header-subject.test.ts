@@ -2,7 +2,14 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { subjectOfHeaders } from '../../domain/email/header-subject';
 
 const compose = (subject: string | undefined) =>
-  new MailComposer({ from: 'a@customer.example', to: 'refunds@pixazo-api.example', subject, text: 'Subject: not this one' }).compile().build();
+  new MailComposer({
+    from: 'a@customer.example',
+    to: 'refunds@pixazo-api.example',
+    subject,
+    text: 'Subject: not this one',
+  })
+    .compile()
+    .build();
 
 describe('the subject shown in the unprocessable-mail queue', () => {
   it('decodes an encoded, folded subject as nodemailer writes it', async () => {

@@ -1,14 +1,29 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Assessment } from '../../common/claim';
-import { confirmPayoutUpdate, customerReplyUpdate, decideUpdate, requestInfoUpdate, withdrawUpdate } from '../../common/messages';
+import {
+  confirmPayoutUpdate,
+  customerReplyUpdate,
+  decideUpdate,
+  requestInfoUpdate,
+  withdrawUpdate,
+} from '../../common/messages';
 import { loadPolicyPacks } from '../../domain/policy';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import { pixazoAssessment } from './pixazo-scenarios';
 import {
-  FINANCE, LEAD, needsReview, proposal, quietRuntime, recordHistoriesIfAsked, registerClaimSearchAttributes, startClaim, testWorker,
-  uniqueTaskQueue, waitForStatus,
+  FINANCE,
+  LEAD,
+  needsReview,
+  proposal,
+  quietRuntime,
+  recordHistoriesIfAsked,
+  registerClaimSearchAttributes,
+  startClaim,
+  testWorker,
+  uniqueTaskQueue,
+  waitForStatus,
 } from './workflow-harness';
 
 const NEW_YORK = loadPolicyPacks().get('pixazo-api')!.pack.calendar; // America/New_York, US federal holidays
@@ -31,7 +46,11 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function run<T>(assessments: Assessment[], body: (ctx: Awaited<ReturnType<typeof setup>>) => Promise<T>, sla = SLA) {
+async function run<T>(
+  assessments: Assessment[],
+  body: (ctx: Awaited<ReturnType<typeof setup>>) => Promise<T>,
+  sla = SLA,
+) {
   const ctx = await setup(assessments, sla);
   const result = await ctx.worker.runUntil(body(ctx));
   await recordHistoriesIfAsked(SUITE, ctx.handles);
@@ -58,7 +77,11 @@ describe(SUITE, () => {
       expect(await handle.result()).toBe('closed');
       return { ledger };
     });
-    expect(ledger.decisions[0]).toMatchObject({ outcome: 'approved', remedy: 'credit', amount: { amountMinor: 240, currency: 'USD' } });
+    expect(ledger.decisions[0]).toMatchObject({
+      outcome: 'approved',
+      remedy: 'credit',
+      amount: { amountMinor: 240, currency: 'USD' },
+    });
     expect(ledger.decisions[0]!.reasons.map((r) => r.clause)).toContain('§5.2');
     expect(ledger.credits).toBe(1);
     expect(ledger.payouts).toBe(0);
@@ -89,7 +112,9 @@ describe(SUITE, () => {
       await waitForStatus(handle, 'in_review');
       await env.sleep('2 days');
       const decision = await handle.executeUpdate(decideUpdate, {
-        args: [{ outcome: 'partially_approved', amountMinor: 120, remedy: 'credit', note: 'one call verified', actor: LEAD }],
+        args: [
+          { outcome: 'partially_approved', amountMinor: 120, remedy: 'credit', note: 'one call verified', actor: LEAD },
+        ],
       });
       expect(decision.decidedBy).toEqual(LEAD);
       expect(await handle.result()).toBe('closed');
@@ -114,7 +139,9 @@ describe(SUITE, () => {
         expect(ledger.alerts.map((a) => a.template)).toEqual(['review_warning']);
         await env.sleep('2 days'); // past the end of Wednesday 2 December: 7 business days
         expect(ledger.alerts.map((a) => a.template)).toEqual(['review_warning', 'escalation']);
-        await handle.executeUpdate(decideUpdate, { args: [{ outcome: 'denied', remedy: 'none', note: 'not verified', actor: LEAD }] });
+        await handle.executeUpdate(decideUpdate, {
+          args: [{ outcome: 'denied', remedy: 'none', note: 'not verified', actor: LEAD }],
+        });
         expect(await handle.result()).toBe('denied');
         return { ledger, startedAtMs };
       },
@@ -189,7 +216,9 @@ describe(SUITE, () => {
     const { ledger } = await run([needsReview(), needsReview()], async ({ start, ledger }) => {
       const { handle } = await start();
       await waitForStatus(handle, 'in_review');
-      const asked = await handle.executeUpdate(requestInfoUpdate, { args: [{ message: 'Which invoice was this?', actor: LEAD }] });
+      const asked = await handle.executeUpdate(requestInfoUpdate, {
+        args: [{ message: 'Which invoice was this?', actor: LEAD }],
+      });
       expect(asked).toBe('awaiting_customer');
       await handle.executeUpdate(customerReplyUpdate, { args: [{ invoiceNumber: 'INV-7', message: 'INV-7' }] });
       await waitForStatus(handle, 'in_review');
@@ -197,7 +226,15 @@ describe(SUITE, () => {
       expect(await handle.result()).toBe('closed');
       return { ledger };
     });
-    expect(ledger.statuses).toEqual(['checking', 'in_review', 'awaiting_customer', 'checking', 'in_review', 'approved', 'closed']);
+    expect(ledger.statuses).toEqual([
+      'checking',
+      'in_review',
+      'awaiting_customer',
+      'checking',
+      'in_review',
+      'approved',
+      'closed',
+    ]);
     expect(ledger.notices).toEqual(['acknowledgement', 'in_review', 'info_request', 'decision', 'money_sent']);
   });
 
@@ -234,7 +271,9 @@ describe(SUITE, () => {
       await handle.executeUpdate(withdrawUpdate, { args: [{}] });
       await expect(
         handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] }),
-      ).rejects.toMatchObject({ cause: { type: 'ClaimClosed', message: expect.stringMatching(/is closed as withdrawn/) } });
+      ).rejects.toMatchObject({
+        cause: { type: 'ClaimClosed', message: expect.stringMatching(/is closed as withdrawn/) },
+      });
     });
   });
 });

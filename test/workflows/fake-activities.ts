@@ -40,7 +40,16 @@ function serverNow(): number {
  */
 export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
   const ledger: FakeLedger = {
-    statuses: [], events: [], deadlines: new Map(), alerts: [], notices: [], credits: 0, payouts: 0, decisions: [], wake: [], settled: [],
+    statuses: [],
+    events: [],
+    deadlines: new Map(),
+    alerts: [],
+    notices: [],
+    credits: 0,
+    payouts: 0,
+    decisions: [],
+    wake: [],
+    settled: [],
   };
   let submittedAtMs: number | undefined;
   /** Records the moment the workflow planned its first deadlines: the claim's submission on the server clock. */
@@ -94,12 +103,18 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
       return deadlines;
     }),
     pauseDeadlines: jest.fn(async ({ pausedFrom, pausedUntil }) => {
-      const paused = businessDaysBetween(new Date(Date.parse(pausedFrom) + shiftMs()), new Date(Date.parse(pausedUntil) + shiftMs()), sla.calendar);
+      const paused = businessDaysBetween(
+        new Date(Date.parse(pausedFrom) + shiftMs()),
+        new Date(Date.parse(pausedUntil) + shiftMs()),
+        sla.calendar,
+      );
       const shifted = [...ledger.deadlines.values()]
         .filter((d) => d.kind !== 'customer_reply')
         .map((d) => ({
           ...d,
-          dueAt: new Date(addBusinessDays(new Date(Date.parse(d.dueAt) + shiftMs()), paused, sla.calendar).getTime() - shiftMs()).toISOString(),
+          dueAt: new Date(
+            addBusinessDays(new Date(Date.parse(d.dueAt) + shiftMs()), paused, sla.calendar).getTime() - shiftMs(),
+          ).toISOString(),
         }));
       for (const d of shifted) ledger.deadlines.set(d.kind, d);
       return shifted;
@@ -114,7 +129,13 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
       return { payoutId: '1', processorReference: null };
     }),
     confirmPayout: jest.fn(async ({ processorReference, confirmedBy }) => ({
-      id: '1', paymentReference: null, processorReference, status: 'confirmed' as const, confirmedReference: processorReference, confirmedBy, confirmedAt: new Date(serverNow()).toISOString(),
+      id: '1',
+      paymentReference: null,
+      processorReference,
+      status: 'confirmed' as const,
+      confirmedReference: processorReference,
+      confirmedBy,
+      confirmedAt: new Date(serverNow()).toISOString(),
     })),
     notifyCustomer: jest.fn(async ({ notice }) => {
       ledger.notices.push(notice.template);

@@ -6,8 +6,17 @@ import { loadPolicyPacks } from '../../domain/policy';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { fakeActivities, type TestSla } from './fake-activities';
 import {
-  FINANCE, LEAD, needsReview, proposal, quietRuntime, recordHistoriesIfAsked, registerClaimSearchAttributes, startClaim, testWorker,
-  uniqueTaskQueue, waitForStatus,
+  FINANCE,
+  LEAD,
+  needsReview,
+  proposal,
+  quietRuntime,
+  recordHistoriesIfAsked,
+  registerClaimSearchAttributes,
+  startClaim,
+  testWorker,
+  uniqueTaskQueue,
+  waitForStatus,
 } from './workflow-harness';
 
 const SLA: TestSla = {
@@ -35,7 +44,10 @@ function gate() {
   return { open, opened };
 }
 
-async function claimWith(checks: EvidenceCheck[], tweak: (fake: ReturnType<typeof fakeActivities>) => void = () => undefined) {
+async function claimWith(
+  checks: EvidenceCheck[],
+  tweak: (fake: ReturnType<typeof fakeActivities>) => void = () => undefined,
+) {
   const taskQueue = uniqueTaskQueue();
   const fake = fakeActivities(checks, SLA);
   tweak(fake);
@@ -66,7 +78,9 @@ describe(SUITE, () => {
       const { handle } = await ctx.start();
       handles.push(handle);
       await waitForStatus(handle, 'in_review');
-      const decided = handle.executeUpdate(decideUpdate, { args: [{ outcome: 'denied', remedy: 'none', actor: LEAD }] });
+      const decided = handle.executeUpdate(decideUpdate, {
+        args: [{ outcome: 'denied', remedy: 'none', actor: LEAD }],
+      });
       await until(() => (ctx.activities.recordDecision as jest.Mock).mock.calls.length > 0);
       await expect(handle.executeUpdate(withdrawUpdate, { args: [{ why: 'never mind' }] })).rejects.toMatchObject({
         cause: { type: 'ClaimNotInExpectedState', message: expect.stringContaining('can no longer be withdrawn') },
@@ -91,9 +105,13 @@ describe(SUITE, () => {
     await ctx.worker.runUntil(async () => {
       const { handle } = await ctx.start();
       await waitForStatus(handle, 'in_review');
-      const decided = handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] });
+      const decided = handle.executeUpdate(decideUpdate, {
+        args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }],
+      });
       await until(() => (ctx.activities.validateStaffDecision as jest.Mock).mock.calls.length > 0);
-      await expect(handle.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toMatchObject({ cause: { type: 'ClaimBetweenStates' } });
+      await expect(handle.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toMatchObject({
+        cause: { type: 'ClaimBetweenStates' },
+      });
       checking.open();
       expect((await decided).outcome).toBe('approved');
       expect(await handle.result()).toBe('closed');
@@ -132,10 +150,13 @@ describe(SUITE, () => {
     await ctx.worker.runUntil(async () => {
       const { handle } = await ctx.start();
       await waitForStatus(handle, 'awaiting_payout');
-      const first = handle.executeUpdate(confirmPayoutUpdate, { args: [{ processorReference: 're_1', actor: FINANCE }] });
+      const first = handle.executeUpdate(confirmPayoutUpdate, {
+        args: [{ processorReference: 're_1', actor: FINANCE }],
+      });
       await until(() => (ctx.activities.confirmPayout as jest.Mock).mock.calls.length > 0);
-      await expect(handle.executeUpdate(confirmPayoutUpdate, { args: [{ processorReference: 're_2', actor: FINANCE }] }))
-        .rejects.toMatchObject({ cause: { type: 'ConflictingAction', message: expect.stringContaining('re_1') } });
+      await expect(
+        handle.executeUpdate(confirmPayoutUpdate, { args: [{ processorReference: 're_2', actor: FINANCE }] }),
+      ).rejects.toMatchObject({ cause: { type: 'ConflictingAction', message: expect.stringContaining('re_1') } });
       confirming.open();
       expect(await first).toBe('closed');
     });
@@ -145,21 +166,26 @@ describe(SUITE, () => {
     const handles: WorkflowHandle[] = [];
     const waiter = await claimWith([
       { kind: 'waiting', heldBy: ['clm_holder'], items: ['req_1', 'req_2'] },
-      { kind: 'decided', decision: proposal({ outcome: 'denied', remedy: 'none', amount: { amountMinor: 0, currency: 'USD' } }) },
+      {
+        kind: 'decided',
+        decision: proposal({ outcome: 'denied', remedy: 'none', amount: { amountMinor: 0, currency: 'USD' } }),
+      },
     ]);
     const holder = await claimWith([{ kind: 'decided', decision: proposal() }]);
-    await waiter.worker.runUntil(holder.worker.runUntil(async () => {
-      const waiting = await waiter.start();
-      handles.push(waiting.handle);
-      await until(() => waiter.ledger.events.includes('waiting_for_claim'));
-      expect((await waiting.handle.query(claimStateQuery)).status).toBe('checking');
-      // The holder's settlement reports the waiter, and the holder's workflow wakes it.
-      holder.ledger.wake.push([waiting.claimId]);
-      const held = await holder.start();
-      handles.push(held.handle);
-      expect(await held.handle.result()).toBe('closed');
-      expect(await waiting.handle.result()).toBe('denied');
-    }));
+    await waiter.worker.runUntil(
+      holder.worker.runUntil(async () => {
+        const waiting = await waiter.start();
+        handles.push(waiting.handle);
+        await until(() => waiter.ledger.events.includes('waiting_for_claim'));
+        expect((await waiting.handle.query(claimStateQuery)).status).toBe('checking');
+        // The holder's settlement reports the waiter, and the holder's workflow wakes it.
+        holder.ledger.wake.push([waiting.claimId]);
+        const held = await holder.start();
+        handles.push(held.handle);
+        expect(await held.handle.result()).toBe('closed');
+        expect(await waiting.handle.result()).toBe('denied');
+      }),
+    );
     await recordHistoriesIfAsked(SUITE, handles);
     expect(waiter.activities.runEvidenceCheck).toHaveBeenCalledTimes(2);
     expect(holder.ledger.settled).toEqual([{ release: true }]);

@@ -8,9 +8,17 @@ const DAY = 86_400_000;
 function request(requestId: string, httpStatus: number, daysBeforeClaim: number): LedgerRequest {
   const at = new Date(Date.parse(SUBMITTED_AT) - daysBeforeClaim * DAY).toISOString();
   return {
-    requestId, accountId: 'acct_wf', endpoint: '/v1/images/generate', model: 'sdxl', httpStatus,
-    outcome: httpStatus >= 400 ? 'error' : 'success', amountMinor: 120, currency: 'USD',
-    outputDelivered: httpStatus < 400, startedAt: at, completedAt: at,
+    requestId,
+    accountId: 'acct_wf',
+    endpoint: '/v1/images/generate',
+    model: 'sdxl',
+    httpStatus,
+    outcome: httpStatus >= 400 ? 'error' : 'success',
+    amountMinor: 120,
+    currency: 'USD',
+    outputDelivered: httpStatus < 400,
+    startedAt: at,
+    completedAt: at,
   };
 }
 
@@ -25,13 +33,22 @@ export function pixazoAssessment(scenario: keyof typeof SCENARIOS): Assessment {
   const policy = loadPolicyPacks().get('pixazo-api')!;
   const requests = SCENARIOS[scenario];
   const claim: ClaimFacts = {
-    claimId: 'clm_wf', accountId: 'acct_wf', accountEmail: 'wf@example.com', reason: 'failed_request',
-    requestIds: requests.map((r) => r.requestId), transactionId: null, invoiceNumber: null,
-    explanation: 'calls failed', submittedAt: SUBMITTED_AT,
+    claimId: 'clm_wf',
+    accountId: 'acct_wf',
+    accountEmail: 'wf@example.com',
+    reason: 'failed_request',
+    requestIds: requests.map((r) => r.requestId),
+    transactionId: null,
+    invoiceNumber: null,
+    explanation: 'calls failed',
+    submittedAt: SUBMITTED_AT,
   };
   const facts: LedgerFacts = {
     account: { id: 'acct_wf', email: 'wf@example.com', policyId: 'pixazo-api', status: 'active', currency: 'USD' },
-    requests, charges: [], outages: [], alreadyRemedied: [],
+    requests,
+    charges: [],
+    outages: [],
+    alreadyRemedied: [],
   };
   return assessClaim(policy, claim, facts);
 }

@@ -2,7 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ulid } from 'ulid';
@@ -20,7 +27,10 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** Bundles the workflows once per test file; webpack is the slow part of starting a worker. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -69,7 +79,8 @@ export async function waitForStatus(handle: WorkflowHandle, status: ClaimStatus,
 const REVIEW_REASON: DecisionReason = {
   code: 'needs_person',
   clause: '§5.3',
-  quote: 'Pixazo will investigate the claim and, upon verification, process the refund or credit within ten (10) business days.',
+  quote:
+    'Pixazo will investigate the claim and, upon verification, process the refund or credit within ten (10) business days.',
   message: 'A person must check this claim.',
 };
 
@@ -101,7 +112,11 @@ export const FINANCE: Actor = { type: 'staff', id: 'finance:test' };
 export async function recordHistoriesIfAsked(suite: string, handles: readonly WorkflowHandle[]): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
   const testName = (expect.getState().currentTestName ?? 'unnamed').replace(suite, '');
-  const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  const slug = testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
   await mkdir(HISTORIES_DIR, { recursive: true });
   for (const [i, handle] of handles.entries()) {
     const history = await handle.fetchHistory();
@@ -114,7 +129,10 @@ export async function recordHistoriesIfAsked(suite: string, handles: readonly Wo
  * refuses unregistered ones; register them through its operator service as the dev stack does for the dev server.
  */
 export async function registerClaimSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
+  const types = {
+    Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  };
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(CLAIM_SEARCH_ATTRIBUTES.map((a) => [a.name, types[a.cliType]])),

@@ -8,8 +8,17 @@ const claimId = { claimId: ClaimIdParam.shape.claimId };
 /** The customer's side: submit, read, reply, withdraw. */
 export const claimDocs: RouteDoc[] = [
   {
-    method: 'post', path: '/v1/claims', summary: 'Submit a refund claim; the account is named by id or email', auth: 'public',
-    headers: [{ name: 'Idempotency-Key', description: 'the same key and body return the same claim (200); another body is a 409', schema: z.string().max(200) }],
+    method: 'post',
+    path: '/v1/claims',
+    summary: 'Submit a refund claim; the account is named by id or email',
+    auth: 'public',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'the same key and body return the same claim (200); another body is a 409',
+        schema: z.string().max(200),
+      },
+    ],
     body: ClaimBody,
     responses: {
       202: { description: 'claim stored and its workflow started', schema: ClaimAccepted },
@@ -18,17 +27,32 @@ export const claimDocs: RouteDoc[] = [
     errors: [400, 404, 409, 422],
   },
   {
-    method: 'get', path: '/v1/claims/:claimId', summary: 'Read a claim: status, decision with clauses, deadlines, timeline', auth: 'claimTokenOrStaff',
-    pathParams: claimId, responses: { 200: { description: 'the claim', schema: ClaimView } }, errors: [401, 404],
+    method: 'get',
+    path: '/v1/claims/:claimId',
+    summary: 'Read a claim: status, decision with clauses, deadlines, timeline',
+    auth: 'claimTokenOrStaff',
+    pathParams: claimId,
+    responses: { 200: { description: 'the claim', schema: ClaimView } },
+    errors: [401, 404],
   },
   {
-    method: 'post', path: '/v1/claims/:claimId/reply', summary: 'The customer supplies the information asked for', auth: 'claimToken',
-    pathParams: claimId, body: CustomerReplyBody, responses: { 200: { description: 'reply recorded', schema: ClaimStatusReply } },
+    method: 'post',
+    path: '/v1/claims/:claimId/reply',
+    summary: 'The customer supplies the information asked for',
+    auth: 'claimToken',
+    pathParams: claimId,
+    body: CustomerReplyBody,
+    responses: { 200: { description: 'reply recorded', schema: ClaimStatusReply } },
     errors: [400, 404, 409],
   },
   {
-    method: 'post', path: '/v1/claims/:claimId/withdraw', summary: 'The customer withdraws the claim before its remedy starts', auth: 'claimToken',
-    pathParams: claimId, body: WithdrawBody, responses: { 200: { description: 'withdrawn', schema: ClaimStatusReply } },
+    method: 'post',
+    path: '/v1/claims/:claimId/withdraw',
+    summary: 'The customer withdraws the claim before its remedy starts',
+    auth: 'claimToken',
+    pathParams: claimId,
+    body: WithdrawBody,
+    responses: { 200: { description: 'withdrawn', schema: ClaimStatusReply } },
     errors: [400, 404, 409],
   },
 ];
