@@ -206,8 +206,12 @@ export interface QueuedMail {
 /** Bytes read from the start of each message to find its Subject; headers longer than this show no subject. */
 const HEAD_BYTES = 16_384;
 
-/** The staff queue of unprocessable mail, oldest first. */
-export async function listUnprocessableMails(db: Queryable, limit = 100): Promise<QueuedMail[]> {
+/** The staff queue of unprocessable mail, oldest first unless asked for the newest. */
+export async function listUnprocessableMails(
+  db: Queryable,
+  limit = 100,
+  order: 'oldest' | 'newest' = 'oldest',
+): Promise<QueuedMail[]> {
   const { rows } = await db.query<{
     id: string;
     received_at: Date;
@@ -217,7 +221,7 @@ export async function listUnprocessableMails(db: Queryable, limit = 100): Promis
     head: Buffer;
   }>(
     `SELECT id, received_at, envelope, size, reason, substring(raw from 1 for $2) AS head
-       FROM inbound_mails WHERE state = 'unprocessable' ORDER BY received_at LIMIT $1`,
+       FROM inbound_mails WHERE state = 'unprocessable' ORDER BY received_at ${order === 'newest' ? 'DESC' : 'ASC'}, id LIMIT $1`,
     [limit, HEAD_BYTES],
   );
   return rows.map((r) => ({

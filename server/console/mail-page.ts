@@ -8,47 +8,54 @@ import { html, type SafeHtml } from './html';
 import { renderPage } from './render';
 import { requireRole } from './session';
 
-function mailTable(mails: QueuedMail[], limit: number): SafeHtml {
-  return html`<table class="queue mail-queue">
-    <caption>
-      Unprocessable mail, oldest first${mails.length === limit ? ` (the first ${limit})` : ''}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Received</th>
-        <th scope="col">Sender</th>
-        <th scope="col">To</th>
-        <th scope="col">Subject</th>
-        <th scope="col">Reason</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${
-        mails.length
-          ? mails.map(
-              (m) =>
-                html`<tr>
-                  <td data-label="Received">${when(m.receivedAt)}</td>
-                  <td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
-                  <td data-label="To">${m.to.join(', ')}</td>
-                  <td data-label="Subject">${m.subject ?? '(no subject)'}</td>
-                  <td data-label="Reason">${m.reason ?? '—'}</td>
-                </tr>`,
-            )
-          : html`<tr>
-              <td colspan="5">No unprocessable mail.</td>
-            </tr>`
-      }
-    </tbody>
-  </table>`;
+type Order = 'oldest' | 'newest';
+
+function mailTable(mails: QueuedMail[], limit: number, order: Order): SafeHtml {
+  const other: Order = order === 'newest' ? 'oldest' : 'newest';
+  return html`<p><a href="/console/mail/unprocessable?order=${other}">Show the ${other} first</a></p>
+    <table class="queue mail-queue">
+      <caption>
+        Unprocessable mail, ${order} first${mails.length === limit ? ` (${limit} shown)` : ''}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Received</th>
+          <th scope="col">Sender</th>
+          <th scope="col">To</th>
+          <th scope="col">Subject</th>
+          <th scope="col">Reason</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          mails.length
+            ? mails.map(
+                (m) =>
+                  html`<tr>
+                    <td data-label="Received">${when(m.receivedAt)}</td>
+                    <td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
+                    <td data-label="To">${m.to.join(', ')}</td>
+                    <td data-label="Subject">${m.subject ?? '(no subject)'}</td>
+                    <td data-label="Reason">${m.reason ?? '—'}</td>
+                  </tr>`,
+              )
+            : html`<tr>
+                <td colspan="5">No unprocessable mail.</td>
+              </tr>`
+        }
+      </tbody>
+    </table>`;
 }
 
 /** The unprocessable-mail queue, read by the same function and for the same roles as GET /v1/mail/unprocessable. */
 export function mailPages(deps: ConsoleDeps): Router {
   const router = Router();
   router.get('/mail/unprocessable', requireRole(MAIL_QUEUE_ROLES), async (req, res) => {
-    const { limit } = MailQueueQuery.parse(req.query);
-    const mails = await listUnprocessableMails(deps.db, limit);
+    const { order = 'newest', ...query } = req.query as Record<string, unknown>;
+    const { limit } = MailQueueQuery.parse(query);
+    // Newest first by default: with many stuck messages, an oldest-first page would never show today's.
+    const shown: Order = order === 'oldest' ? 'oldest' : 'newest';
+    const mails = await listUnprocessableMails(deps.db, limit, shown);
     renderPage(
       req,
       res,
@@ -58,7 +65,7 @@ export function mailPages(deps: ConsoleDeps): Router {
           Messages the email channel stored but could not turn into a claim or a reply, each with the reason. The raw
           message is kept.
         </p>
-        ${mailTable(mails, limit)}`,
+        ${mailTable(mails, limit, shown)}`,
     );
   });
   return router;
