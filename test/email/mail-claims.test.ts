@@ -91,7 +91,8 @@ describe('claims by email, through the real listener, workflow and PostgreSQL', 
 
   it('resumes a claim awaiting the customer with the reply to the information request, attachment and all', async () => {
     const { accountId, email } = await w.account('imaginator');
-    const periodStart = new Date(Date.now() - 20 * 86_400_000);
+    // Outages are platform-wide: this period stays clear of the one test/integration/policy-workflows.test.ts feeds.
+    const periodStart = new Date(Date.now() - 31 * 86_400_000);
     const periodEnd = new Date(periodStart.getTime() + 10 * 86_400_000);
     const txn = `txn_${accountId}_1`;
     await w.feed('charges', [
