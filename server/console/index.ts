@@ -67,8 +67,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       req,
       res,
       { title: 'Not found' },
-      html`<h1>Not found</h1>
-        <p>There is no page ${req.originalUrl}.</p>`,
+      html`<h1>Not found</h1><p>There is no page ${req.originalUrl}.</p>`,
       404,
     ),
   );
@@ -98,9 +97,7 @@ function consoleErrors(logger: Logger): ErrorRequestHandler {
       req,
       res,
       { title: 'Refused' },
-      html`<h1>${status === 403 ? 'Not allowed' : 'That did not work'}</h1>
-        <p class="flash flash-error" role="alert">${message}</p>
-        <p><a href="/console/queue">Back to the queue</a></p>`,
+      html`<h1>${status === 403 ? 'Not allowed' : 'That did not work'}</h1><p class="flash flash-error" role="alert">${message}</p><p><a href="/console/queue">Back to the queue</a></p>`,
       status,
     );
   };

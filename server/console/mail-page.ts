@@ -13,38 +13,20 @@ type Order = 'oldest' | 'newest';
 function mailTable(mails: QueuedMail[], limit: number, order: Order): SafeHtml {
   const other: Order = order === 'newest' ? 'oldest' : 'newest';
   return html`<p><a href="/console/mail/unprocessable?order=${other}">Show the ${other} first</a></p>
-    <table class="queue mail-queue">
-      <caption>
-        Unprocessable mail, ${order} first${mails.length === limit ? ` (${limit} shown)` : ''}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Received</th>
-          <th scope="col">Sender</th>
-          <th scope="col">To</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Reason</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          mails.length
-            ? mails.map(
-                (m) =>
-                  html`<tr>
-                    <td data-label="Received">${when(m.receivedAt)}</td>
-                    <td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
-                    <td data-label="To">${m.to.join(', ')}</td>
-                    <td data-label="Subject">${m.subject ?? '(no subject)'}</td>
-                    <td data-label="Reason">${m.reason ?? '—'}</td>
-                  </tr>`,
-              )
-            : html`<tr>
-                <td colspan="5">No unprocessable mail.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>`;
+<table class="queue mail-queue">
+  <caption>Unprocessable mail, ${order} first${mails.length === limit ? ` (${limit} shown)` : ''}</caption>
+  <thead><tr><th scope="col">Received</th><th scope="col">Sender</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Reason</th></tr></thead>
+  <tbody>${
+    mails.length
+      ? mails.map(
+          (
+            m,
+          ) => html`<tr><td data-label="Received">${when(m.receivedAt)}</td><td data-label="Sender">${m.from || '(empty envelope sender)'}</td>
+      <td data-label="To">${m.to.join(', ')}</td><td data-label="Subject">${m.subject ?? '(no subject)'}</td><td data-label="Reason">${m.reason ?? '—'}</td></tr>`,
+        )
+      : html`<tr><td colspan="5">No unprocessable mail.</td></tr>`
+  }</tbody>
+</table>`;
 }
 
 /** The unprocessable-mail queue, read by the same function and for the same roles as GET /v1/mail/unprocessable. */
@@ -61,11 +43,8 @@ export function mailPages(deps: ConsoleDeps): Router {
       res,
       { title: 'Unprocessable mail', current: 'mail' },
       html`<h1>Unprocessable mail</h1>
-        <p class="hint">
-          Messages the email channel stored but could not turn into a claim or a reply, each with the reason. The raw
-          message is kept.
-        </p>
-        ${mailTable(mails, limit, shown)}`,
+<p class="hint">Messages the email channel stored but could not turn into a claim or a reply, each with the reason. The raw message is kept.</p>
+${mailTable(mails, limit, shown)}`,
     );
   });
   return router;

@@ -96,125 +96,66 @@ function queueHref(params: QueueParams, change: Partial<QueueParams>): string {
 }
 
 function tabs(q: LoadedQueue): SafeHtml {
-  return html`<nav class="tabs" aria-label="Queues">
-    ${QUEUE_TABS.map(
-      (t) =>
-        html`<a
-          href="${queueHref(q.params, { tab: t, page: 1 })}"
-          ${t === q.params.tab ? html` aria-current="page"` : ''}
-          >${TAB_LABELS[t]} <span class="count">${q.counts[t]}</span></a
-        >`,
-    )}
-  </nav>`;
+  return html`<nav class="tabs" aria-label="Queues">${QUEUE_TABS.map(
+    (t) =>
+      html`<a href="${queueHref(q.params, { tab: t, page: 1 })}"${t === q.params.tab ? html` aria-current="page"` : ''}>${TAB_LABELS[t]} <span class="count">${q.counts[t]}</span></a>`,
+  )}</nav>`;
 }
 
 function filters(q: LoadedQueue): SafeHtml {
   const p = q.params;
   const option = (value: string, label: string, current: string | undefined) =>
-    html`<option value="${value}" ${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
+    html`<option value="${value}"${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
   return html`<form class="filters" method="get" action="/console/queue">
-    <input type="hidden" name="tab" value="${p.tab}" />
-    <label
-      >Policy
-      <select name="policy">
-        ${option('', 'any', p.policy)}${q.policyIds.map((id) => option(id, id, p.policy))}
-      </select></label
-    >
-    <label
-      >Account <input name="account" value="${p.account ?? ''}" placeholder="id or email" autocomplete="off"
-    /></label>
-    ${
-      p.tab === 'chargebacks'
-        ? ''
-        : html`<label
-            >Channel
-            <select name="channel">
-              ${option('', 'any', p.channel)}${CHANNELS.map((c) => option(c, c, p.channel))}
-            </select></label
-          >`
-    }
-    <label
-      >Sort
-      <select name="sort">
-        ${option('due_asc', 'due soonest first', p.sort)}${option('due_desc', 'due latest first', p.sort)}
-      </select></label
-    >
-    <button type="submit">Apply</button>
-  </form>`;
+  <input type="hidden" name="tab" value="${p.tab}">
+  <label>Policy <select name="policy">${option('', 'any', p.policy)}${q.policyIds.map((id) => option(id, id, p.policy))}</select></label>
+  <label>Account <input name="account" value="${p.account ?? ''}" placeholder="id or email" autocomplete="off"></label>
+  ${p.tab === 'chargebacks' ? '' : html`<label>Channel <select name="channel">${option('', 'any', p.channel)}${CHANNELS.map((c) => option(c, c, p.channel))}</select></label>`}
+  <label>Sort <select name="sort">${option('due_asc', 'due soonest first', p.sort)}${option('due_desc', 'due latest first', p.sort)}</select></label>
+  <button type="submit">Apply</button>
+</form>`;
 }
 
 function disputeRow({ row: r, due }: { row: ChargebackQueueRow; due: Countdown | null }): SafeHtml {
   return html`<tr class="${due ? `due-${due.urgency}` : ''}">
-    <td data-label="Chargeback"><a href="/console/chargebacks/${r.chargebackId}">${r.chargebackId}</a></td>
-    <td data-label="Account">
-      ${r.accountId ? html`${r.accountId}<br /><small>${r.accountEmail}</small>` : 'unmatched'}
-    </td>
-    <td data-label="Policy">${r.policyId ?? '—'}</td>
-    <td data-label="Reason">${words(r.reason)}</td>
-    <td data-label="Amount" class="num">${money(r.amount)}</td>
-    <td data-label="Status"><span class="status">${words(r.status)}</span></td>
-    <td data-label="Evidence due">
-      ${countdownBadge(due)}${r.dueBy ? html`<br /><small>due_by ${when(r.dueBy)}</small>` : ''}
-    </td>
-  </tr>`;
+  <td data-label="Chargeback"><a href="/console/chargebacks/${r.chargebackId}">${r.chargebackId}</a></td>
+  <td data-label="Account">${r.accountId ? html`${r.accountId}<br><small>${r.accountEmail}</small>` : 'unmatched'}</td>
+  <td data-label="Policy">${r.policyId ?? '—'}</td>
+  <td data-label="Reason">${words(r.reason)}</td>
+  <td data-label="Amount" class="num">${money(r.amount)}</td>
+  <td data-label="Status"><span class="status">${words(r.status)}</span></td>
+  <td data-label="Evidence due">${countdownBadge(due)}${r.dueBy ? html`<br><small>due_by ${when(r.dueBy)}</small>` : ''}</td>
+</tr>`;
 }
 
 function disputeTable(q: LoadedQueue): SafeHtml {
   return html`<table class="queue">
-    <caption>
-      ${TAB_LABELS.chargebacks}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Chargeback</th>
-        <th scope="col">Account</th>
-        <th scope="col">Policy</th>
-        <th scope="col">Reason</th>
-        <th scope="col" class="num">Amount</th>
-        <th scope="col">Status</th>
-        <th scope="col">Evidence due (calendar time)</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${
-        q.disputes.length
-          ? q.disputes.map(disputeRow)
-          : html`<tr>
-              <td colspan="7">No dispute awaits an answer.</td>
-            </tr>`
-      }
-    </tbody>
-  </table>`;
+  <caption>${TAB_LABELS.chargebacks}</caption>
+  <thead><tr><th scope="col">Chargeback</th><th scope="col">Account</th><th scope="col">Policy</th><th scope="col">Reason</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Evidence due (calendar time)</th></tr></thead>
+  <tbody>${q.disputes.length ? q.disputes.map(disputeRow) : html`<tr><td colspan="7">No dispute awaits an answer.</td></tr>`}</tbody>
+</table>`;
 }
 
 function row({ row: r, due }: { row: QueueRow; due: ReturnType<typeof countdown> | null }): SafeHtml {
   return html`<tr class="${due ? `due-${due.urgency}` : ''}">
-    <td data-label="Claim"><a href="/console/cases/${r.claimId}">${r.claimId}</a></td>
-    <td data-label="Account">${r.accountId}<br /><small>${r.accountEmail}</small></td>
-    <td data-label="Policy">${r.policyId}</td>
-    <td data-label="Reason">${words(r.reason)}<br /><small>${r.channel}</small></td>
-    <td data-label="At stake" class="num">${money(r.atStake)}</td>
-    <td data-label="Status">
-      <span class="status">${words(r.status)}</span
-      >${r.escalationLevel ? html`<br /><small class="escalated">escalated to ${r.escalationLevel}</small>` : ''}
-    </td>
-    <td data-label="SLA">
-      ${countdownBadge(due)}${r.nextDeadline ? html`<br /><small>${words(r.nextDeadline.kind)} ${r.nextDeadline.clause}, ${when(r.nextDeadline.dueAt)}</small>` : ''}
-    </td>
-  </tr>`;
+  <td data-label="Claim"><a href="/console/cases/${r.claimId}">${r.claimId}</a></td>
+  <td data-label="Account">${r.accountId}<br><small>${r.accountEmail}</small></td>
+  <td data-label="Policy">${r.policyId}</td>
+  <td data-label="Reason">${words(r.reason)}<br><small>${r.channel}</small></td>
+  <td data-label="At stake" class="num">${money(r.atStake)}</td>
+  <td data-label="Status"><span class="status">${words(r.status)}</span>${r.escalationLevel ? html`<br><small class="escalated">escalated to ${r.escalationLevel}</small>` : ''}</td>
+  <td data-label="SLA">${countdownBadge(due)}${r.nextDeadline ? html`<br><small>${words(r.nextDeadline.kind)} ${r.nextDeadline.clause}, ${when(r.nextDeadline.dueAt)}</small>` : ''}</td>
+</tr>`;
 }
 
 function pager(q: LoadedQueue): SafeHtml {
   const pages = Math.max(1, Math.ceil(q.total / PAGE_SIZE));
   const p = q.params.page;
   return html`<nav class="pager" aria-label="Pages">
-    ${p > 1 ? html`<a href="${queueHref(q.params, { page: p - 1 })}" rel="prev">Previous</a>` : ''}
-    <span
-      >Page ${p} of ${pages} · ${q.total}
-      ${q.params.tab === 'chargebacks' ? 'dispute' : 'claim'}${q.total === 1 ? '' : 's'}</span
-    >
-    ${p < pages ? html`<a href="${queueHref(q.params, { page: p + 1 })}" rel="next">Next</a>` : ''}
-  </nav>`;
+  ${p > 1 ? html`<a href="${queueHref(q.params, { page: p - 1 })}" rel="prev">Previous</a>` : ''}
+  <span>Page ${p} of ${pages} · ${q.total} ${q.params.tab === 'chargebacks' ? 'dispute' : 'claim'}${q.total === 1 ? '' : 's'}</span>
+  ${p < pages ? html`<a href="${queueHref(q.params, { page: p + 1 })}" rel="next">Next</a>` : ''}
+</nav>`;
 }
 
 /** The part of the queue that refreshes itself every few seconds (htmx swaps it in place). */
@@ -222,39 +163,20 @@ export function queueSection(q: LoadedQueue): SafeHtml {
   const self = queueHref(q.params, {});
   // The poller is an empty element, so the tabs and links do not inherit its target.
   return html`<section id="queue">
-    <span hidden hx-get="${self}" hx-trigger="every ${REFRESH_SECONDS}s" hx-target="#queue" hx-swap="outerHTML"></span>
-    ${tabs(q)} ${filters(q)}
-    ${
-      q.params.tab === 'chargebacks'
-        ? disputeTable(q)
-        : html`<table class="queue">
-            <caption>
-              ${TAB_LABELS[q.params.tab]}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Claim</th>
-                <th scope="col">Account</th>
-                <th scope="col">Policy</th>
-                <th scope="col">Reason</th>
-                <th scope="col" class="num">At stake</th>
-                <th scope="col">Status</th>
-                <th scope="col">SLA countdown</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${
-                q.rows.length
-                  ? q.rows.map(row)
-                  : html`<tr>
-                      <td colspan="7">Nothing here.</td>
-                    </tr>`
-              }
-            </tbody>
-          </table>`
-    }
-    ${pager(q)}
-  </section>`;
+<span hidden hx-get="${self}" hx-trigger="every ${REFRESH_SECONDS}s" hx-target="#queue" hx-swap="outerHTML"></span>
+${tabs(q)}
+${filters(q)}
+${
+  q.params.tab === 'chargebacks'
+    ? disputeTable(q)
+    : html`<table class="queue">
+  <caption>${TAB_LABELS[q.params.tab]}</caption>
+  <thead><tr><th scope="col">Claim</th><th scope="col">Account</th><th scope="col">Policy</th><th scope="col">Reason</th><th scope="col" class="num">At stake</th><th scope="col">Status</th><th scope="col">SLA countdown</th></tr></thead>
+  <tbody>${q.rows.length ? q.rows.map(row) : html`<tr><td colspan="7">Nothing here.</td></tr>`}</tbody>
+</table>`
+}
+${pager(q)}
+</section>`;
 }
 
 /** An htmx refresh gets only the queue section; a browser gets the whole page. */

@@ -15,13 +15,7 @@ export function queueRoutes(deps: ConsoleDeps): Router {
       res.type('html').send(String(queueSection(queue)));
       return;
     }
-    renderPage(
-      req,
-      res,
-      { title: 'Queue', current: 'queue' },
-      html`<h1>Queue</h1>
-        ${queueSection(queue)}`,
-    );
+    renderPage(req, res, { title: 'Queue', current: 'queue' }, html`<h1>Queue</h1>${queueSection(queue)}`);
   });
   return router;
 }

@@ -12,16 +12,14 @@ const SignInBody = z.object({ key: z.string().trim().min(1).max(500) });
 function signInPage(csrf: string, error?: string) {
   return page(
     { title: 'Sign in', csrfToken: csrf, flash: error ? { kind: 'error', text: error } : undefined },
-    html`<section class="sign-in">
-      <h1>Sign in to the support console</h1>
-      <form method="post" action="/console/sign-in" hx-boost="false">
-        ${csrfField(csrf)}
-        <label for="key">Staff key</label>
-        <input id="key" name="key" type="password" autocomplete="current-password" required />
-        <button type="submit">Sign in</button>
-      </form>
-      <p class="hint">Use the key you use with the API. The console is for ${CONSOLE_ROLES.join(', ')}.</p>
-    </section>`,
+    html`<section class="sign-in"><h1>Sign in to the support console</h1>
+<form method="post" action="/console/sign-in" hx-boost="false">
+  ${csrfField(csrf)}
+  <label for="key">Staff key</label>
+  <input id="key" name="key" type="password" autocomplete="current-password" required>
+  <button type="submit">Sign in</button>
+</form>
+<p class="hint">Use the key you use with the API. The console is for ${CONSOLE_ROLES.join(', ')}.</p></section>`,
   );
 }
 

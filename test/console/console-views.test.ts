@@ -15,13 +15,7 @@ describe('console views', () => {
     expect(String(html`<p title="${words}">${words}</p>`)).toBe(
       '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</p>',
     );
-    expect(
-      String(
-        html`<ul>
-          ${['a', html`<b>b</b>`, null, false]}
-        </ul>`,
-      ),
-    ).toBe('<ul>a<b>b</b></ul>');
+    expect(String(html`<ul>${['a', html`<b>b</b>`, null, false]}</ul>`)).toBe('<ul>a<b>b</b></ul>');
   });
 
   it("reads an amount typed in the currency's units as exact minor units, and refuses anything else in plain words", () => {
