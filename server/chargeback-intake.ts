@@ -16,6 +16,20 @@ export interface ChargebackIntakeDeps {
 /** How long one hand-over may wait for Temporal before the sweep takes over. */
 const HANDOVER_DEADLINE_MS = 5_000;
 
+/** Hand-overs still talking to Temporal; the connection must not close under them (its retry timers would throw). */
+const handoversInFlight = new Set<Promise<unknown>>();
+
+function track<T>(work: Promise<T>): Promise<T> {
+  handoversInFlight.add(work);
+  void work.finally(() => handoversInFlight.delete(work)).catch(() => {});
+  return work;
+}
+
+/** Resolves once every hand-over under way has finished or given up (each is bounded by its deadline). */
+export async function settleHandovers(): Promise<void> {
+  while (handoversInFlight.size) await Promise.allSettled([...handoversInFlight]);
+}
+
 /** Signals the event to its case's workflow, starting it if needed (signal-with-start), then marks it handed over. */
 export async function handOverEvent(deps: ChargebackIntakeDeps, e: PendingEvent): Promise<void> {
   const input: ChargebackWorkflowInput = { chargebackId: e.chargebackId };
@@ -51,11 +65,13 @@ export async function receiveDisputeEvent(
 ): Promise<Receipt> {
   const stored = await storeProcessorEvent(deps.db, facts, payload);
   if (!stored.handedOver) {
-    void handOverEvent(deps, {
-      processor: facts.processor,
-      eventId: facts.eventId,
-      chargebackId: stored.chargebackId,
-    }).catch((err: unknown) =>
+    void track(
+      handOverEvent(deps, {
+        processor: facts.processor,
+        eventId: facts.eventId,
+        chargebackId: stored.chargebackId,
+      }),
+    ).catch((err: unknown) =>
       deps.logger.warn(
         { err: (err as Error).message, eventId: facts.eventId, chargebackId: stored.chargebackId },
         'chargeback event stored; hand-over deferred to the sweep',
@@ -75,8 +91,8 @@ export async function handOverPendingEvents(deps: ChargebackIntakeDeps): Promise
   return handed;
 }
 
-/** Runs the sweep now and every `intervalMs`; returns a stop function. */
-export function startChargebackSweep(deps: ChargebackIntakeDeps, intervalMs: number): () => void {
+/** Runs the sweep now and every `intervalMs`; returns a stop function that waits for the hand-overs under way. */
+export function startChargebackSweep(deps: ChargebackIntakeDeps, intervalMs: number): () => Promise<void> {
   let running = false;
   const sweep = async () => {
     if (running) return;
@@ -90,8 +106,11 @@ export function startChargebackSweep(deps: ChargebackIntakeDeps, intervalMs: num
       running = false;
     }
   };
-  void sweep();
-  const timer = setInterval(() => void sweep(), intervalMs);
+  void track(sweep());
+  const timer = setInterval(() => void track(sweep()), intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await settleHandovers();
+  };
 }

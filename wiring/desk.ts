@@ -1,4 +1,4 @@
-import { startChargebackSweep } from '../server/chargeback-intake';
+import { settleHandovers, startChargebackSweep } from '../server/chargeback-intake';
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import { seedDemoDispute } from '../server/demo-dispute';
@@ -78,9 +78,11 @@ export async function startRefundDesk(
     apiUrl: api.url,
     inboundSmtpPort: inbound?.port ?? null,
     async close() {
-      stopSweep();
+      await stopSweep();
       await inbound?.close();
       await api.close();
+      // Requests answered before the API closed may have left hand-overs running on the Temporal connection.
+      await settleHandovers();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
       await temporal.connection.close();
       await wiring.close();

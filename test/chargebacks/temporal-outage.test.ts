@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -29,6 +29,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** True once something accepts TCP connections on the port. */
+function portAccepts(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
 /** A Temporal dev server of this test's own, with its state on disk, so it can be stopped and started again. */
 function temporalServer(port: number, dbFile: string) {
   let child: ChildProcess | undefined;
@@ -52,6 +64,8 @@ function temporalServer(port: number, dbFile: string) {
         ],
         { stdio: 'ignore' },
       );
+      // The port first: a client polling a server that is still booting leaves retry timers behind it.
+      await eventually('Temporal to accept connections', () => portAccepts(port), 60_000);
       await eventually(
         'Temporal to answer',
         async () => {
