@@ -2,11 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { ulid } from 'ulid';
-import { createDb, type Db } from '../../db';
-import { startMailSink, type MailSink } from '../../mail/sink';
-import { loadConfig } from '../../wiring/config';
-import { startRefundDesk, type RunningDesk } from '../../wiring/desk';
-import { KEYS } from '../integration/desk-harness';
+import { KEYS, startDesk, type Desk } from '../integration/desk-harness';
 
 export { KEYS };
 export const SECRETS = { previous: 'whsec_previous_test_secret', current: 'whsec_current_test_secret' };
@@ -70,59 +66,15 @@ export async function startFakeStripeApi() {
   return { url, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export interface ChargebackDesk {
-  desk: RunningDesk;
-  db: Db;
-  sink: MailSink;
-  call(
-    method: string,
-    path: string,
-    options?: { body?: unknown; bearer?: string; headers?: Record<string, string>; raw?: string },
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
-  ): Promise<{ status: number; body: any }>;
-  close(): Promise<void>;
-}
+export type ChargebackDesk = Desk;
 
 /** The whole product in-process (HTTP, worker, PostgreSQL, the Temporal dev server, SMTP) with chargeback settings. */
-export async function startChargebackDesk(env: Record<string, string> = {}): Promise<ChargebackDesk> {
-  const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    SMTP_PORT: String(sink.smtpPort),
-    TEMPORAL_TASK_QUEUE: `cb-${ulid()}`,
-    LOG_LEVEL: 'error',
-    STAFF_API_KEYS: Object.entries(KEYS)
-      .map(([role, key]) => `${role}:it-${role}:${key}`)
-      .join(','),
+export function startChargebackDesk(env: Record<string, string> = {}): Promise<ChargebackDesk> {
+  return startDesk({
     STRIPE_WEBHOOK_SECRETS: `${SECRETS.current},${SECRETS.previous}`,
     CHARGEBACK_SWEEP_INTERVAL_MS: '500',
     ...env,
   });
-  const desk = await startRefundDesk(config);
-  const db = createDb(config.databaseUrl, 2);
-  return {
-    desk,
-    db,
-    sink,
-    async call(method, path, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
-      if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-      const res = await fetch(`${desk.apiUrl}${path}`, {
-        method,
-        headers,
-        body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
-    async close() {
-      await desk.close();
-      await db.end();
-      await sink.stop();
-    },
-  };
 }
 
 /** An account on `policyId` with a purchase whose payment reference a dispute can name, fed in over the API. */

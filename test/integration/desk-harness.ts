@@ -18,7 +18,7 @@ export interface Desk {
   call(
     method: string,
     path: string,
-    options?: { body?: unknown; bearer?: string; headers?: Record<string, string> },
+    options?: { body?: unknown; bearer?: string; headers?: Record<string, string>; raw?: string },
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
   ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -53,15 +53,17 @@ export async function startDesk(env: Record<string, string> = {}): Promise<Desk>
       const headers: Record<string, string> = { ...options.headers };
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
+      // `raw` goes out byte for byte, as a processor's signed webhook must.
       const res = await fetch(`${desk.apiUrl}${path}`, {
         method,
         headers,
         body:
-          options.body === undefined
+          options.raw ??
+          (options.body === undefined
             ? undefined
             : typeof options.body === 'string'
               ? options.body
-              : JSON.stringify(options.body),
+              : JSON.stringify(options.body)),
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
