@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ulid } from 'ulid';
+import { disputedAccount } from '../chargebacks/chargeback-desk';
 import { KEYS, type Desk } from '../integration/desk-harness';
 
 /** Screenshots are test artifacts, in a git-ignored folder. */
@@ -105,34 +106,20 @@ export async function openDispute(
   d: Desk,
   policyId: string,
 ): Promise<{ chargebackId: string; accountId: string; email: string }> {
-  const id = ulid().toLowerCase();
-  const accountId = `acct_${id}`;
-  const email = `${id}@customer.example`;
+  // The account, its $50.00 purchase and some usage come from the chargeback tests' own fixture.
+  const { accountId, email, disputeId, paymentIntent } = await disputedAccount(d, policyId);
   const operator = { bearer: KEYS.operator };
-  await d.call('PUT', `/v1/accounts/${accountId}`, { ...operator, body: { email, policyId } });
-  const bought = new Date(Date.now() - 2 * 86_400_000).toISOString();
-  const charge = {
-    transactionId: `txn_${id}`,
-    invoiceNumber: `INV-${id}`,
-    paymentReference: `pi_${id}`,
-    accountId,
-    amountMinor: 5000,
-    currency: 'USD',
-    kind: 'credit_purchase',
-    createdAt: bought,
-  };
-  await d.call('POST', '/v1/usage/charges', { ...operator, body: { records: [charge] } });
   const dueBy = new Date(Date.now() + 4 * 86_400_000 + 3_600_000).toISOString();
   const opened = await d.call('POST', '/v1/chargebacks', {
     ...operator,
     body: {
       processor: 'adyen',
-      eventId: `evt_${id}`,
+      eventId: `evt_${disputeId}`,
       type: 'created',
       occurredAt: new Date().toISOString(),
       dispute: {
-        id: `dp_${id}`,
-        paymentIntentRef: `pi_${id}`,
+        id: disputeId,
+        paymentIntentRef: paymentIntent,
         amountMinor: 5000,
         currency: 'USD',
         reason: 'product_not_received',
