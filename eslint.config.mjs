@@ -97,7 +97,7 @@ const TEMPORAL = [
   '@temporalio/activity',
   '@temporalio/testing',
 ];
-const TOPS = ['wiring', 'scripts', 'bench', 'test'];
+const TOPS = ['wiring', 'scripts', 'bench', 'chaos', 'test'];
 const LAYERS = [
   {
     files: ['common/**/*.ts'],
@@ -167,7 +167,7 @@ const LAYERS = [
     packages: [...TEMPORAL],
   },
   {
-    files: ['wiring/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: ['wiring/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'chaos/**/*.ts'],
     why: 'only tests may import test code',
     folders: ['test'],
     packages: [],

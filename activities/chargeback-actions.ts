@@ -4,7 +4,13 @@ import type { Actor } from '../common/claim';
 import type { Money } from '../common/money';
 import { withTransaction } from '../db';
 import { changeAccountStatus, type AccountStatus } from '../db/account-status';
-import { appendChargebackEvent, getChargeback, saveEvidenceSubmission, type ChargebackRecord } from '../db/chargebacks';
+import {
+  appendChargebackEvent,
+  chargebackEventByKey,
+  getChargeback,
+  saveEvidenceSubmission,
+  type ChargebackRecord,
+} from '../db/chargebacks';
 import { placeCreditHold, settleCreditHold } from '../db/credit-holds';
 import { forfeitCredits } from '../db/credits';
 import { applyEvidenceEdits, stanceOf, toStripeEvidence, type StripeDisputeEvidence } from '../domain/chargebacks';
@@ -53,6 +59,14 @@ export function createChargebackActionActivities(deps: ActivityDeps) {
       const record = await matchedCase(input.chargebackId);
       const policy = await policies.pinned(record.policyId, record.policyVersion);
       return withTransaction(db, async (tx) => {
+        // A retry after a crash that followed the commit answers as the first run did: otherwise "already
+        // suspended" reads as "not changed by us", and the suspension mail and webhook are never sent (npm run chaos).
+        const earlier = await chargebackEventByKey(tx, record.id, input.eventKey);
+        if (earlier) {
+          const d = earlier.data as { from: AccountStatusResult['from']; to: AccountStatusResult['status'] };
+          const forfeited = (earlier.data.forfeited ?? []) as AccountStatusResult['forfeited'];
+          return { from: d.from, status: d.to, changed: earlier.type === `account_${input.to}`, forfeited };
+        }
         const change = await changeAccountStatus(tx, {
           accountId: record.accountId,
           to: input.to,

@@ -11,6 +11,7 @@ import {
 } from './chargeback-mails';
 import type { ActivityDeps } from './deps';
 import type { OutgoingMail } from '../adapters/mailer';
+import { recordAfterSend } from './record-after-send';
 
 /** The platform events a chargeback emits (Standard Webhooks `type`). */
 export type PlatformEventType =
@@ -31,7 +32,7 @@ export function createChargebackNoticeActivities(deps: ActivityDeps, adapters: C
   async function sendOnce(chargebackId: string, key: string, mail: OutgoingMail): Promise<void> {
     if (await chargebackMailSent(db, chargebackId, key)) return;
     const messageId = await mailer.send(mail);
-    await recordChargebackMail(db, chargebackId, key, mail, messageId);
+    await recordAfterSend(() => recordChargebackMail(db, chargebackId, key, mail, messageId));
   }
 
   return {

@@ -3,7 +3,7 @@ import type { Actor, Assessment, ClaimStatus, Decision, EvidenceCheck } from '..
 import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages';
 import { formatMoney, money } from '../common/money';
 import { REFUSALS } from '../common/refusals';
-import { withTransaction } from '../db';
+import { withTransaction, type Queryable } from '../db';
 import {
   getClaim,
   lockClaimStatus,
@@ -26,6 +26,7 @@ import {
 } from '../db/remedies';
 import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
 import type { ActivityDeps } from './deps';
+import { assertReplyWithinLimits } from './claim-limits';
 import { loadPinnedClaim } from './pinned-claim';
 import { remedyItemsOf } from './remedy-items';
 
@@ -50,12 +51,7 @@ export function createClaimActivities(deps: ActivityDeps) {
   return {
     /** Moves the case projection and appends the event in one transaction; a retry records nothing twice. */
     async recordTransition(t: TransitionInput): Promise<void> {
-      await withTransaction(db, async (tx) => {
-        const from = await lockClaimStatus(tx, t.claimId);
-        if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
-        const appended = await appendClaimEvent(tx, { ...t, from, to: t.to });
-        if (appended && t.to && t.to !== from) await updateClaimStatus(tx, t.claimId, t.to);
-      });
+      await withTransaction(db, (tx) => writeTransition(tx, t));
     },
 
     /** Window and evidence check without reservations; kept for claims started before the remedy ledger. */
@@ -129,39 +125,8 @@ export function createClaimActivities(deps: ActivityDeps) {
     },
 
     /** Records the decision; a denial releases the claim's reservations, an engine decision those it does not pay. */
-    async recordDecision(input: {
-      claimId: string;
-      eventKey: string;
-      decision: Decision;
-      to: ClaimStatus;
-    }): Promise<void> {
-      const { decision } = input;
-      await withTransaction(db, async (tx) => {
-        await lockAccountOfClaim(tx, input.claimId);
-        const from = await lockClaimStatus(tx, input.claimId);
-        await saveDecision(tx, input.claimId, decision);
-        const appended = await appendClaimEvent(tx, {
-          claimId: input.claimId,
-          eventKey: input.eventKey,
-          type: 'decided',
-          actor: decision.decidedBy,
-          from: from ?? null,
-          to: input.to,
-          why: decision.reasons.map((r) => `${r.code} (${r.clause})`).join('; '),
-          data: {
-            outcome: decision.outcome,
-            amount: decision.amount,
-            remedy: decision.remedy,
-            note: decision.note ?? null,
-          },
-        });
-        if (appended) await updateClaimStatus(tx, input.claimId, input.to);
-        if (decision.outcome === 'denied') await releaseHolds(tx, input.claimId);
-        else if (decision.decidedBy.type === 'system') {
-          const unpaid = decision.findings.filter((f) => f.refundable.amountMinor === 0).map((f) => f.requestId);
-          if (unpaid.length > 0) await releaseHolds(tx, input.claimId, unpaid);
-        }
-      });
+    async recordDecision(input: DecisionRecord): Promise<void> {
+      await withTransaction(db, (tx) => writeDecision(tx, input));
     },
 
     /**
@@ -182,6 +147,7 @@ export function createClaimActivities(deps: ActivityDeps) {
     async applyCustomerReply(input: { claimId: string; eventKey: string; reply: CustomerReplyInput }): Promise<void> {
       const { reply } = input;
       await withTransaction(db, async (tx) => {
+        await assertReplyWithinLimits(tx, input.claimId, reply);
         await mergeCustomerReply(tx, input.claimId, reply);
         await appendClaimEvent(tx, {
           claimId: input.claimId,
@@ -194,6 +160,53 @@ export function createClaimActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/** Moves the case projection and appends the event, inside the caller's transaction. */
+export async function writeTransition(tx: Queryable, t: TransitionInput): Promise<void> {
+  const from = await lockClaimStatus(tx, t.claimId);
+  if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
+  const appended = await appendClaimEvent(tx, { ...t, from, to: t.to });
+  if (appended && t.to && t.to !== from) await updateClaimStatus(tx, t.claimId, t.to);
+}
+
+export interface DecisionRecord {
+  claimId: string;
+  eventKey: string;
+  decision: Decision;
+  to: ClaimStatus;
+}
+
+/**
+ * Writes the decision, its event and the status under the account's lock, inside the caller's transaction;
+ * a denial releases the claim's reservations, an engine decision those it does not pay.
+ */
+export async function writeDecision(tx: Queryable, input: DecisionRecord): Promise<void> {
+  const { decision } = input;
+  await lockAccountOfClaim(tx, input.claimId);
+  const from = await lockClaimStatus(tx, input.claimId);
+  await saveDecision(tx, input.claimId, decision);
+  const appended = await appendClaimEvent(tx, {
+    claimId: input.claimId,
+    eventKey: input.eventKey,
+    type: 'decided',
+    actor: decision.decidedBy,
+    from: from ?? null,
+    to: input.to,
+    why: decision.reasons.map((r) => `${r.code} (${r.clause})`).join('; '),
+    data: {
+      outcome: decision.outcome,
+      amount: decision.amount,
+      remedy: decision.remedy,
+      note: decision.note ?? null,
+    },
+  });
+  if (appended) await updateClaimStatus(tx, input.claimId, input.to);
+  if (decision.outcome === 'denied') await releaseHolds(tx, input.claimId);
+  else if (decision.decidedBy.type === 'system') {
+    const unpaid = decision.findings.filter((f) => f.refundable.amountMinor === 0).map((f) => f.requestId);
+    if (unpaid.length > 0) await releaseHolds(tx, input.claimId, unpaid);
+  }
 }
 
 function findingsOf(assessment: Assessment): unknown[] {

@@ -14,8 +14,41 @@ const describe = (deadlines: Deadline[]) =>
   deadlines.map((d) => `${d.kind} due ${d.dueAt} (${d.businessDays} business days, ${d.clause})`).join('; ');
 
 /** Deadline changes are state changes: each goes into the claim's event log with the change itself. */
-async function logDeadlines(tx: Queryable, claimId: string, type: string, why: string, data: Record<string, unknown>) {
-  await appendClaimEvent(tx, { claimId, eventKey: activityEventKey(type), type, actor: SLA_CLOCK, why, data });
+async function logDeadlines(
+  tx: Queryable,
+  claimId: string,
+  type: string,
+  why: string,
+  data: Record<string, unknown>,
+  eventKey = activityEventKey(type),
+) {
+  await appendClaimEvent(tx, { claimId, eventKey, type, actor: SLA_CLOCK, why, data });
+}
+
+/** Stores planned deadlines and logs them, inside the caller's transaction. */
+export async function saveAndLogDeadlines(tx: Queryable, claimId: string, deadlines: Deadline[], eventKey?: string) {
+  await saveDeadlines(tx, claimId, deadlines);
+  await logDeadlines(tx, claimId, 'deadlines_planned', describe(deadlines), { deadlines }, eventKey);
+}
+
+/** Settles the open deadlines of `kinds` and logs what it settled, inside the caller's transaction. */
+export async function settleAndLogDeadlines(
+  tx: Queryable,
+  claimId: string,
+  kinds: DeadlineKind[],
+  state: 'met' | 'breached' | 'cancelled',
+  eventKey?: string,
+) {
+  const settled = await settleDeadlines(tx, claimId, kinds, state);
+  if (settled.length)
+    await logDeadlines(
+      tx,
+      claimId,
+      'deadlines_settled',
+      `${settled.join(', ')} ${state}`,
+      { kinds: settled, state },
+      eventKey,
+    );
 }
 
 /**
@@ -25,17 +58,15 @@ async function logDeadlines(tx: Queryable, claimId: string, type: string, why: s
 export function createDeadlineActivities(deps: ActivityDeps) {
   const { db } = deps;
   const pinnedPolicy = (claimId: string) => loadPinnedClaim(deps, claimId);
+  const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
   return {
     /** Plans deadlines counted in the policy's business days from `from` (default: submission). */
     async planDeadlines(input: { claimId: string; kinds: DeadlineKind[]; from?: string }): Promise<Deadline[]> {
       const { claim, policy } = await pinnedPolicy(input.claimId);
       const from = input.from ?? claim.submittedAt;
-      const deadlines = input.kinds.map((kind) => deadlineFor(policy, kind, from));
-      await withTransaction(db, async (tx) => {
-        await saveDeadlines(tx, input.claimId, deadlines);
-        await logDeadlines(tx, input.claimId, 'deadlines_planned', describe(deadlines), { deadlines });
-      });
+      const deadlines = input.kinds.map((kind) => planDeadline(policy, kind, from));
+      await withTransaction(db, (tx) => saveAndLogDeadlines(tx, input.claimId, deadlines));
       return deadlines;
     },
 
@@ -68,14 +99,7 @@ export function createDeadlineActivities(deps: ActivityDeps) {
       kinds: DeadlineKind[];
       state: 'met' | 'breached' | 'cancelled';
     }): Promise<void> {
-      await withTransaction(db, async (tx) => {
-        const settled = await settleDeadlines(tx, input.claimId, input.kinds, input.state);
-        if (settled.length)
-          await logDeadlines(tx, input.claimId, 'deadlines_settled', `${settled.join(', ')} ${input.state}`, {
-            kinds: settled,
-            state: input.state,
-          });
-      });
+      await withTransaction(db, (tx) => settleAndLogDeadlines(tx, input.claimId, input.kinds, input.state));
     },
   };
 }

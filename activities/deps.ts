@@ -4,6 +4,10 @@ import type { Mailer } from '../adapters/mailer';
 import type { PaymentGateway } from '../adapters/payments';
 import type { ChargebackAdapters } from './chargeback-adapters';
 import type { ClaimIntakePort, MailSettings } from './mail-settings';
+import type { deadlineFor } from '../domain/policy';
+
+/** Plans one deadline from a policy's SLA (domain/policy deadlineFor); the timer benchmark swaps in its own. */
+export type DeadlinePlanner = typeof deadlineFor;
 
 /** Everything activities touch, built once by wiring/wire.ts and injected by the worker. */
 export interface ActivityDeps {
@@ -18,4 +22,6 @@ export interface ActivityDeps {
   mail?: MailSettings;
   /** The API's intake and reply paths, for claims and replies that arrive by mail. */
   claimIntake?: ClaimIntakePort;
+  /** How deadlines are planned; the policy's business days (deadlineFor) when absent. */
+  deadlinePlanner?: DeadlinePlanner;
 }

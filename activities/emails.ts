@@ -3,6 +3,7 @@ import { formatMoney } from '../common/money';
 import type { ClaimRecord } from '../db/claims';
 import type { OutgoingMail } from '../adapters/mailer';
 import { humanDate, humanDay } from '../domain/email/human-dates';
+import { withoutStaffNames } from '../domain/staff-names';
 
 export type CustomerNotice =
   | { template: 'acknowledgement' }
@@ -75,9 +76,10 @@ function decisionParagraphs(d: Decision, ctx: CustomerMailContext): string[] {
       `${f.requestId}: charged ${formatMoney(f.charged)}, ${f.refundable.amountMinor > 0 ? `${formatMoney(f.refundable)} back` : 'nothing back'} (${f.verdict.replace(/_/g, ' ')})`,
   );
   if (items.length) out.push(`The calls you listed:\n${list(items)}`);
-  if (d.arithmetic.length) out.push(`How we worked out the amount:\n${list(d.arithmetic)}`);
+  const text = (t: string) => withoutStaffNames(t, [d.decidedBy.id]);
+  if (d.arithmetic.length) out.push(`How we worked out the amount:\n${list(d.arithmetic.map(text))}`);
   out.push(
-    `Why, in the words of the policy:\n${list(d.reasons.map((r) => `${r.message} (${r.clause}: "${r.quote}")`))}`,
+    `Why, in the words of the policy:\n${list(d.reasons.map((r) => `${text(r.message)} (${r.clause}: "${r.quote}")`))}`,
   );
   if (d.note) out.push(`A note from the person who decided: ${d.note}`);
   if (d.remedy === 'refund' && d.outcome !== 'denied')
@@ -94,6 +96,8 @@ export function customerMailBody(
   ctx: CustomerMailContext,
 ): CustomerMailBody {
   const ref = `claim ${claim.claimId}`;
+  // Subjects show in previews and on lock screens: no claim id there (threading goes by headers and reply address).
+  const about = 'claim';
   const when = (iso: string) => humanDate(iso, ctx.timeZone);
   switch (notice.template) {
     case 'acknowledgement': {
@@ -107,7 +111,7 @@ export function customerMailBody(
         ...(claim.invoiceNumber ? [`invoice ${claim.invoiceNumber}`] : []),
       ];
       return {
-        subject: `We received your refund ${ref}`,
+        subject: `We received your refund ${about}`,
         paragraphs: [
           `Thank you. We received your ${ref} about ${REASON_WORDS[claim.reason] ?? 'your request'} and are checking it against our usage records.`,
           ...(got.length ? [`What you sent us:\n${list(got)}`] : []),
@@ -117,7 +121,7 @@ export function customerMailBody(
     }
     case 'info_request':
       return {
-        subject: `We need more information for your ${ref}`,
+        subject: `We need more information for your ${about}`,
         paragraphs: [
           `To decide your ${ref} we still need:\n${list(notice.missing.map((m) => ITEM_LABELS[m]))}`,
           ...(notice.message ? [`Our support team asks: ${notice.message}`] : []),
@@ -127,7 +131,7 @@ export function customerMailBody(
       };
     case 'in_review':
       return {
-        subject: `A person is now looking at your ${ref}`,
+        subject: `A person is now looking at your ${about}`,
         paragraphs: [
           `Your ${ref} needs a decision by a person on our support team, who has taken it over.`,
           notice.answerBy
@@ -137,7 +141,7 @@ export function customerMailBody(
       };
     case 'decision':
       return {
-        subject: `Decision on your ${ref}: ${OUTCOME_WORDS[notice.decision.outcome]}`,
+        subject: `Decision on your ${about}: ${OUTCOME_WORDS[notice.decision.outcome]}`,
         paragraphs: decisionParagraphs(notice.decision, ctx),
       };
     case 'money_sent': {
@@ -146,7 +150,7 @@ export function customerMailBody(
         ? ` It can be used until ${humanDay(ctx.creditExpiresAt, ctx.timeZone)}.`
         : ' It does not expire.';
       return {
-        subject: `Your ${d.remedy === 'refund' ? 'refund' : 'credit'} for ${ref} has been sent`,
+        subject: `Your ${d.remedy === 'refund' ? 'refund' : 'credit'} for your ${about} has been sent`,
         paragraphs: [
           d.remedy === 'refund'
             ? `${formatMoney(d.amount)} has been refunded to your original payment method. Banks usually show it within a few business days.`
@@ -156,12 +160,12 @@ export function customerMailBody(
     }
     case 'withdrawn':
       return {
-        subject: `Your ${ref} was withdrawn`,
+        subject: `Your ${about} was withdrawn`,
         paragraphs: [`As you asked, your ${ref} has been withdrawn. Nothing more will happen to it.`],
       };
     case 'abandoned':
       return {
-        subject: `Your ${ref} was closed`,
+        subject: `Your ${about} was closed`,
         paragraphs: [
           `We did not receive the information we asked for in time, so your ${ref} has been closed. You are welcome to send a new claim.`,
         ],

@@ -19,7 +19,7 @@ import { claimIdInSubject, extractClaimFacts } from '../domain/email/extract';
 import { baseAddress, confirmationAddress, readReplyAddress } from '../domain/email/reply-address';
 import { supportAddress } from './customer-mail';
 import type { ActivityDeps } from './deps';
-import type { MailSettings } from './mail-settings';
+import { replySecrets, type MailSettings } from './mail-settings';
 import { readMail, type ReadMail } from './mail-reading';
 
 /** A non-retryable failure: the message cannot be processed as it is, and goes to the staff queue. */
@@ -78,7 +78,7 @@ export function createInboundMailActivities(deps: ActivityDeps) {
     const byThread = await claimForMessageIds(db, mail.threadIds);
     if (byThread) return { claimId: byThread, matchedBy: 'thread' };
     for (const rcpt of stored.envelope.rcptTo) {
-      const token = readReplyAddress(settingsOf(deps).tokenSecret, rcpt);
+      const token = readReplyAddress(replySecrets(settingsOf(deps)), rcpt);
       if (token?.kind === 'claim' && (await findClaim(db, token.claimId)))
         return { claimId: token.claimId, matchedBy: 'reply_address' };
     }
@@ -96,7 +96,7 @@ export function createInboundMailActivities(deps: ActivityDeps) {
       return { kind: 'unprocessable', reason: `no policy takes mail at ${stored.envelope.rcptTo.join(', ')}` };
     if (!mail.from) return { kind: 'unprocessable', reason: 'the message has no From address' };
     for (const rcpt of stored.envelope.rcptTo) {
-      const token = readReplyAddress(settingsOf(deps).tokenSecret, rcpt);
+      const token = readReplyAddress(replySecrets(settingsOf(deps)), rcpt);
       if (token?.kind !== 'confirmation') continue;
       const held = await loadInboundMail(db, token.mailId).catch(() => null);
       if (held?.state === 'awaiting_confirmation')

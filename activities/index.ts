@@ -1,5 +1,7 @@
+import { createAttentionActivities } from './attention';
 import { createChargebackActivities, type ChargebackActivities } from './chargebacks';
 import { createClaimActivities } from './claims';
+import { createClaimStepActivities } from './claim-steps';
 import { createCreditActivities, type CreditActivities } from './credits';
 import { createDeadlineActivities } from './deadlines';
 import { createDisputeGateActivities } from './dispute-gate';
@@ -14,6 +16,8 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createClaimActivities(deps),
+    ...createClaimStepActivities(deps),
+    ...createAttentionActivities(deps),
     ...createDeadlineActivities(deps),
     ...createRemedyActivities(deps),
     ...createNotificationActivities(deps),

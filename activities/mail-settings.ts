@@ -8,6 +8,8 @@ export interface MailSettings {
   publicUrl: string;
   /** Secret of reply-address tokens and status-page tokens. */
   tokenSecret: string;
+  /** A rotation: earlier secrets whose reply addresses are still read until `until` (CLAIM_TOKEN_PREVIOUS_*). */
+  previousTokenSecrets?: { secrets: readonly string[]; until: Date | null };
   /** Deployment overrides of the packs' support addresses, by policy id. */
   addressOverrides: Record<string, string>;
   /** DNS for SPF, DKIM and DMARC. */
@@ -37,4 +39,14 @@ export interface MailClaimSubmission {
 export interface ClaimIntakePort {
   submit(submission: MailClaimSubmission, idempotencyKey: string): Promise<{ claimId: string }>;
   reply(claimId: string, reply: CustomerReplyInput): Promise<unknown>;
+}
+
+/** The secrets a reply address may be signed with right now: the current one, and earlier ones in their grace window. */
+export function replySecrets(
+  settings: Pick<MailSettings, 'tokenSecret' | 'previousTokenSecrets'>,
+  now: Date = new Date(),
+): string[] {
+  const previous = settings.previousTokenSecrets;
+  const inGrace = previous?.until && now.getTime() < previous.until.getTime();
+  return [settings.tokenSecret, ...(inGrace ? previous.secrets : [])];
 }

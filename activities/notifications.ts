@@ -6,6 +6,7 @@ import { appendClaimEvent } from '../db/events';
 import { recordNotification, wasNotified } from '../db/notifications';
 import type { OutgoingMail } from '../adapters/mailer';
 import { threadedCustomerMail } from './customer-mail';
+import { recordAfterSend } from './record-after-send';
 import type { ActivityDeps as Deps } from './deps';
 import { renderStaffMail, type CustomerNotice } from './emails';
 
@@ -15,13 +16,22 @@ export function createNotificationActivities(deps: Deps) {
   async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
     if (await wasNotified(db, claimId, key)) return;
     const messageId = await mailer.send(mail);
-    await recordNotification(db, { claimId, dedupeKey: key, recipient: mail.to, subject: mail.subject, messageId });
+    await recordAfterSend(() =>
+      recordNotification(db, { claimId, dedupeKey: key, recipient: mail.to, subject: mail.subject, messageId }),
+    );
   }
 
   return {
     async notifyCustomer(input: { claimId: string; key: string; notice: CustomerNotice }): Promise<void> {
       const claim = await getClaim(db, input.claimId);
       await sendOnce(input.claimId, input.key, await threadedCustomerMail(deps, claim, input.key, input.notice));
+    },
+
+    /** Sends queued customer mails in order, each at most once: a retry skips those already sent. */
+    async sendCustomerMails(input: { claimId: string; mails: { key: string; notice: CustomerNotice }[] }) {
+      const claim = await getClaim(db, input.claimId);
+      for (const { key, notice } of input.mails)
+        await sendOnce(input.claimId, key, await threadedCustomerMail(deps, claim, key, notice));
     },
 
     /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */

@@ -17,6 +17,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Queryable } from '../db';
+import { readRequestsByIds } from '../db/bench-figures';
 import { fetchLedgerFacts, type LedgerLookup } from '../db/ledger';
 import {
   explain,
@@ -31,43 +32,82 @@ import {
 } from '../db/synthetic-ledger';
 import { benchDatabase, int, quantile, seconds } from './lib/database';
 
-const { values: opts } = parseArgs({
-  options: {
-    requests: { type: 'string', default: '3000000' },
-    accounts: { type: 'string', default: '2000' },
-    ids: { type: 'string', default: '1000' },
-    runs: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
-    outages: { type: 'string', default: '500' },
-    plan: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-  },
-});
-const REQUESTS = Number(opts.requests);
-const ACCOUNTS = Number(opts.accounts);
-const IDS = Number(opts.ids);
-const RUNS = Number(opts.runs);
-const WARMUP = Number(opts.warmup);
+export interface VerifyClaimParams {
+  requests: number;
+  accounts: number;
+  ids: number;
+  runs: number;
+  warmup: number;
+  outages: number;
+  keep: boolean;
+  log(line: string): void;
+}
+
+export interface VerifyClaimResult {
+  /** The report lines the CLI prints. */
+  lines: string[];
+  /** fetchLedgerFacts wall times, ms, sorted. */
+  timings: number[];
+  /** The same claims' 1,000 ids read by primary key alone (readRequestsByIds), ms, sorted: the baseline. */
+  pkTimings: number[];
+  oneStatement: boolean;
+  seqScanOnBigTables: boolean;
+  textPlan: string[];
+}
+
 const CHARGES_PER_ACCOUNT = 25;
-const OUTAGES = Number(opts.outages);
 const DAYS = 90;
 const LOAD_CHUNK = 250_000;
 
-for (const [name, n] of Object.entries({ REQUESTS, ACCOUNTS, IDS, RUNS, OUTAGES })) {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name.toLowerCase()} must be a positive integer`);
-}
-if (IDS > REQUESTS / ACCOUNTS) {
-  throw new Error(
-    `each account has ~${Math.floor(REQUESTS / ACCOUNTS)} requests; a claim of ${IDS} ids needs fewer --accounts`,
-  );
+function parseCli(): VerifyClaimParams & { plan: boolean } {
+  const { values: opts } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '3000000' },
+      accounts: { type: 'string', default: '2000' },
+      ids: { type: 'string', default: '1000' },
+      runs: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '3' },
+      outages: { type: 'string', default: '500' },
+      plan: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    requests: Number(opts.requests),
+    accounts: Number(opts.accounts),
+    ids: Number(opts.ids),
+    runs: Number(opts.runs),
+    warmup: Number(opts.warmup),
+    outages: Number(opts.outages),
+    keep: opts.keep,
+    plan: opts.plan,
+    log: (line) => void process.stderr.write(`${line}\n`),
+  };
 }
 
-const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
+function checkParams(p: VerifyClaimParams): void {
+  for (const [name, n] of Object.entries({
+    requests: p.requests,
+    accounts: p.accounts,
+    ids: p.ids,
+    runs: p.runs,
+    outages: p.outages,
+  })) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  }
+  if (p.ids > p.requests / p.accounts) {
+    throw new Error(
+      `each account has ~${Math.floor(p.requests / p.accounts)} requests; a claim of ${p.ids} ids needs fewer --accounts`,
+    );
+  }
+}
 
 /** A claim for account `k`: IDS random request ids of that account, and one of its charges. */
-function claimFor(k: number, seed: number): LedgerLookup {
+function claimFor(
+  { requests: REQUESTS, accounts: ACCOUNTS, ids: IDS }: VerifyClaimParams,
+  k: number,
+  seed: number,
+): LedgerLookup {
   const perAccount = Math.floor((REQUESTS - k) / ACCOUNTS) + (k === 0 ? 0 : 1);
   // Account k holds i = k, k + A, k + 2A, … (i ≥ 1). Pick IDS distinct slots pseudo-randomly.
   const slots = new Set<number>();
@@ -120,9 +160,12 @@ function scans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   return out;
 }
 
-async function main(): Promise<number> {
+/** Loads the synthetic ledger into a throwaway database and times the evidence check's ledger lookup. */
+export async function measureVerifyClaim(spec: VerifyClaimParams): Promise<VerifyClaimResult> {
+  checkParams(spec);
+  const { requests: REQUESTS, accounts: ACCOUNTS, ids: IDS, runs: RUNS, warmup: WARMUP, outages: OUTAGES, log } = spec;
   const started = Date.now();
-  const bench = await benchDatabase('refund_desk_bench', { keep: opts.keep, poolSize: 4, log: (m) => log(m) });
+  const bench = await benchDatabase('refund_desk_bench', { keep: spec.keep, poolSize: 4, log: (m) => log(m) });
   try {
     const { db } = bench;
     log(`[bench] ${bench.where}`);
@@ -178,12 +221,19 @@ async function main(): Promise<number> {
 
     let lastLookup: LedgerLookup | undefined;
     const timings: number[] = [];
+    const pkTimings: number[] = [];
     const statementsPerCall = new Set<number>();
     const outagesFound: number[] = [];
     for (let r = 0; r < WARMUP + RUNS; r++) {
       const k = (r * 37 + 11) % ACCOUNTS;
-      const lookup = claimFor(k, r + 1);
+      const lookup = claimFor(spec, k, r + 1);
       lastLookup = lookup;
+      // Baseline: as many ids of another account read by primary key alone, equally fresh to the cache.
+      const other = claimFor(spec, (k + Math.floor(ACCOUNTS / 2) + 1) % ACCOUNTS, r + 10_001);
+      const tPk = performance.now();
+      const found = await readRequestsByIds(db, other.requestIds);
+      const pkMs = performance.now() - tPk;
+      if (found !== IDS) throw new Error(`expected ${IDS} requests by primary key, got ${found}`);
       const before = statements;
       const t0 = performance.now();
       const facts = await fetchLedgerFacts(counting, lookup);
@@ -193,6 +243,7 @@ async function main(): Promise<number> {
       if (facts.charges.length === 0) throw new Error(`the claimed charge ${lookup.transactionId} was not found`);
       if (r >= WARMUP) {
         timings.push(ms);
+        pkTimings.push(pkMs);
         outagesFound.push(facts.outages.length);
       }
     }
@@ -202,7 +253,7 @@ async function main(): Promise<number> {
     // --- EXPLAIN ----------------------------------------------------------------------------------
     // The statement fetchLedgerFacts sent last, with a claim it has not seen (so its pages are not all cached).
     const seen = lastLookup!;
-    const fresh = claimFor(((WARMUP + RUNS) * 37 + 11) % ACCOUNTS, 999);
+    const fresh = claimFor(spec, ((WARMUP + RUNS) * 37 + 11) % ACCOUNTS, 999);
     const params = lastParams.map((p) =>
       p === seen.accountId
         ? fresh.accountId
@@ -258,20 +309,34 @@ async function main(): Promise<number> {
         : 'OK: usage_requests and charges are read through indexes only',
       `total bench time ${seconds(Date.now() - started)}`,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-    if (opts.plan) process.stdout.write(`\n${textPlan.join('\n')}\n`);
-    return oneStatement && seqOnBig.length === 0 ? 0 : 1;
+    return {
+      lines,
+      timings: sorted,
+      pkTimings: [...pkTimings].sort((a, b) => a - b),
+      oneStatement,
+      seqScanOnBigTables: seqOnBig.length > 0,
+      textPlan,
+    };
   } finally {
     await bench.close();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`verify-claim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+async function main(): Promise<number> {
+  const cli = parseCli();
+  const result = await measureVerifyClaim(cli);
+  process.stdout.write(`${result.lines.join('\n')}\n`);
+  if (cli.plan) process.stdout.write(`\n${result.textPlan.join('\n')}\n`);
+  return result.oneStatement && !result.seqScanOnBigTables ? 0 : 1;
+}
+
+if (require.main === module)
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`verify-claim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -3,7 +3,7 @@
  * Pure zod: no I/O, no HTTP.
  */
 import { z } from 'zod';
-import { CLAIM_REASONS } from './claim';
+import { CLAIM_REASONS, MAX_REQUEST_IDS_PER_CLAIM } from './claim';
 import { RecordId as id } from './ledger-records';
 
 const EvidenceItem = z
@@ -21,7 +21,7 @@ export const ClaimBody = z
     accountId: id.optional(),
     email: z.email().optional(),
     reason: z.enum(CLAIM_REASONS),
-    requestIds: z.array(id).max(10_000).default([]),
+    requestIds: z.array(id).max(MAX_REQUEST_IDS_PER_CLAIM).default([]),
     transactionId: id.optional(),
     invoiceNumber: id.optional(),
     explanation: z.string().trim().min(1).max(20_000).optional(),
@@ -31,4 +31,6 @@ export const ClaimBody = z
   .refine((c) => c.accountId || c.email, {
     message: 'identify the account by accountId or email',
     path: ['accountId'],
-  });
+  })
+  // The refinement, as the OpenAPI document says it.
+  .meta({ anyOf: [{ required: ['accountId'] }, { required: ['email'] }] });

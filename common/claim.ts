@@ -1,5 +1,11 @@
 import type { Money } from './money';
 
+/**
+ * The most request ids one claim may name: the evidence check of a claim this size, with ids of the longest
+ * allowed length, stays far below Temporal's 2 MB payload limit (test/integration/claim-limits.test.ts).
+ */
+export const MAX_REQUEST_IDS_PER_CLAIM = 1_000;
+
 export const CLAIM_REASONS = [
   'failed_request',
   'billing_error',
@@ -29,6 +35,8 @@ export const CLAIM_STATUSES = [
   'on_hold',
   /** The dispute was lost: the customer got the money back through the bank. */
   'resolved_by_chargeback',
+  /** A failure retrying cannot fix stopped the claim; a person retries or closes it (workflows/claim-guard.ts). */
+  'needs_attention',
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 

@@ -4,19 +4,51 @@
  */
 import { z } from 'zod';
 import { CHARGE_KINDS, REQUEST_OUTCOMES } from './ledger';
+import { MAX_AMOUNT_MINOR } from './money';
 
-/** An id sent by the platform or a customer. */
-export const RecordId = z.string().trim().min(1).max(200);
-/** ISO 4217 code. */
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code such as "USD"');
-/** A non-negative amount in integer minor units. */
-export const MinorUnits = z
-  .number()
-  .int('amounts are integer minor units (cents), never decimals')
-  .min(0)
-  .max(Number.MAX_SAFE_INTEGER);
-/** An ISO 8601 instant with its offset. */
-export const Instant = z.iso.datetime({ offset: true });
+/** An id sent by the platform or a customer: 1–200 characters, no control characters (PostgreSQL refuses NUL). */
+export const RecordId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+  .regex(/^[^\x00-\x1F\x7F]+$/, 'an id has no control characters');
+
+/** An id named in a URL path: letters, digits and _ . : @ - only, 1–200 characters, never "." or "..". */
+export const PathId = z
+  .string()
+  .max(200, 'an id has at most 200 characters')
+  .regex(/^(?!\.{1,2}$)[A-Za-z0-9_.:@-]+$/, 'an id has letters, digits and _ . : @ - only');
+
+/** The ISO 4217 codes this runtime knows (Intl's list): "QQQ" is refused, not just any three letters. */
+export const ISO_4217_CODES = Intl.supportedValuesOf('currency') as [string, ...string[]];
+export const CurrencyCode = z.enum(ISO_4217_CODES, {
+  error: 'currency must be an ISO 4217 code such as "USD"',
+});
+
+const amount = z.number().int('amounts are integer minor units (cents), never decimals');
+/** A non-negative amount in integer minor units, at most MAX_AMOUNT_MINOR (10^12), so sums never overflow. */
+export const MinorUnits = amount.min(0).max(MAX_AMOUNT_MINOR);
+/** A positive amount in integer minor units, at most MAX_AMOUNT_MINOR. */
+export const PositiveMinorUnits = amount.min(1).max(MAX_AMOUNT_MINOR);
+
+/** ISO 8601 with an offset, years 2000–2099: a plain pattern, so the OpenAPI document carries it as is. */
+const INSTANT =
+  /^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** The day exists (no 31 April, no 29 February outside leap years). */
+function isCalendarDay(iso: string): boolean {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+}
+
+/** An ISO 8601 instant with its offset, in the years 2000–2099: no year 0001, no year 9999. */
+export const Instant = z
+  .string()
+  .regex(INSTANT, 'a date between the years 2000 and 2099, as an ISO 8601 instant with offset')
+  .refine(isCalendarDay, 'no such day in the calendar')
+  .describe('ISO 8601 instant with offset, years 2000–2099');
 
 const id = RecordId;
 const currency = CurrencyCode;
@@ -41,14 +73,15 @@ export const UsageRequestRecord = z
   })
   .strict();
 
-/** One charge on the account (purchase, usage bill or subscription). */
-export const ChargeRecord = z
+/** The fields of a charge row, before its sign rule (the simulator extends them). */
+export const ChargeFields = z
   .object({
     transactionId: id,
     invoiceNumber: id.nullable().default(null),
     paymentReference: id.nullable().default(null),
     accountId: id,
-    amountMinor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    /** Positive for a charge; negative for a `correction`, which lowers an earlier charge. */
+    amountMinor: amount.min(-MAX_AMOUNT_MINOR).max(MAX_AMOUNT_MINOR),
     currency,
     kind: z.enum(CHARGE_KINDS),
     periodStart: instant.nullable().default(null),
@@ -56,6 +89,28 @@ export const ChargeRecord = z
     createdAt: instant,
   })
   .strict();
+
+/** A charge is positive; a correction (its own kind) is negative. */
+export const CHARGE_SIGN = {
+  check: (c: { kind: string; amountMinor: number }) =>
+    c.kind === 'correction' ? c.amountMinor < 0 : c.amountMinor > 0,
+  rule: { message: 'a charge is positive; a correction (kind "correction") is negative', path: ['amountMinor'] },
+  /** The same rule for the OpenAPI document, so a client (or a fuzzer) knows it. */
+  jsonSchema: {
+    anyOf: [
+      { properties: { kind: { const: 'correction' }, amountMinor: { maximum: -1 } } },
+      {
+        properties: {
+          kind: { enum: CHARGE_KINDS.filter((k) => k !== 'correction') },
+          amountMinor: { minimum: 1 },
+        },
+      },
+    ],
+  },
+};
+
+/** One charge on the account (purchase, usage bill or subscription), or a correction lowering one. */
+export const ChargeRecord = ChargeFields.refine(CHARGE_SIGN.check, CHARGE_SIGN.rule).meta(CHARGE_SIGN.jsonSchema);
 
 /** One platform outage. */
 export const OutageRecord = z

@@ -6,7 +6,8 @@
 export const REQUEST_OUTCOMES = ['success', 'error', 'timeout'] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
-export const CHARGE_KINDS = ['credit_purchase', 'usage', 'subscription'] as const;
+/** What a charge row is. A charge is positive; a `correction` lowers an earlier charge and is negative. */
+export const CHARGE_KINDS = ['credit_purchase', 'usage', 'subscription', 'correction'] as const;
 export type ChargeKind = (typeof CHARGE_KINDS)[number];
 
 export const ACCOUNT_STATUSES = ['active', 'suspended', 'terminated'] as const;

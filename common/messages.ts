@@ -1,9 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AttentionAction } from './unfixable';
 import type { Actor, ClaimReason, ClaimStatus, Deadline, Decision, DecisionOutcome, Remedy } from './claim';
 
 /** Started by the API once the claim row is safely stored. */
 export interface ClaimWorkflowInput extends Partial<ClaimVisibility> {
   claimId: string;
+  /** Set on the run a person started again from needs_attention (workflows/claim-guard.ts): how many retries so far. */
+  attentionRetries?: number;
 }
 
 /** What the claim's memo and search attributes show about it in Temporal (absent on claims started earlier). */
@@ -59,3 +62,12 @@ export const confirmPayoutUpdate = defineUpdate<ClaimStatus, [PayoutConfirmation
 export const claimStateQuery = defineQuery<ClaimState>('claimState');
 /** Sent by a claim that settled its reservations to each claim that waited for them. */
 export const remedyHoldSettledSignal = defineSignal('remedyHoldSettled');
+
+/** A person's answer to a claim in needs_attention: start it again, or close it without a remedy. */
+export interface AttentionAnswerInput {
+  action: AttentionAction;
+  why: string;
+  actor: Actor;
+}
+/** Answered with the status the claim moved to (`received` for a retry, `closed` for a close). */
+export const answerAttentionUpdate = defineUpdate<ClaimStatus, [AttentionAnswerInput]>('answerAttention');

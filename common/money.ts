@@ -4,12 +4,33 @@ export interface Money {
   currency: string;
 }
 
+/**
+ * The documented range of one ledger amount (a request's price, a charge, a grant): at most 10^12 minor units
+ * (10 billion in a two-decimal currency). A claim adds at most MAX_REQUEST_IDS_PER_CLAIM (10^3) of them, so
+ * every sum the desk makes stays below 10^15, well inside JavaScript's exact integers (2^53 − 1 ≈ 9·10^15).
+ */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+
+/**
+ * A sum left the exact integer range: the ledger holds amounts outside MAX_AMOUNT_MINOR. Retrying cannot
+ * fix it, so the claim workflow's guard moves the claim to needs_attention (common/unfixable.ts).
+ */
+export class MoneyOverflow extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MoneyOverflow';
+  }
+}
+
 export function money(amountMinor: number, currency: string): Money {
   assertMinorUnits(amountMinor);
   return { amountMinor, currency: currency.toUpperCase() };
 }
 
 export function assertMinorUnits(amountMinor: number): void {
+  if (Number.isInteger(amountMinor) && !Number.isSafeInteger(amountMinor)) {
+    throw new MoneyOverflow(`${amountMinor} minor units is beyond the exact integer range`);
+  }
   if (!Number.isSafeInteger(amountMinor)) {
     throw new TypeError(`amount must be an integer number of minor units, got ${amountMinor}`);
   }
@@ -21,7 +42,23 @@ export function zero(currency: string): Money {
 
 export function addMoney(a: Money, b: Money): Money {
   if (a.currency !== b.currency) throw new TypeError(`cannot add ${a.currency} to ${b.currency}`);
-  return money(a.amountMinor + b.amountMinor, a.currency);
+  return money(checkedAdd(a.amountMinor, b.amountMinor), a.currency);
+}
+
+/** a + b in minor units, or MoneyOverflow when the result is no longer an exact integer. */
+export function checkedAdd(a: number, b: number): number {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) {
+    throw new MoneyOverflow(
+      `${a} + ${b} minor units leaves the exact integer range; the ledger holds an amount above ${MAX_AMOUNT_MINOR}`,
+    );
+  }
+  return sum;
+}
+
+/** Sums plain minor-unit amounts with the overflow check of checkedAdd. */
+export function checkedSum(amounts: readonly number[]): number {
+  return amounts.reduce(checkedAdd, 0);
 }
 
 /** Sums amounts of one currency; an empty list sums to zero in `currency`. */

@@ -229,6 +229,19 @@ export async function appendChargebackEvent(db: Queryable, e: ChargebackEventInp
   return result.rowCount === 1;
 }
 
+/** The event a step already recorded under its key, so a retried step can answer what it answered the first time. */
+export async function chargebackEventByKey(
+  db: Queryable,
+  chargebackId: string,
+  eventKey: string,
+): Promise<{ type: string; data: Record<string, unknown> } | undefined> {
+  const { rows } = await db.query<{ type: string; data: Record<string, unknown> }>(
+    'SELECT type, data FROM chargeback_events WHERE chargeback_id = $1 AND event_key = $2',
+    [chargebackId, eventKey],
+  );
+  return rows[0];
+}
+
 /** Moves the case status and appends its event together; a retry records nothing twice. */
 export async function transitionChargeback(tx: Tx, e: ChargebackEventInput): Promise<ChargebackStatus> {
   const { rows } = await tx.query<{ status: ChargebackStatus }>(

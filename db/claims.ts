@@ -1,5 +1,7 @@
 import type { ClaimFacts, ClaimReason, ClaimStatus, Channel, Deadline, Decision } from '../common/claim';
+import type { AttentionCause } from '../common/unfixable';
 import type { Queryable } from './index';
+import { afterPosition, dueKeySql, dueOrderBy, type QueuePosition } from './queue-keyset';
 
 export interface NewClaim {
   id: string;
@@ -29,12 +31,17 @@ export interface ClaimRecord extends ClaimFacts {
   escalationLevel: string | null;
   requestFingerprint: string | null;
   updatedAt: string;
+  /** Why the claim needs attention (status needs_attention): the failure that stopped it; null otherwise. */
+  attention: ClaimAttention | null;
 }
+
+/** The failure kept on a claim in needs_attention (db/attention.ts), with the status it stopped in. */
+export type ClaimAttention = AttentionCause & { from: ClaimStatus | null; at: string };
 
 const CLAIM_COLUMNS = `
   c.id, c.account_id, a.email AS account_email, c.policy_id, c.policy_version, c.channel, c.reason, c.request_ids,
   c.transaction_id, c.invoice_number, c.explanation, c.evidence, c.status, c.decision, c.escalated_at,
-  c.escalation_level, c.request_fingerprint, c.submitted_at, c.updated_at`;
+  c.escalation_level, c.request_fingerprint, c.submitted_at, c.updated_at, c.attention`;
 
 interface ClaimRow {
   id: string;
@@ -56,6 +63,7 @@ interface ClaimRow {
   request_fingerprint: string | null;
   submitted_at: Date;
   updated_at: Date;
+  attention: ClaimAttention | null;
 }
 
 function toRecord(r: ClaimRow): ClaimRecord {
@@ -79,6 +87,7 @@ function toRecord(r: ClaimRow): ClaimRecord {
     requestFingerprint: r.request_fingerprint,
     submittedAt: r.submitted_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
+    attention: r.attention ?? null,
   };
 }
 
@@ -114,10 +123,16 @@ export async function findClaim(db: Queryable, claimId: string): Promise<ClaimRe
   return rows[0] && toRecord(rows[0]);
 }
 
-export async function findClaimByIdempotencyKey(db: Queryable, key: string): Promise<ClaimRecord | undefined> {
+/** The claim an account submitted under `key`: keys are scoped per account, so accounts never collide. */
+export async function findClaimByIdempotencyKey(
+  db: Queryable,
+  accountId: string,
+  key: string,
+): Promise<ClaimRecord | undefined> {
   const { rows } = await db.query<ClaimRow>(
-    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id WHERE c.idempotency_key = $1`,
-    [key],
+    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id
+      WHERE c.account_id = $1 AND c.idempotency_key = $2`,
+    [accountId, key],
   );
   return rows[0] && toRecord(rows[0]);
 }
@@ -132,26 +147,52 @@ export interface CaseFilter {
   status?: ClaimStatus;
   overdue?: boolean;
   escalated?: boolean;
+  accountId?: string;
   limit: number;
+  /** Start after this case (keyset paging); absent for the first page. */
+  after?: QueuePosition;
 }
 
-export async function listCases(db: Queryable, f: CaseFilter): Promise<ClaimRecord[]> {
+/** A case in the staff list: the claim, its next SLA due time, and its place in the due-time order. */
+export interface CaseListing extends ClaimRecord {
+  nextDueAt: string | null;
+  position: QueuePosition;
+}
+
+/** The earliest SLA deadline still running (the lead's early warning is not an SLA of its own). */
+const NEXT_DUE = `LEFT JOIN LATERAL (
+  SELECT min(d.due_at) AS due_at FROM claim_deadlines d
+   WHERE d.claim_id = c.id AND d.state IN ('open', 'breached') AND d.kind <> 'review_warning') nd ON true`;
+
+/**
+ * One page of cases, soonest due first then by id; cases with no running deadline come last. `more` says whether a
+ * page follows, read as one extra row so the last page never needs a round trip of its own.
+ */
+export async function listCases(db: Queryable, f: CaseFilter): Promise<{ cases: CaseListing[]; more: boolean }> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.status) where.push(`c.status = $${params.push(f.status)}`);
+  if (f.accountId) where.push(`c.account_id = $${params.push(f.accountId)}`);
   if (f.escalated !== undefined) where.push(f.escalated ? 'c.escalated_at IS NOT NULL' : 'c.escalated_at IS NULL');
   if (f.overdue !== undefined) {
     const overdue = `EXISTS (SELECT 1 FROM claim_deadlines d WHERE d.claim_id = c.id AND d.state IN ('open', 'breached')
                        AND d.kind <> 'review_warning' AND d.due_at < now())`;
     where.push(f.overdue ? overdue : `NOT ${overdue}`);
   }
-  const { rows } = await db.query<ClaimRow>(
-    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id
+  if (f.after) where.push(afterPosition('nd.due_at', 'c.id', 'asc', f.after, params));
+  const { rows } = await db.query<ClaimRow & { next_due_at: Date | null; due_key: string | null }>(
+    `SELECT ${CLAIM_COLUMNS}, nd.due_at AS next_due_at, ${dueKeySql('nd.due_at')} AS due_key
+       FROM claims c JOIN accounts a ON a.id = c.account_id ${NEXT_DUE}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY c.submitted_at LIMIT $${params.push(f.limit)}`,
+      ORDER BY ${dueOrderBy('nd.due_at', 'c.id', 'asc')} LIMIT $${params.push(f.limit + 1)}`,
     params,
   );
-  return rows.map(toRecord);
+  const cases = rows.slice(0, f.limit).map((r) => ({
+    ...toRecord(r),
+    nextDueAt: r.next_due_at?.toISOString() ?? null,
+    position: { dueKey: r.due_key, id: r.id },
+  }));
+  return { cases, more: rows.length > f.limit };
 }
 
 /** Sets the claim's status (the workflow's transitions record the matching event beside it). */

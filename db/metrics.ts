@@ -23,16 +23,18 @@ export interface ClaimFigures {
   breaches: { deadline: DeadlineKind; n: number }[];
   creditsIssued: { currency: string; amountMinor: number }[];
   refundsPaid: { currency: string; amountMinor: number }[];
+  /** Claims moved to needs_attention, by the error that stopped them (db/attention.ts). */
+  needingAttention: { errorType: string; n: number }[];
 }
 
 /** json_agg of a subquery, `[]` when it has no rows. */
 const rows = (select: string) => `(SELECT coalesce(json_agg(r), '[]'::json) FROM (${select}) r)`;
-/** One running total per series (migration 007 keeps them), with its labels as columns. */
+/** One running total per series (migration 007 keeps them, in slots since 012), with its labels as columns. */
 const tally = (metric: string, columns: Record<string, string>, valueAs: 'n' | 'amountMinor') =>
   rows(`SELECT ${Object.entries(columns)
     .map(([label, as]) => `labels->>'${label}' AS "${as}"`)
-    .join(', ')}, value::bigint AS "${valueAs}"
-          FROM claim_tallies WHERE metric = '${metric}' AND value <> 0`);
+    .join(', ')}, sum(value)::bigint AS "${valueAs}"
+          FROM claim_tallies WHERE metric = '${metric}' GROUP BY labels HAVING sum(value) <> 0`);
 
 // Open claims are found through the status index, so the cost follows the open cases, not the history.
 const OPEN = 'status = ANY($1::text[])';
@@ -54,7 +56,8 @@ SELECT
             FROM payouts WHERE status = 'pending' GROUP BY 1`)} AS "pendingPayouts",
   ${tally('sla_breaches', { deadline: 'deadline' }, 'n')} AS breaches,
   ${tally('credits_issued_minor', { currency: 'currency' }, 'amountMinor')} AS "creditsIssued",
-  ${tally('refunds_paid_minor', { currency: 'currency' }, 'amountMinor')} AS "refundsPaid"`;
+  ${tally('refunds_paid_minor', { currency: 'currency' }, 'amountMinor')} AS "refundsPaid",
+  ${tally('claims_needing_attention', { error_type: 'errorType' }, 'n')} AS "needingAttention"`;
 
 const OPEN_STATUSES = CLAIM_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
 

@@ -112,3 +112,16 @@ export async function explain<R extends Record<string, unknown>>(
   const { rows } = await db.query<R>(`EXPLAIN (${options}) ${sql}`, params);
   return rows;
 }
+
+/** `${prefix}_0` … `${prefix}_{count-1}` (emails `${prefix}_i@bench.example`), all on one policy: claimants for npm run bench. */
+export async function insertNumberedAccounts(
+  db: Queryable,
+  spec: { prefix: string; count: number; policyId: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO accounts (id, email, policy_id)
+     SELECT $1 || '_' || i, $1 || '_' || i || '@bench.example', $3 FROM generate_series(0, $2::int - 1) i
+     ON CONFLICT (id) DO NOTHING`,
+    [spec.prefix, spec.count, spec.policyId],
+  );
+}

@@ -26,6 +26,7 @@ export class ClaimFigureMetrics {
   private readonly breaches: Counter<'deadline'>;
   private readonly credits: Counter<'currency'>;
   private readonly refunds: Counter<'currency'>;
+  private readonly needingAttention: Counter<'error_type'>;
 
   constructor(registers: Registry) {
     const r = { registers: [registers] };
@@ -99,6 +100,12 @@ export class ClaimFigureMetrics {
       labelNames: ['currency'],
       ...r,
     });
+    this.needingAttention = new Counter({
+      name: 'refund_desk_claims_needing_attention_total',
+      help: 'Claims stopped by a failure retrying cannot fix and moved to needs_attention, by error type; alert on any increase',
+      labelNames: ['error_type'],
+      ...r,
+    });
   }
 
   /** Reads the figures; on a database error the business series are dropped and `up` says so. */
@@ -128,6 +135,7 @@ export class ClaimFigureMetrics {
       this.breaches,
       this.credits,
       this.refunds,
+      this.needingAttention,
     ];
   }
 
@@ -152,5 +160,6 @@ export class ClaimFigureMetrics {
       this.breaches.inc({ deadline }, f.breaches.find((x) => x.deadline === deadline)?.n ?? 0);
     for (const x of f.creditsIssued) this.credits.inc({ currency: x.currency }, x.amountMinor);
     for (const x of f.refundsPaid) this.refunds.inc({ currency: x.currency }, x.amountMinor);
+    for (const x of f.needingAttention) this.needingAttention.inc({ error_type: x.errorType }, x.n);
   }
 }

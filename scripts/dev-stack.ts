@@ -8,6 +8,9 @@
  *   Mail sink      SMTP 1025 (SMTP_PORT), web 8025 (MAIL_UI_PORT), .data/mail     — or SMTP_HOST
  *   Refund Desk    startRefundDesk(loadConfig(process.env), { seedDemo: true }) from wiring/desk.ts
  *
+ * Secrets: random ones are generated once into .data/dev-secrets.json (CLAIM_TOKEN_SECRET, CONSOLE_SESSION_SECRET,
+ * STRIPE_WEBHOOK_SECRETS) and reused on every start; the environment wins over the file. NODE_ENV defaults to development.
+ *
  * Flags: --infra (or DEV_INFRA_ONLY=1) starts only the infrastructure and
  * prints the env to run the app yourself. DEV_DATA_DIR moves `.data`.
  * SIGINT/SIGTERM stop everything in reverse order; state persists across runs.
@@ -15,6 +18,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../wiring/config';
+import { loadDevSecrets } from './dev-secrets';
 import { startRefundDesk } from '../wiring/desk';
 import { startMailSink, type MailSink } from '../mail/sink';
 import { DEMO_STAFF_KEYS } from '../server/demo-data';
@@ -140,6 +144,8 @@ async function main(): Promise<void> {
     const mail = (mailR as PromiseFulfilledResult<MailSink | undefined>).value;
 
     process.env.LOG_FORMAT ??= 'pretty';
+    process.env.NODE_ENV ??= 'development';
+    loadDevSecrets(dataRoot);
     // The demo customers' .example domains have no DNS: their SPF records come from this file (this machine may send).
     process.env.INBOUND_DNS_ZONE_FILE ??= path.resolve(__dirname, '..', 'mail', 'dev-dns-zone.json');
     process.env.DATABASE_URL = pg.url;
@@ -196,7 +202,17 @@ async function main(): Promise<void> {
     ];
     if (infraOnly) {
       lines.push('Run the app against it with:', '');
-      for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SMTP_HOST', 'SMTP_PORT']) {
+      for (const name of [
+        'DATABASE_URL',
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'SMTP_HOST',
+        'SMTP_PORT',
+        'NODE_ENV',
+        'CLAIM_TOKEN_SECRET',
+        'CONSOLE_SESSION_SECRET',
+        'STRIPE_WEBHOOK_SECRETS',
+      ]) {
         if (process.env[name]) lines.push(`  export ${name}='${process.env[name]}'`);
       }
       lines.push('');

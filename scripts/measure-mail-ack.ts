@@ -32,6 +32,7 @@ async function main() {
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const desk = await startRefundDesk(
     loadConfig({
+      NODE_ENV: 'development',
       ...process.env,
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,

@@ -3,7 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Actor } from '../common/claim';
 import type { Queryable } from '../db';
 import { findStaffKey, saveStaffKey } from '../db/staff-keys';
-import { isClaimToken } from './claim-token';
+import { verifyClaimToken, type ClaimTokenKeys } from './claim-token';
 import { HttpError } from './errors';
 
 export const STAFF_ROLES = ['agent', 'lead', 'finance', 'admin', 'operator'] as const;
@@ -19,10 +19,19 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function bearer(req: Request): string | undefined {
+/** RFC 6750's b64token after exactly `Bearer ` (scheme case-insensitive); anything else is no credential. */
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** The presented credential: a well-formed bearer token, else X-Api-Key; a malformed Authorization header is refused. */
+export function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1] ?? req.get('x-api-key') ?? undefined;
+  if (header !== undefined) {
+    const match = BEARER.exec(header);
+    if (!match) throw new HttpError(401, 'malformed Authorization header; expected "Bearer <token>"');
+    return match[1];
+  }
+  const apiKey = req.get('x-api-key');
+  return apiKey && /^[\x21-\x7e]{1,512}$/.test(apiKey) ? apiKey : undefined;
 }
 
 export async function findStaff(db: Queryable, key: string | undefined): Promise<StaffPrincipal | undefined> {
@@ -58,14 +67,14 @@ export function requireStaff(db: Queryable, roles: readonly StaffRole[]): Reques
 /** A claim is visible to its customer (claim token) or to any staff key. */
 export async function claimViewer(
   db: Queryable,
-  secret: string,
+  keys: string | ClaimTokenKeys,
   req: Request,
   claimId: string,
 ): Promise<StaffPrincipal | { kind: 'customer' }> {
   const presented = bearer(req);
   if (!presented) throw new HttpError(401, 'present the claim token or a staff key as a bearer token');
   if (presented.startsWith('ct_')) {
-    if (isClaimToken(secret, claimId, presented)) return { kind: 'customer' };
+    if (await verifyClaimToken(db, keys, claimId, presented)) return { kind: 'customer' };
     throw new HttpError(404, 'no such claim for this token');
   }
   const staff = await findStaff(db, presented);
@@ -73,7 +82,14 @@ export async function claimViewer(
   return staff;
 }
 
-export function requireClaimToken(secret: string, req: Request, claimId: string): void {
+/** The claim's own customer only: a valid, unexpired, unrevoked claim token; anything else is 404. */
+export async function requireClaimToken(
+  db: Queryable,
+  keys: string | ClaimTokenKeys,
+  req: Request,
+  claimId: string,
+): Promise<void> {
   const presented = bearer(req);
-  if (!presented || !isClaimToken(secret, claimId, presented)) throw new HttpError(404, 'no such claim for this token');
+  if (!presented || !(await verifyClaimToken(db, keys, claimId, presented)))
+    throw new HttpError(404, 'no such claim for this token');
 }

@@ -1,4 +1,4 @@
-import type { Decision, RequestFinding } from '../common/claim';
+import type { Decision, RequestFinding, RequestVerdict } from '../common/claim';
 import type { LedgerFacts, LedgerRequest } from '../common/ledger';
 import type { Db } from '../db';
 import { listCustomerMails } from '../db/case-file';
@@ -32,6 +32,7 @@ export async function caseView(db: Db, policies: PolicyStore, claim: ClaimRecord
   return {
     claimId: claim.claimId,
     status: claim.status,
+    attention: claim.attention,
     reason: claim.reason,
     channel: claim.channel,
     submittedAt: claim.submittedAt,
@@ -49,7 +50,7 @@ export async function caseView(db: Db, policies: PolicyStore, claim: ClaimRecord
     },
     policy: { id: claim.policyId, version: claim.policyVersion },
     evidence: {
-      requests: claim.requestIds.map((id) => requestEvidence(id, claim, facts, findingsOf(claim, proposal))),
+      requests: requestsEvidence(claim, facts, findingsOf(claim, proposal)),
       charges: facts.charges.map((c) => ({
         transactionId: c.transactionId,
         invoiceNumber: c.invoiceNumber,
@@ -102,10 +103,21 @@ function findingsOf(claim: ClaimRecord, proposal: Decision | null): RequestFindi
     : (proposal?.findings ?? (claim.evidence as RequestFinding[]));
 }
 
+/** Each claimed request by id lookups, so a claim of many ids costs linear time, not ids × ledger rows. */
+function requestsEvidence(claim: ClaimRecord, facts: LedgerFacts, findings: RequestFinding[]) {
+  const own = new Map(facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => [r.requestId, r]));
+  const verdicts = new Map(findings.map((f) => [f.requestId, f.verdict]));
+  const outagesOf = (r: LedgerRequest) => overlappingOutages(r, facts, claim.submittedAt);
+  return claim.requestIds.map((id) => requestEvidence(id, own.get(id), verdicts.get(id) ?? null, outagesOf));
+}
+
 /** A request as the ledger has it; another account's request is only "not found on your account". */
-function requestEvidence(requestId: string, claim: ClaimRecord, facts: LedgerFacts, findings: RequestFinding[]) {
-  const request = facts.requests.find((r) => r.requestId === requestId && r.accountId === claim.accountId);
-  const verdict = findings.find((f) => f.requestId === requestId)?.verdict ?? null;
+function requestEvidence(
+  requestId: string,
+  request: LedgerRequest | undefined,
+  verdict: RequestVerdict | null,
+  outagesOf: (r: LedgerRequest) => ReturnType<typeof overlappingOutages>,
+) {
   if (!request)
     return {
       requestId,
@@ -125,7 +137,7 @@ function requestEvidence(requestId: string, claim: ClaimRecord, facts: LedgerFac
     outputDelivered: request.outputDelivered,
     startedAt: request.startedAt,
     completedAt: request.completedAt,
-    outages: overlappingOutages(request, facts, claim.submittedAt),
+    outages: outagesOf(request),
   };
 }
 

@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { CurrencyCode, Instant, MinorUnits } from '../common/ledger-records';
+import { MAX_AMOUNT_MINOR } from '../common/money';
 import { CHARGEBACK_STATUSES, DISPUTE_EVENT_KINDS, STRIPE_TEXT_FIELDS } from '../domain/chargebacks';
 
 const id = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'letters, digits and _ . : - only, at most 200');
-const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code such as "USD"');
-const instant = z.iso.datetime({ offset: true });
+const currency = CurrencyCode;
+const instant = Instant;
+/** Balance transactions are signed (funds withdrawn are negative), within the same range as any amount. */
+const signedMinor = z.number().int().min(-MAX_AMOUNT_MINOR).max(MAX_AMOUNT_MINOR);
 const why = z.string().trim().min(1).max(2000);
 
 /** The processor-neutral event, for platforms on processors other than Stripe. */
@@ -21,19 +25,25 @@ export const NeutralDisputeEventBody = z
         id,
         chargeRef: id.nullable().optional(),
         paymentIntentRef: id.nullable().optional(),
-        amountMinor: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        amountMinor: MinorUnits,
         currency,
         reason: z.string().trim().min(1).max(200),
         status: z.string().trim().min(1).max(100),
         dueBy: instant.nullable().optional(),
         balanceTransactions: z
-          .array(z.object({ id, amountMinor: z.number().int(), feeMinor: z.number().int(), currency }).strict())
+          .array(z.object({ id, amountMinor: signedMinor, feeMinor: signedMinor, currency }).strict())
           .max(50)
           .optional(),
       })
       .strict()
       .refine((d) => d.chargeRef || d.paymentIntentRef, {
         message: 'give chargeRef or paymentIntentRef, so the dispute can be matched',
+      })
+      .meta({
+        anyOf: [
+          { required: ['chargeRef'], properties: { chargeRef: { type: 'string', minLength: 1 } } },
+          { required: ['paymentIntentRef'], properties: { paymentIntentRef: { type: 'string', minLength: 1 } } },
+        ],
       }),
   })
   .strict();

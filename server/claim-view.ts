@@ -1,11 +1,14 @@
 import type { Db } from '../db';
 import { listDeadlines, type ClaimRecord } from '../db/claims';
 import { listClaimEvents } from '../db/events';
+import { withoutStaffNames } from '../domain/staff-names';
 import { decisionView } from './decision-view';
 
 /** The claim as its customer or support sees it: status, policy version, decision, deadlines, timeline. */
 export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer' | 'staff') {
   const [deadlines, events] = await Promise.all([listDeadlines(db, claim.claimId), listClaimEvents(db, claim.claimId)]);
+  const staffIds = events.map((e) => e.actor.id);
+  const why = (text: string) => (audience === 'staff' ? text : withoutStaffNames(text, staffIds));
   return {
     claimId: claim.claimId,
     status: claim.status,
@@ -36,7 +39,7 @@ export async function claimView(db: Db, claim: ClaimRecord, audience: 'customer'
       type: e.type,
       from: e.from,
       to: e.to,
-      why: e.why,
+      why: why(e.why),
       actor: audience === 'staff' ? e.actor : { type: e.actor.type },
     })),
   };

@@ -10,6 +10,8 @@ import { baseAddress } from '../domain/email/reply-address';
 import type { inboundMailWorkflow } from '../workflows';
 import { businessRefusal } from './errors';
 import { submitClaim, type IntakeDeps } from './intake';
+import { countMailClaim } from './rate-limits';
+import type { IntakeRateLimits } from './security';
 import type { Logger } from 'pino';
 import { CustomerReplyBody, ClaimBody } from './schemas';
 import { claimAction } from './temporal';
@@ -42,10 +44,14 @@ export function supportAddresses(policies: PolicyStore, overrides: Record<string
 }
 
 /** POST /v1/claims's intake and the customer-reply update, as the mail activities call them. */
-export function claimIntakePort(deps: IntakeDeps) {
+export function claimIntakePort(deps: IntakeDeps, limits?: IntakeRateLimits) {
   return {
-    submit: async (submission: unknown, idempotencyKey: string) =>
-      submitClaim(deps, ClaimBody.parse(submission), 'email', idempotencyKey),
+    submit: async (submission: unknown, idempotencyKey: string) => {
+      const claim = ClaimBody.parse(submission);
+      // The API's per-account limit covers mailed claims too (a rare retried activity may count twice: errs strict).
+      if (limits && claim.accountId) await countMailClaim(deps.db, limits, claim.accountId);
+      return submitClaim(deps, claim, 'email', idempotencyKey);
+    },
     reply: async (claimId: string, reply: unknown) => {
       try {
         return await claimAction(deps.temporal, claimId, customerReplyUpdate, [CustomerReplyBody.parse(reply)]);

@@ -3,10 +3,11 @@ import { CLAIM_REASONS, type Assessment, type ClaimStatus, type Deadline, type D
 import { ACCOUNT_STATUSES } from '../common/ledger';
 import { deadlineFor, type LoadedPolicy, type SimulationInput, type SimulationResult } from '../domain/policy';
 import { decisionView } from './decision-view';
-import { ChargeRecord, OutageRecord, UsageRequestRecord } from './schemas';
+import { CHARGE_SIGN, ChargeFields, CurrencyCode, Instant, MinorUnits, RecordId } from '../common/ledger-records';
+import { OutageRecord, UsageRequestRecord } from './schemas';
 
 const SIMULATED_ACCOUNT = 'acct_simulation';
-const id = z.string().trim().min(1).max(200);
+const id = RecordId;
 const simulatedAccount = { accountId: id.default(SIMULATED_ACCOUNT) };
 
 /** "No response came back" is `null` here, as a person would write it; the ledger stores it as 0. */
@@ -31,7 +32,7 @@ export const SimulationBody = z
         transactionId: id.optional(),
         invoiceNumber: id.optional(),
         explanation: z.string().trim().min(1).max(20_000).optional(),
-        submittedAt: z.iso.datetime({ offset: true }).optional(),
+        submittedAt: Instant.optional(),
       })
       .strict(),
     ledger: z
@@ -39,15 +40,19 @@ export const SimulationBody = z
         account: z
           .object({
             status: z.enum(ACCOUNT_STATUSES).default('active'),
-            currency: z
-              .string()
-              .regex(/^[A-Z]{3}$/)
-              .default('USD'),
+            currency: CurrencyCode.default('USD'),
           })
           .strict()
           .default({ status: 'active', currency: 'USD' }),
         requests: z.array(simulatedRequest).max(10_000).default([]),
-        charges: z.array(ChargeRecord.extend(simulatedAccount)).max(1_000).default([]),
+        charges: z
+          .array(
+            ChargeFields.extend(simulatedAccount)
+              .refine(CHARGE_SIGN.check, CHARGE_SIGN.rule)
+              .meta(CHARGE_SIGN.jsonSchema),
+          )
+          .max(1_000)
+          .default([]),
         outages: z
           .array(OutageRecord.extend({ cause: z.string().min(1).max(2000).default('(not given)') }))
           .max(1_000)
@@ -58,7 +63,7 @@ export const SimulationBody = z
           .max(10_000)
           .default([]),
         /** The account's unused credit balance in minor units, for unused-credits claims. */
-        creditBalanceMinor: z.number().int().min(0).optional(),
+        creditBalanceMinor: MinorUnits.optional(),
       })
       .strict()
       .default({

@@ -3,7 +3,6 @@ import { CREDIT_EXPIRY_SCHEDULE_ID } from '../domain/credits';
 import { createApp, type AppDeps } from './app';
 import { registerStaffKeys } from './auth';
 import { ensureCreditExpirySchedule } from './credit-expiry-schedule';
-import { startPendingClaims } from './intake';
 
 export interface ApiSetup extends AppDeps {
   port: number;
@@ -18,8 +17,8 @@ export interface RunningApi {
 }
 
 /**
- * Starts the HTTP API: staff keys from configuration, the credit expiry schedule, workflows for claims
- * stored while Temporal was away, then the listener.
+ * Starts the HTTP API: staff keys from configuration, the credit expiry schedule, then the listener. (Claims
+ * stored while Temporal was away wait in the outbox for the claim dispatcher, started beside the API.)
  */
 export async function startApi(setup: ApiSetup): Promise<RunningApi> {
   const { db, temporal, logger, taskQueue } = setup;
@@ -32,9 +31,6 @@ export async function startApi(setup: ApiSetup): Promise<RunningApi> {
       'could not create or update the credit expiry schedule; credits will not expire until it exists',
     );
   }
-  const resumed = await startPendingClaims(setup);
-  if (resumed) logger.info({ resumed }, 'started workflows for claims stored while Temporal was away');
-
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(setup).listen(setup.port, () => resolve(s));
   });

@@ -2,10 +2,11 @@ import {
   Client,
   Connection,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
-import { claimWorkflowId } from '../common/ids';
+import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../common/ids';
 import type { ClaimVisibility, ClaimWorkflowInput } from '../common/messages';
 import {
   ClaimAccountAttribute,
@@ -15,7 +16,7 @@ import {
 } from '../common/search-attributes';
 import { REFUSALS } from '../common/refusals';
 import { businessRefusal } from './errors';
-import type { claimWorkflow } from '../workflows';
+import type { claimWorkflowV2 } from '../workflows';
 
 export async function connectTemporal(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address });
@@ -23,7 +24,7 @@ export async function connectTemporal(address: string, namespace: string): Promi
 }
 
 /**
- * Starts the claim's workflow, or does nothing when it already runs or ran:
+ * Starts the claim's workflow (always the current type, CLAIM_WORKFLOW_TYPE), or does nothing when it already runs or ran:
  * the id comes from the claim id, so a duplicate start is impossible. With the claim's facts, the run
  * carries its memo and search attributes from the start, so `temporal workflow list` finds it at once.
  */
@@ -35,7 +36,7 @@ export async function startClaimWorkflow(
 ): Promise<void> {
   const input: ClaimWorkflowInput = { claimId, ...facts };
   try {
-    await client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
+    await client.workflow.start<typeof claimWorkflowV2>(CLAIM_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: claimWorkflowId(claimId),
       args: [input],
@@ -56,8 +57,9 @@ export async function startClaimWorkflow(
   }
 }
 
+/** A claim's workflow, whichever type it runs as (both share the id, signals, queries and updates). */
 export function claimHandle(client: Client, claimId: string) {
-  return client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claimId));
+  return client.workflow.getHandle<typeof claimWorkflowV2>(claimWorkflowId(claimId));
 }
 
 /** How long an action waits for a claim that is between two states before answering 409 retryable. */
@@ -66,7 +68,8 @@ const SETTLE_POLL_MS = 200;
 
 /**
  * Sends an action to the claim; when the claim is moving between states (it was just stored as in review but
- * its run has not caught up, say) the action is tried again for a few seconds instead of failing at once.
+ * its run has not caught up, say, or its run is not started yet because the claim waits in the outbox for the
+ * dispatcher) the action is tried again for a few seconds instead of failing at once.
  */
 export async function claimAction<Ret, Arg>(
   client: Client,
@@ -79,7 +82,9 @@ export async function claimAction<Ret, Arg>(
     try {
       return await claimHandle(client, claimId).executeUpdate(update, { args });
     } catch (err) {
-      const moving = err instanceof WorkflowUpdateFailedError && businessRefusal(err)?.type === REFUSALS.moving;
+      const notStartedYet = err instanceof WorkflowNotFoundError;
+      const moving =
+        notStartedYet || (err instanceof WorkflowUpdateFailedError && businessRefusal(err)?.type === REFUSALS.moving);
       if (!moving || Date.now() > giveUpAt) throw err;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StripeApiOptions } from '../adapters/stripe-disputes';
 import type { PlatformWebhookEndpoint } from '../adapters/webhooks-out';
 import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/routes/webhooks';
+import { isDevMode, KNOWN_DEFAULT_SECRETS } from './secrets';
 
 /** Chargeback intake and outbound settings, from the environment. */
 export interface ChargebackConfig {
@@ -28,7 +29,7 @@ const Env = z.object({
     .regex(/^whsec_/, 'a Standard Webhooks secret starts with whsec_')
     .optional(),
   CHARGEBACK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
-  NODE_ENV: z.string().default('development'),
+  NODE_ENV: z.string().optional(),
 });
 
 export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
@@ -36,9 +37,14 @@ export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
   const secrets = e.STRIPE_WEBHOOK_SECRETS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (!secrets.length && e.NODE_ENV !== 'production') secrets.push(DEV_STRIPE_WEBHOOK_SECRET);
-  if (e.NODE_ENV === 'production' && secrets.includes(DEV_STRIPE_WEBHOOK_SECRET))
-    throw new Error('the development Stripe webhook secret is refused in production');
+  const dev = isDevMode(e.NODE_ENV);
+  if (!secrets.length && dev) secrets.push(DEV_STRIPE_WEBHOOK_SECRET);
+  // Fail closed outside development: no Stripe secret, or a published one, stops the process at start.
+  if (!dev && !secrets.length) throw new Error('STRIPE_WEBHOOK_SECRETS must be set outside development');
+  if (!dev && secrets.some((s) => KNOWN_DEFAULT_SECRETS.includes(s)))
+    throw new Error('STRIPE_WEBHOOK_SECRETS holds a published default secret; use the endpoint secret from Stripe');
+  if (!dev && e.PLATFORM_WEBHOOK_SECRET && KNOWN_DEFAULT_SECRETS.includes(e.PLATFORM_WEBHOOK_SECRET))
+    throw new Error('PLATFORM_WEBHOOK_SECRET is a published default secret');
   if (e.PLATFORM_WEBHOOK_URL && !e.PLATFORM_WEBHOOK_SECRET)
     throw new Error('PLATFORM_WEBHOOK_URL needs PLATFORM_WEBHOOK_SECRET');
   const base = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : null;

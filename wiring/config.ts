@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../common/ids';
 import { loadChargebackConfig, type ChargebackConfig } from './chargeback-config';
+import { checkStaffKeys, loadSecurityConfig, type SecurityConfig } from './secrets';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,11 +17,9 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('Refund Desk <refunds@refund-desk.local>'),
   LEAD_EMAIL: z.string().default('leads@refund-desk.local'),
   FINANCE_EMAIL: z.string().default('finance@refund-desk.local'),
-  CLAIM_TOKEN_SECRET: z.string().min(16).optional(),
   STAFF_API_KEYS: z.string().default(''),
   POLICIES_DIR: z.string().default(path.resolve(__dirname, '..', 'policies')),
   LOG_LEVEL: z.string().default('info'),
-  NODE_ENV: z.string().default('development'),
   PUBLIC_URL: z.string().optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(-1).max(65535).default(2525),
   INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
@@ -45,7 +44,10 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   smtp: { host: string; port: number; from: string };
   staffMailboxes: { lead: string; finance: string };
+  /** The current claim-token secret (mints tokens); `security.claimTokens` also holds the rotation and lifetime. */
   claimTokenSecret: string;
+  /** Secrets, /metrics key, proxy trust and intake rate limits (wiring/secrets.ts; fail closed outside development). */
+  security: SecurityConfig;
   /** `role:name:key` triples, comma separated, loaded into staff_keys at start. */
   bootstrapStaffKeys: { role: string; name: string; key: string }[];
   policiesDir: string;
@@ -54,13 +56,11 @@ export interface AppConfig {
   inboundMail: InboundMailConfig;
 }
 
-const DEV_TOKEN_SECRET = 'dev-only-claim-token-secret-change-me';
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = EnvSchema.parse(env);
-  if (!e.CLAIM_TOKEN_SECRET && e.NODE_ENV === 'production') {
-    throw new Error('CLAIM_TOKEN_SECRET must be set in production');
-  }
+  const security = loadSecurityConfig(env);
+  const staffKeys = parseStaffKeys(e.STAFF_API_KEYS);
+  checkStaffKeys(env.NODE_ENV || undefined, staffKeys);
   return {
     port: e.PORT,
     workerMetricsPort: e.WORKER_METRICS_PORT,
@@ -68,8 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     staffMailboxes: { lead: e.LEAD_EMAIL, finance: e.FINANCE_EMAIL },
-    claimTokenSecret: e.CLAIM_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
-    bootstrapStaffKeys: parseStaffKeys(e.STAFF_API_KEYS),
+    claimTokenSecret: security.claimTokens.current,
+    security,
+    bootstrapStaffKeys: staffKeys,
     policiesDir: e.POLICIES_DIR,
     logLevel: e.LOG_LEVEL,
     chargebacks: loadChargebackConfig(env),

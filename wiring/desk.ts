@@ -2,6 +2,7 @@ import { settleHandovers, startChargebackSweep } from '../server/chargeback-inta
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import { seedDemoDispute } from '../server/demo-dispute';
+import { claimStartNotifier, startClaimDispatcher } from '../server/claim-dispatcher';
 import type { IntakeDeps } from '../server/intake';
 import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
@@ -19,11 +20,13 @@ export interface RunningDesk {
 
 /**
  * The API and, unless `runWorker` is false, the worker in one process (the local product and the
- * integration tests), both from one wiring; optionally seeds the demo data.
+ * integration tests), both from one wiring; optionally seeds the demo data. The claim outbox's dispatcher runs with
+ * the worker (off with `dispatchClaims: false`, for tests of a crash between a claim's commit and its workflow's
+ * start); an API process without a worker wakes the worker process's dispatcher by NOTIFY after each commit.
  */
 export async function startRefundDesk(
   config: AppConfig,
-  options: { seedDemo?: boolean; runWorker?: boolean } = {},
+  options: { seedDemo?: boolean; runWorker?: boolean; dispatchClaims?: boolean } = {},
 ): Promise<RunningDesk> {
   const wiring = await wireRefundDesk(config, { ownSignals: true });
   const { db, policies, logger } = wiring;
@@ -32,20 +35,29 @@ export async function startRefundDesk(
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  // The claim dispatcher runs beside the worker; an API process alone wakes the worker process's by NOTIFY.
+  const runWorker = options.runWorker ?? true;
+  const dispatchHere = runWorker && (options.dispatchClaims ?? true);
+  const dispatcher = dispatchHere
+    ? await startClaimDispatcher({ db, temporal, taskQueue: config.temporal.taskQueue, logger })
+    : undefined;
+  const onClaimCommitted = runWorker ? dispatcher?.nudge : claimStartNotifier(db, logger);
   const intake: IntakeDeps = {
     db,
     policies,
     temporal,
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,
+    logger,
+    onClaimCommitted,
   };
   let worker: RunningWorker | undefined;
-  if (options.runWorker ?? true) {
+  if (runWorker) {
     worker = await runRefundDeskWorker({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { ...wiring.activityDeps, claimIntake: claimIntakePort(intake) },
+      deps: { ...wiring.activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) },
       metrics,
     });
   }
@@ -56,8 +68,10 @@ export async function startRefundDesk(
     logger,
     metrics,
     port: config.port,
+    onClaimCommitted,
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,
+    security: config.security,
     staffKeys: config.bootstrapStaffKeys,
     chargebacks: config.chargebacks,
   });
@@ -84,6 +98,8 @@ export async function startRefundDesk(
       // Requests answered before the API closed may have left hand-overs running on the Temporal connection.
       await settleHandovers();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
+      // Starts not made yet stay in the outbox for the next dispatcher.
+      await dispatcher?.stop();
       await temporal.connection.close();
       await wiring.close();
     },

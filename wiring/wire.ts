@@ -36,6 +36,10 @@ function mailSettings(config: AppConfig): MailSettings {
   return {
     publicUrl: mail.publicUrl,
     tokenSecret: config.claimTokenSecret,
+    previousTokenSecrets: {
+      secrets: config.security.claimTokens.previous,
+      until: config.security.claimTokens.previousUntil,
+    },
     addressOverrides: mail.addressOverrides,
     resolver: dnsResolver(mail.dnsZoneFile ?? undefined),
     mta: mail.hostname,

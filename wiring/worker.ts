@@ -1,5 +1,6 @@
 import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
+import { startClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker } from '../worker/create-worker';
@@ -8,27 +9,32 @@ import { wireRefundDesk } from './wire';
 
 /** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
 async function main() {
-  const { config, db, policies, activityDeps, close } = await wireRefundDesk(loadConfig());
+  const { config, db, policies, logger, activityDeps, close } = await wireRefundDesk(loadConfig());
   // Mail claims and replies go through the API's own intake and reply paths, which start and update workflows.
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  // The claim dispatcher: woken in-process by mail claims, by NOTIFY from the API process, and by its sweep.
+  const dispatcher = await startClaimDispatcher({ db, temporal, taskQueue: config.temporal.taskQueue, logger });
   const intake = {
     db,
     policies,
     temporal,
     taskQueue: config.temporal.taskQueue,
     claimTokenSecret: config.claimTokenSecret,
+    logger,
+    onClaimCommitted: dispatcher.nudge,
   };
   // The worker's own /metrics: process figures and activity failures.
   const metrics = createWorkerMetrics();
-  const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort);
+  const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort, config.security.metricsKey);
   const worker = await runRefundDeskWorker({
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...activityDeps, claimIntake: claimIntakePort(intake) },
+    deps: { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) },
     metrics,
   });
   await worker.done;
+  await dispatcher.stop();
   await metricsEndpoint.close();
   await temporal.connection.close();
   await close();

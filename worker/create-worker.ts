@@ -1,8 +1,11 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../common/ids';
 import { countActivityFailures } from '../metrics/activity-failures';
+import { claimActivityFailures } from './claim-failures';
+import { heartbeatLongActivities } from './heartbeats';
 import type { WorkerMetrics } from '../metrics/desk-metrics';
+import { workerTuningFromEnv, type WorkerTuning } from './tuning';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -13,6 +16,10 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where failed activity attempts are counted. */
   metrics?: Pick<WorkerMetrics, 'activityFailures'>;
+  /** Cache size, task slots and pollers; from the WORKER_* env vars (worker/tuning.ts) when omitted. */
+  tuning?: WorkerTuning;
+  /** Extra activity interceptors, after the failure counter (the chaos worker's kill switch). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 /** The Refund Desk worker: every workflow, and the activities built from `deps`. */
@@ -23,14 +30,25 @@ export async function createRefundDeskWorker({
   deps,
   workflowBundle,
   metrics,
+  tuning = workerTuningFromEnv(),
+  activityInterceptors = [],
 }: WorkerSetup): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    ...tuning,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
-    ...(metrics && { interceptors: { activity: [countActivityFailures(metrics)] } }),
+    // Failures are classified first, so the count sees the type the workflow gets (e.g. PayloadTooLarge).
+    interceptors: {
+      activity: [
+        ...(metrics ? [countActivityFailures(metrics)] : []),
+        claimActivityFailures,
+        heartbeatLongActivities,
+        ...activityInterceptors,
+      ],
+    },
   });
 }
 

@@ -35,18 +35,23 @@ function sameTag(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The claim or held mail an address's token names, when its HMAC is right; null for anything else. */
-export function readReplyAddress(secret: string, address: string): ReplyToken | null {
+/**
+ * The claim or held mail an address's token names, when its HMAC is right under one of `secrets` (the current one,
+ * and earlier ones during a rotation's grace window); null for anything else.
+ */
+export function readReplyAddress(secrets: string | readonly string[], address: string): ReplyToken | null {
   const local = address.toLowerCase().split('@')[0] ?? '';
   const token = local.split('+')[1];
   const match = token ? /^([ck])\.([0-9a-z]{1,26})\.([0-9a-f]{20})$/.exec(token) : null;
   if (!match) return null;
   const [, kind, id, given] = match as unknown as [string, string, string, string];
+  const signedBy = (purpose: string, signed: string) =>
+    (typeof secrets === 'string' ? [secrets] : secrets).some((secret) => sameTag(tag(secret, purpose, signed), given));
   if (kind === 'c') {
     const claimId = `clm_${id.toUpperCase()}`;
-    return sameTag(tag(secret, 'claim', claimId), given) ? { kind: 'claim', claimId } : null;
+    return signedBy('claim', claimId) ? { kind: 'claim', claimId } : null;
   }
-  return sameTag(tag(secret, 'confirm', id), given) ? { kind: 'confirmation', mailId: id } : null;
+  return signedBy('confirm', id) ? { kind: 'confirmation', mailId: id } : null;
 }
 
 /** The address without its `+tag`: what the policy's support address is compared with. */

@@ -1,6 +1,6 @@
 import type { ClaimFacts, RequestFinding, RequestVerdict } from '../../common/claim';
 import type { LedgerFacts, LedgerRequest } from '../../common/ledger';
-import { sumMoney } from '../../common/money';
+import { checkedSum, sumMoney } from '../../common/money';
 import { classifyRequests } from './classify';
 import type { Draft } from './draft';
 import type { LoadedPolicy } from './loaded';
@@ -46,9 +46,11 @@ export function assessRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: L
     outcome: paying.length === 0 ? 'denied' : paying.length === findings.length ? 'approved' : 'partially_approved',
     amount,
     remedy: rule.remedy ?? pack.remedies.default,
-    reasons: [reasonFrom(rule, { requestIds: findings.map((f) => f.requestId) }), ...groups.map(verdictReason)],
+    reasons: [umbrellaReason(rule, findings), ...groups.map(verdictReason)],
     arithmetic: [
-      ...findings.map((f) => arithmeticLine(f, ledger.get(f.requestId), disposition(f))),
+      ...(findings.length > DETAILED_REQUESTS
+        ? groups.map((g) => verdictLine(g, findings, disposition))
+        : findings.map((f) => arithmeticLine(f, ledger.get(f.requestId), disposition(f)))),
       `total ${minorUnits(amount)} (${paying.length} of ${findings.length} requests refundable)`,
     ],
     findings,
@@ -56,9 +58,42 @@ export function assessRequests(policy: LoadedPolicy, claim: ClaimFacts, facts: L
   };
 }
 
+/**
+ * Above this many requests a decision carries its arithmetic per verdict, not per request, and the reason for
+ * the claim's rule does not repeat every id (each verdict's reason lists its own): the decision crosses
+ * Temporal as one payload, so it stays a summary; each request's finding stays on the decision and in the
+ * case file (claims.evidence).
+ */
+export const DETAILED_REQUESTS = 50;
+
+function umbrellaReason(rule: ReasonRule, findings: RequestFinding[]) {
+  if (findings.length <= DETAILED_REQUESTS) return reasonFrom(rule, { requestIds: findings.map((f) => f.requestId) });
+  return reasonFrom(rule, { detail: `The claim names ${findings.length} requests; each verdict below lists its own.` });
+}
+
+/** "platform_error: 640 requests, 76800 USD minor units refundable": one verdict's share of a big claim. */
+function verdictLine(
+  [verdict, ids]: [RequestVerdict, string[]],
+  findings: RequestFinding[],
+  disposition: (f: RequestFinding) => string,
+): string {
+  const members = findings.filter((f) => f.verdict === verdict);
+  const refunded = members.filter((f) => disposition(f) === 'refund');
+  const byCurrency = new Map<string, number[]>();
+  for (const f of refunded)
+    byCurrency.set(f.refundable.currency, [...(byCurrency.get(f.refundable.currency) ?? []), f.refundable.amountMinor]);
+  const amounts = [...byCurrency].map(([currency, parts]) => minorUnits({ amountMinor: checkedSum(parts), currency }));
+  const what = amounts.length > 0 ? `${amounts.join(' + ')} refundable` : `0 refundable (${disposition(members[0]!)})`;
+  return `${verdict}: ${ids.length} request${ids.length === 1 ? '' : 's'}, ${what}`;
+}
+
 function groupByVerdict(findings: RequestFinding[]): [RequestVerdict, string[]][] {
   const groups = new Map<RequestVerdict, string[]>();
-  for (const f of findings) groups.set(f.verdict, [...(groups.get(f.verdict) ?? []), f.requestId]);
+  for (const f of findings) {
+    const ids = groups.get(f.verdict) ?? [];
+    ids.push(f.requestId);
+    groups.set(f.verdict, ids);
+  }
   return [...groups];
 }
 

@@ -20,7 +20,7 @@ import type { ReasonRule } from './schema';
  *  4. gates: verdicts needing verification, a non-active account receiving money, a currency other than
  *     the account's, automatic decisions disabled or the amount above the limit → needs_review.
  */
-export function assessClaim(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): Assessment {
+export function assessClaim(policy: LoadedPolicy, claim: PinnedClaimFacts, facts: LedgerFacts): Assessment {
   assertFactsMatch(policy, claim, facts);
   // A pack stored before a reason existed has no rule for it: a person looks, as for `other`.
   const rule = policy.pack.reasons[claim.reason] ?? policy.pack.reasons.other;
@@ -106,18 +106,23 @@ function unknownChargeReference(claim: ClaimFacts, facts: LedgerFacts): string |
   return claim.transactionId ?? claim.invoiceNumber;
 }
 
-/** Facts for another account or policy mean the caller wired things wrongly; deciding on them would be unsafe. */
-function assertFactsMatch(policy: LoadedPolicy, claim: ClaimFacts, facts: LedgerFacts): void {
+/** A claim as stored: it names the policy it was submitted under, which may no longer be the account's. */
+export type PinnedClaimFacts = ClaimFacts & { policyId?: string };
+
+/**
+ * Facts for another account, or a policy other than the one the claim pinned, mean the caller wired things
+ * wrongly; deciding on them would be unsafe. An account moved to another policy since the claim was submitted
+ * is not such a case: the claim stays on the version it pinned (the account's policy applies to new claims).
+ */
+function assertFactsMatch(policy: LoadedPolicy, claim: PinnedClaimFacts, facts: LedgerFacts): void {
   if (facts.account.id !== claim.accountId) {
     throw new PolicyViolation(
       'facts_mismatch',
       `ledger facts are for account ${facts.account.id}, the claim for ${claim.accountId}`,
     );
   }
-  if (facts.account.policyId !== policy.id) {
-    throw new PolicyViolation(
-      'facts_mismatch',
-      `account ${facts.account.id} is under policy ${facts.account.policyId}, not ${policy.id}`,
-    );
+  const pinnedTo = claim.policyId ?? facts.account.policyId;
+  if (pinnedTo !== policy.id) {
+    throw new PolicyViolation('facts_mismatch', `the claim is under policy ${pinnedTo}, not ${policy.id}`);
   }
 }

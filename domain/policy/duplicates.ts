@@ -1,6 +1,6 @@
 import type { ClaimFacts, DecisionReason } from '../../common/claim';
 import type { LedgerCharge, LedgerFacts } from '../../common/ledger';
-import { money } from '../../common/money';
+import { checkedSum, money } from '../../common/money';
 import { locateClaimedCharge } from './charges';
 import { denialDraft, type Draft } from './draft';
 import { epochMs } from './instant';
@@ -74,10 +74,7 @@ function doubleCharge(
   // A copy another claim already paid back (or holds) is paid only for what remains of it.
   const remainders = extra.map((c) => chargeRemainder(c, facts));
   const taken = remainders.filter((r) => r.taken.length > 0).map(describeTaken);
-  const amount = money(
-    remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0),
-    each.currency,
-  );
+  const amount = money(checkedSum(remainders.map((r) => r.remaining.amountMinor)), each.currency);
   const reasons: DecisionReason[] = remainders.map(({ charge, taken: t }, i) =>
     reasonFrom(rules.processorDoubleCharge, {
       transactionId: charge.transactionId,

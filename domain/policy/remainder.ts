@@ -1,6 +1,6 @@
 import type { ChargeShare } from '../../common/claim';
 import type { ChargeRemedy, LedgerCharge, LedgerFacts } from '../../common/ledger';
-import { formatMoney, money, type Money } from '../../common/money';
+import { checkedAdd, checkedSum, formatMoney, money, type Money } from '../../common/money';
 
 /** What is left of a charge after other claims' remedies and reservations. */
 export interface ChargeRemainder {
@@ -12,7 +12,7 @@ export interface ChargeRemainder {
 /** The part of `charge` no other claim has remedied or reserved. */
 export function chargeRemainder(charge: LedgerCharge, facts: LedgerFacts): ChargeRemainder {
   const taken = (facts.chargeRemedies ?? []).filter((r) => r.transactionId === charge.transactionId);
-  const used = taken.reduce((sum, r) => sum + r.amountMinor, 0);
+  const used = checkedSum(taken.map((r) => r.amountMinor));
   return { charge, taken, remaining: money(Math.max(0, charge.amountMinor - used), charge.currency) };
 }
 
@@ -41,6 +41,6 @@ export function allocateShares(amount: Money, remainders: readonly ChargeRemaind
     return { transactionId: charge.transactionId, amount: money(part, amount.currency) };
   });
   if (left > 0 && shares[0])
-    shares[0] = { ...shares[0], amount: money(shares[0].amount.amountMinor + left, amount.currency) };
+    shares[0] = { ...shares[0], amount: money(checkedAdd(shares[0].amount.amountMinor, left), amount.currency) };
   return shares.filter((s) => s.amount.amountMinor > 0);
 }

@@ -1,6 +1,6 @@
 import { DECISION_OUTCOMES, type ChargeShare, type ClaimFacts, type Decision } from '../../common/claim';
 import type { LedgerFacts } from '../../common/ledger';
-import { formatMoney, money, sumMoney, type Money } from '../../common/money';
+import { checkedSum, formatMoney, money, sumMoney, type Money } from '../../common/money';
 import { findClaimedCharge } from './charges';
 import type { StaffDecisionInput } from '../../common/messages';
 import { PolicyViolation, type PolicyViolationCode } from './errors';
@@ -101,10 +101,7 @@ function sharesOfCharges(
   );
   if (targets.length === 0) return [];
   const remainders = targets.map((c) => chargeRemainder(c!, ledger));
-  const remaining = money(
-    remainders.reduce((sum, r) => sum + r.remaining.amountMinor, 0),
-    amount.currency,
-  );
+  const remaining = money(checkedSum(remainders.map((r) => r.remaining.amountMinor)), amount.currency);
   if (amount.amountMinor > remaining.amountMinor) {
     const taken = remainders
       .filter((r) => r.taken.length > 0)

@@ -14,6 +14,8 @@ export interface StartTemporalOptions {
   /** Custom search attributes, e.g. { RefundPolicy: 'Keyword' }; default: the claim attributes. */
   searchAttributes?: Record<string, 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList'>;
   extraArgs?: string[];
+  /** SQLite pragmas of a file-backed server; default sqlitePragmasFromEnv() (WAL, synchronous=normal). */
+  sqlitePragmas?: string[];
   pidFile?: string;
   logFile?: string;
   /** Honour TEMPORAL_ADDRESS (default true). */
@@ -38,3 +40,8 @@ export declare function waitForTemporal(
   address: string,
   options?: { namespace?: string; timeoutMs?: number; isDead?: () => boolean },
 ): Promise<void>;
+
+/** ['journal_mode=wal', 'synchronous=normal']. */
+export declare const SQLITE_PRAGMAS: readonly string[];
+/** TEMPORAL_SQLITE_PRAGMAS (comma separated, '' for none) when set, else SQLITE_PRAGMAS. */
+export declare function sqlitePragmasFromEnv(env?: NodeJS.ProcessEnv): string[];

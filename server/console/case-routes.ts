@@ -1,8 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { accountCurrency } from '../../db/accounts';
-import type { StaffPrincipal } from '../auth';
+import { answerCaseAttention, ATTENTION_ROLES } from '../attention-actions';
+import { staffActor, type StaffPrincipal } from '../auth';
 import { CASE_PERMISSIONS, confirmCasePayout, decideCase, requestCaseInfo } from '../case-actions';
 import { claimFromPath } from '../claim-refusals';
+import { revokeClaimTokensNow } from '../claim-token-revocation';
 import { toHttpError } from '../errors';
 import { amountToMinor } from './amount';
 import { money, words } from './format';
@@ -45,6 +47,18 @@ export function caseRoutes(deps: ConsoleDeps): Router {
   };
 
   router.get('/cases/:claimId', requireRole(CASE_PERMISSIONS.view), (req, res) => showCase(req, res));
+
+  router.post(
+    '/cases/:claimId/attention',
+    requireRole(ATTENTION_ROLES),
+    act(async (req, res) => {
+      const claim = await claimFromPath(deps.db, req.params);
+      const form = req.body as Form;
+      const input = { action: form.action, why: form.why };
+      const result = await answerCaseAttention(deps, claim, input, res.locals.staff as StaffPrincipal);
+      return `${form.action === 'retry' ? 'Retried' : 'Closed'}. The claim is now ${words(result.status)}.`;
+    }),
+  );
 
   router.post(
     '/cases/:claimId/decision',
@@ -94,6 +108,17 @@ export function caseRoutes(deps: ConsoleDeps): Router {
         res.locals.staff as StaffPrincipal,
       );
       return `Payout confirmed with reference ${form.processorReference ?? ''}. The claim is now ${words(result.status)}.`;
+    }),
+  );
+
+  router.post(
+    '/cases/:claimId/revoke-links',
+    requireRole(CASE_PERMISSIONS.view),
+    act(async (req, res) => {
+      const claim = await claimFromPath(deps.db, req.params);
+      const reason = (req.body as Form).reason?.trim().slice(0, 500) || undefined;
+      await revokeClaimTokensNow(deps.db, claim.claimId, staffActor(res.locals.staff as StaffPrincipal), reason);
+      return "The customer's earlier links and tokens no longer work; the next mail carries a new link.";
     }),
   );
 

@@ -10,4 +10,5 @@ export interface ConsoleDeps {
   policies: PolicyStore;
   logger: Logger;
   claimTokenSecret: string;
+  security?: { consoleSessionSecret: string };
 }

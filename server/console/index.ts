@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { csrfSync } from 'csrf-sync';
 import express, { Router, type ErrorRequestHandler } from 'express';
@@ -29,7 +30,11 @@ const HTMX_DIST = path.dirname(require.resolve('htmx.org/dist/htmx.min.js'));
 /** The support console: server-rendered pages, enhanced by htmx, behind a PostgreSQL session and CSRF tokens. */
 export function consoleRouter(deps: ConsoleDeps): Router {
   const router = Router();
-  const { middleware: sessions } = consoleSession(deps.db, deps.claimTokenSecret);
+  // Without configured security (unit tests building the app by hand) the session key is derived per purpose.
+  const sessionSecret =
+    deps.security?.consoleSessionSecret ??
+    createHmac('sha256', deps.claimTokenSecret).update('console-session').digest('hex');
+  const { middleware: sessions } = consoleSession(deps.db, sessionSecret);
   const { csrfSynchronisedProtection } = csrfSync({
     getTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? req.get('x-csrf-token'),
   });

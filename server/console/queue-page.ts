@@ -13,6 +13,7 @@ import {
   type QueueTab,
 } from '../../db/console-queue';
 import type { PolicyStore } from '../../db/policies';
+import { CursorParam, encodeCursor } from '../queue-cursor';
 import { calendarCountdown, countdown, countdownBadge, money, when, words, type Countdown } from './format';
 import { html, type SafeHtml } from './html';
 
@@ -22,6 +23,7 @@ const REFRESH_SECONDS = 20;
 
 const TAB_LABELS: Record<QueueTab, string> = {
   decide: 'Needs a decision',
+  attention: 'Needs attention (stopped by an error)',
   customer: 'Awaiting the customer',
   payout: 'Awaiting payout',
   chargebacks: 'Chargebacks with evidence due',
@@ -29,14 +31,14 @@ const TAB_LABELS: Record<QueueTab, string> = {
 };
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
-/** The queue's query string; an unknown tab or a bad page number is a 400 in plain words. */
+/** The queue's query string; an unknown tab or a cursor the server did not issue is a 400 in plain words. */
 const QueueParams = z.object({
   tab: z.enum(QUEUE_TABS).default('decide'),
   policy: z.preprocess(blankToUndefined, z.string().max(200).optional()),
   account: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
   channel: z.preprocess(blankToUndefined, z.enum(CHANNELS).optional()),
   sort: z.enum(['due_asc', 'due_desc']).default('due_asc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  after: z.preprocess(blankToUndefined, CursorParam.optional()),
 });
 type QueueParams = z.infer<typeof QueueParams>;
 
@@ -48,22 +50,22 @@ export async function loadQueue(db: Db, policies: PolicyStore, query: unknown, n
     accountId: params.account,
     sort: params.sort,
     limit: PAGE_SIZE,
-    offset: (params.page - 1) * PAGE_SIZE,
+    after: params.after,
   };
   const policyIds = policies.list().map((p) => p.id);
   if (params.tab === 'chargebacks') {
-    const [{ rows, total }, counts] = await Promise.all([chargebackQueuePage(db, page), queueCounts(db)]);
-    return { params, rows: [], disputes: await disputeCountdowns(policies, rows, now), total, counts, policyIds };
+    const [{ rows, ...slice }, counts] = await Promise.all([chargebackQueuePage(db, page), queueCounts(db)]);
+    return { params, rows: [], disputes: await disputeCountdowns(policies, rows, now), ...slice, counts, policyIds };
   }
   const q: QueueQuery = { ...page, tab: params.tab, channel: params.channel };
-  const [{ rows, total }, counts] = await Promise.all([queuePage(db, q), queueCounts(db)]);
+  const [{ rows, ...slice }, counts] = await Promise.all([queuePage(db, q), queueCounts(db)]);
   const withCountdowns = await Promise.all(
     rows.map(async (row) => {
       const calendar = (await policies.pinned(row.policyId, row.policyVersion)).pack.calendar;
       return { row, due: row.nextDeadline && countdown(now, row.nextDeadline.dueAt, calendar) };
     }),
   );
-  return { params, rows: withCountdowns, disputes: [], total, counts, policyIds };
+  return { params, rows: withCountdowns, disputes: [], ...slice, counts, policyIds };
 }
 
 /** The hours before due_by at which a policy warns the lead; for an unmatched dispute, the most cautious policy's. */
@@ -86,19 +88,21 @@ async function disputeCountdowns(policies: PolicyStore, rows: ChargebackQueueRow
 }
 type LoadedQueue = Awaited<ReturnType<typeof loadQueue>>;
 
-/** The queue's URL with some parameters changed; blank ones are left out. */
+/** The queue's URL with some parameters changed; blank ones are left out, a page position goes out as a cursor. */
 function queueHref(params: QueueParams, change: Partial<QueueParams>): string {
   const merged = { ...params, ...change };
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(merged))
-    if (value !== undefined && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === '') continue;
+    search.set(key, typeof value === 'object' ? encodeCursor(value) : String(value));
+  }
   return `/console/queue?${search}`;
 }
 
 function tabs(q: LoadedQueue): SafeHtml {
   return html`<nav class="tabs" aria-label="Queues">${QUEUE_TABS.map(
     (t) =>
-      html`<a href="${queueHref(q.params, { tab: t, page: 1 })}"${t === q.params.tab ? html` aria-current="page"` : ''}>${TAB_LABELS[t]} <span class="count">${q.counts[t]}</span></a>`,
+      html`<a href="${queueHref(q.params, { tab: t, after: undefined })}"${t === q.params.tab ? html` aria-current="page"` : ''}>${TAB_LABELS[t]} <span class="count">${q.counts[t]}</span></a>`,
   )}</nav>`;
 }
 
@@ -143,18 +147,20 @@ function row({ row: r, due }: { row: QueueRow; due: ReturnType<typeof countdown>
   <td data-label="Policy">${r.policyId}</td>
   <td data-label="Reason">${words(r.reason)}<br><small>${r.channel}</small></td>
   <td data-label="At stake" class="num">${money(r.atStake)}</td>
-  <td data-label="Status"><span class="status">${words(r.status)}</span>${r.escalationLevel ? html`<br><small class="escalated">escalated to ${r.escalationLevel}</small>` : ''}</td>
+  <td data-label="Status"><span class="status">${words(r.status)}</span>${r.escalationLevel ? html`<br><small class="escalated">escalated to ${r.escalationLevel}</small>` : ''}${r.attention ? html`<br><small class="attention">${r.attention}</small>` : ''}</td>
   <td data-label="SLA">${countdownBadge(due)}${r.nextDeadline ? html`<br><small>${words(r.nextDeadline.kind)} ${r.nextDeadline.clause}, ${when(r.nextDeadline.dueAt)}</small>` : ''}</td>
 </tr>`;
 }
 
+/** Where this page sits in the tab, a way back to the start, and the next page when there is one. */
 function pager(q: LoadedQueue): SafeHtml {
-  const pages = Math.max(1, Math.ceil(q.total / PAGE_SIZE));
-  const p = q.params.page;
+  const shown = q.params.tab === 'chargebacks' ? q.disputes.length : q.rows.length;
+  const noun = `${q.params.tab === 'chargebacks' ? 'dispute' : 'claim'}${q.total === 1 ? '' : 's'}`;
+  const range = shown ? `${q.before + 1}–${q.before + shown} of ${q.total}` : `none of ${q.total}`;
   return html`<nav class="pager" aria-label="Pages">
-  ${p > 1 ? html`<a href="${queueHref(q.params, { page: p - 1 })}" rel="prev">Previous</a>` : ''}
-  <span>Page ${p} of ${pages} · ${q.total} ${q.params.tab === 'chargebacks' ? 'dispute' : 'claim'}${q.total === 1 ? '' : 's'}</span>
-  ${p < pages ? html`<a href="${queueHref(q.params, { page: p + 1 })}" rel="next">Next</a>` : ''}
+  ${q.params.after ? html`<a href="${queueHref(q.params, { after: undefined })}" rel="first">First page</a>` : ''}
+  <span>Showing ${range} ${noun}</span>
+  ${q.next ? html`<a href="${queueHref(q.params, { after: q.next })}" rel="next">Next page</a>` : ''}
 </nav>`;
 }
 

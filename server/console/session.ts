@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Db } from '../../db';
@@ -21,13 +20,13 @@ export const SESSION_COOKIE = 'rd_console';
 const SESSION_HOURS = 8;
 
 /** Sessions in PostgreSQL; the cookie is httpOnly, SameSite=Strict, Secure over HTTPS, and scoped to /console. */
-export function consoleSession(db: Db, claimTokenSecret: string) {
+export function consoleSession(db: Db, sessionSecret: string) {
   const store = consoleSessionStore(db);
   const middleware = session({
     store,
     name: SESSION_COOKIE,
-    // One configured secret, separated by purpose from the claim tokens' use of it.
-    secret: createHmac('sha256', claimTokenSecret).update('console-session').digest('hex'),
+    // Its own secret (CONSOLE_SESSION_SECRET), so rotating the claim-token secret signs nobody out and vice versa.
+    secret: sessionSecret,
     resave: false,
     saveUninitialized: false,
     rolling: true,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { PathId } from '../../common/ledger-records';
+import { ChargebackIdParam, ClaimIdParam } from '../schemas';
 import { ErrorBody } from './responses';
-import { ERROR_STATUSES, type RouteDoc } from './route-doc';
+import { ERROR_STATUSES, type ErrorStatus, type RouteDoc } from './route-doc';
 import { caseDocs } from './routes/cases';
 import { chargebackDocs } from './routes/chargebacks';
-import { claimDocs } from './routes/claims';
+import { claimDocs, claimTokenDocs } from './routes/claims';
 import { ledgerDocs } from './routes/ledger';
 import { mailDocs } from './routes/mail';
 import { policyDocs } from './routes/policies';
@@ -15,6 +17,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...policyDocs,
   ...ledgerDocs,
   ...claimDocs,
+  ...claimTokenDocs,
   ...caseDocs,
   ...chargebackDocs,
   ...mailDocs,
@@ -41,16 +44,23 @@ const SECURITY: Record<RouteDoc['auth'], object[] | undefined> = {
   staff: [{ staffKey: [] }],
   claimToken: [{ claimToken: [] }],
   claimTokenOrStaff: [{ claimToken: [] }, { staffKey: [] }],
+  metricsKey: [{ metricsKey: [] }],
   public: undefined,
 };
 
+/** The pattern each path parameter is checked against (a route's own pathParams win). */
+const PATH_PARAMS: Record<string, z.ZodType> = {
+  accountId: PathId,
+  policyId: PathId,
+  chargebackId: ChargebackIdParam,
+  claimId: ClaimIdParam.shape.claimId,
+};
+
 function parameters(doc: RouteDoc) {
-  const path = [...doc.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: doc.pathParams?.[name!] ? jsonSchema(doc.pathParams[name!]!, 'input') : { type: 'string' },
-  }));
+  const path = [...doc.path.matchAll(/:(\w+)/g)].map(([, name]) => {
+    const schema = doc.pathParams?.[name!] ?? PATH_PARAMS[name!];
+    return { name, in: 'path', required: true, schema: schema ? jsonSchema(schema, 'input') : { type: 'string' } };
+  });
   const query = Object.entries(doc.query?.shape ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
@@ -77,13 +87,24 @@ function responses(doc: RouteDoc) {
       }),
     };
   }
-  for (const status of doc.errors) {
+  for (const status of errorStatuses(doc)) {
     out[status] = {
       description: ERROR_STATUSES[status],
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
   return out;
+}
+
+/**
+ * The statuses a route really answers: its own, plus what the request pipeline adds: 400 for a malformed path
+ * (a bad %-escape or id), 400/413/415 for a body that is not JSON, too large, or in an unsupported charset or encoding.
+ */
+function errorStatuses(doc: RouteDoc): ErrorStatus[] {
+  const all = new Set<ErrorStatus>(doc.errors);
+  if (doc.path.includes(':')) all.add(400);
+  if (doc.body) for (const s of [400, 413, 415] as const) all.add(s);
+  return [...all].sort();
 }
 
 function operation(doc: RouteDoc) {
@@ -121,7 +142,13 @@ export function openApiDocument(docs: readonly RouteDoc[] = ROUTE_DOCS) {
         claimToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'The claimToken returned when the claim was submitted',
+          description:
+            "The claim's token, carried by the link in its acknowledgement mail; it expires after CLAIM_TOKEN_LIFETIME_DAYS (90) and can be revoked",
+        },
+        metricsKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'METRICS_KEY from the configuration (required outside development)',
         },
       },
       schemas: { Error: jsonSchema(ErrorBody, 'output') },

@@ -38,6 +38,7 @@ export const ErrorBody = z.strictObject({
     .literal(true)
     .optional()
     .describe('the claim is between two states: send the same request again after Retry-After seconds'),
+  requestId: z.string().describe('the id of this request in the server log (also the X-Request-Id header); quote it'),
 });
 
 const DecisionReason = z.strictObject({
@@ -92,7 +93,12 @@ export const Decision = z.strictObject({
 export const ClaimAccepted = z.strictObject({
   claimId: z.string(),
   status: claimStatus,
-  claimToken: z.string().describe('Bearer token for the customer to read, answer or withdraw this claim'),
+  acknowledgement: z
+    .string()
+    .describe(
+      "where the claim's token went: the acknowledgement mail to the account's address on file carries the link " +
+        'with it; the answer is the same whether or not the account exists',
+    ),
   links: z.strictObject({ self: z.string() }),
 });
 
@@ -137,6 +143,26 @@ export const ClaimView = z.strictObject({
 /** An action on a claim answered with the status it left the claim in. */
 export const ClaimStatusReply = z.strictObject({ claimId: z.string(), status: claimStatus });
 
+/** Why a claim needs attention: the failure retrying could not fix, kept until a person retries or closes it. */
+export const Attention = z
+  .strictObject({
+    errorType: z
+      .string()
+      .describe('e.g. PayloadTooLarge, MoneyOverflow, ActivityBug, RetriesExhausted, PolicyViolation'),
+    message: z.string(),
+    activity: z.string().nullable(),
+    clause: z.string().nullable(),
+    from: claimStatus.nullable().describe('the status the claim stopped in'),
+    at: instant,
+  })
+  .nullable();
+
+export const TokensRevoked = z.strictObject({
+  claimId: z.string(),
+  revokedBefore: z.string().describe('tokens issued before this instant are refused'),
+  claimToken: z.string().optional().describe("a fresh token, when the claim's customer revoked"),
+});
+
 export const CaseList = z.strictObject({
   cases: z.array(
     z.strictObject({
@@ -146,11 +172,14 @@ export const CaseList = z.strictObject({
       accountId: z.string(),
       policyId: z.string(),
       submittedAt: instant,
+      nextDueAt: instant.nullable().describe('the earliest SLA deadline still running; the list is sorted by it'),
       escalatedAt: instant.nullable(),
       escalationLevel: z.string().nullable(),
       outcome: z.enum(DECISION_OUTCOMES).nullable(),
+      attention: Attention,
     }),
   ),
+  next: z.string().nullable().describe('pass as `cursor` for the page after this one; null on the last page'),
 });
 
 /** The decision as recorded; the same decision sent again by the same person gets this answer again. */
@@ -166,6 +195,7 @@ export const PayoutConfirmed = z.strictObject({
 export const CaseView = z.strictObject({
   claimId: z.string(),
   status: claimStatus,
+  attention: Attention,
   reason: z.enum(CLAIM_REASONS),
   channel: z.enum(CHANNELS),
   submittedAt: instant,

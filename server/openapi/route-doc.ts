@@ -7,8 +7,10 @@ export const ERROR_STATUSES = {
   403: 'this role may not take this action',
   404: 'no such resource',
   409: 'conflicts with the current state (or an idempotency key reused with another body)',
-  413: 'request body larger than 25 MB',
+  413: "request body larger than the route's limit: 64 KB, or 1 MB for claims and replies, 512 KB for contests and simulations, 8 MB for ledger batches",
+  415: 'body not application/json, or in a charset other than UTF-8, or a Content-Encoding other than gzip, deflate, br',
   422: 'well-formed but refused by the policy or the ledger',
+  429: 'over a rate limit; RateLimit / RateLimit-Policy (IETF draft-8) and Retry-After say when to come back',
   503: 'a dependency (PostgreSQL or Temporal) cannot be reached',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUSES;
@@ -30,7 +32,7 @@ export interface RouteDoc {
   path: string;
   summary: string;
   /** Who may call it: staff API keys, the claim's own token, either, or anyone. */
-  auth: 'staff' | 'claimToken' | 'claimTokenOrStaff' | 'public';
+  auth: 'staff' | 'claimToken' | 'claimTokenOrStaff' | 'metricsKey' | 'public';
   /** Patterns of path parameters that have one (others are plain strings). */
   pathParams?: Record<string, z.ZodType>;
   /** The query schema the handler parses; its enums and bounds become the parameters'. */

@@ -7,6 +7,7 @@ import { requireStaff, type StaffPrincipal } from '../auth';
 import { CASE_PERMISSIONS, confirmCasePayout, decideCase, requestCaseInfo } from '../case-actions';
 import { caseView } from '../case-view';
 import { claimFromPath } from '../claim-refusals';
+import { encodeCursor } from '../queue-cursor';
 import { CaseQuery } from '../schemas';
 
 /** Support and finance work on cases; every action goes through the claim's workflow. */
@@ -15,20 +16,24 @@ export function caseRoutes(db: Db, temporal: Client, policies: PolicyStore): Rou
   const deps = { db, temporal };
 
   router.get('/v1/cases', requireStaff(db, CASE_PERMISSIONS.view), async (req, res) => {
-    const filter = CaseQuery.parse(req.query);
-    const cases = await listCases(db, filter);
+    const { cursor, ...filter } = CaseQuery.parse(req.query);
+    const page = await listCases(db, { ...filter, after: cursor });
+    const last = page.cases.at(-1);
     res.json({
-      cases: cases.map((c) => ({
+      cases: page.cases.map((c) => ({
         claimId: c.claimId,
         status: c.status,
         reason: c.reason,
         accountId: c.accountId,
         policyId: c.policyId,
         submittedAt: c.submittedAt,
+        nextDueAt: c.nextDueAt,
         escalatedAt: c.escalatedAt,
         escalationLevel: c.escalationLevel,
         outcome: c.decision?.outcome ?? null,
+        attention: c.attention,
       })),
+      next: page.more && last ? encodeCursor(last.position) : null,
     });
   });
 

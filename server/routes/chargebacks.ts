@@ -16,6 +16,7 @@ import {
 } from '../chargeback-actions';
 import { receiveDisputeEvent, type ChargebackIntakeDeps } from '../chargeback-intake';
 import { ChargebackListQuery, NeutralDisputeEventBody } from '../chargeback-schemas';
+import { ChargebackIdParam, pathParam } from '../schemas';
 
 function neutralFacts(body: ReturnType<typeof NeutralDisputeEventBody.parse>): DisputeFacts {
   const d = body.dispute;
@@ -40,7 +41,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
   const router = Router();
   const { db } = deps;
   const staff = (res: { locals: Record<string, unknown> }) => res.locals.staff as StaffPrincipal;
-  const id = (req: { params: Record<string, unknown> }) => String(req.params.chargebackId);
+  const id = (req: { params: Record<string, unknown> }) => pathParam(req.params, 'chargebackId', ChargebackIdParam);
 
   router.post('/v1/chargebacks', requireStaff(db, CHARGEBACK_PERMISSIONS.feed), async (req, res) => {
     const body = NeutralDisputeEventBody.parse(req.body);
@@ -55,7 +56,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
   });
 
   router.get('/v1/chargebacks/:chargebackId', requireStaff(db, CHARGEBACK_PERMISSIONS.view), async (req, res) => {
-    res.json(await chargebackView(db, await chargebackFromPath(db, req.params)));
+    res.json(await chargebackView(db, await chargebackFromPath(db, { chargebackId: id(req) })));
   });
 
   router.post(

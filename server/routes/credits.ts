@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { CurrencyCode, Instant, PositiveMinorUnits, RecordId } from '../../common/ledger-records';
 import { withTransaction, type Db } from '../../db';
 import { accountCurrency, lockAccountTerms } from '../../db/accounts';
 import { findChargeOwner } from '../../db/charges';
@@ -8,40 +9,34 @@ import type { PolicyStore } from '../../db/policies';
 import { CreditRefusal, PLATFORM_GRANT_KINDS } from '../../domain/credits';
 import { requireStaff, staffActor, STAFF_ROLES, type StaffPrincipal } from '../auth';
 import { HttpError } from '../errors';
+import { pathParam } from '../schemas';
 
 /** The platform feeds grants and reports spending; any staff key may read a statement. */
 const CREDIT_FEEDERS = ['operator', 'admin'] as const;
 
-const id = z.string().trim().min(1).max(200);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code such as "USD"');
-const positiveMinor = z
-  .number()
-  .int('amounts are integer minor units (cents), never decimals')
-  .positive()
-  .max(Number.MAX_SAFE_INTEGER);
+const id = RecordId;
+const currency = CurrencyCode;
+/** At most 10^12 minor units per grant or spend (common/money.ts MAX_AMOUNT_MINOR), so no balance overflows. */
+const positiveMinor = PositiveMinorUnits;
 
-export const CreditGrantBody = z
-  .object({
-    kind: z.enum(PLATFORM_GRANT_KINDS),
-    amountMinor: positiveMinor,
-    /** Defaults to the account's currency. */
-    currency: currency.optional(),
-    /** A purchase: the charge the credits were bought with (its date is the purchase date). */
-    transactionId: id.optional(),
-    /** Any other grant: the platform's own key for it, e.g. a promotion id. Granted once per account. */
-    source: id.optional(),
-    /** When the credits were granted; defaults to the charge's date, else now. Never in the future. */
-    grantedAt: z.iso.datetime({ offset: true }).optional(),
-    why: z.string().trim().min(1).max(2000).optional(),
-  })
-  .strict()
-  .refine((b) => (b.transactionId === undefined) !== (b.source === undefined), {
-    message: 'give exactly one of transactionId (a purchase) or source, so a retried request grants once',
-  })
-  .refine((b) => b.transactionId === undefined || b.kind === 'purchased', {
-    message: 'only a purchased grant references a charge',
-    path: ['transactionId'],
-  });
+const grantFields = {
+  amountMinor: positiveMinor,
+  /** Defaults to the account's currency. */
+  currency: currency.optional(),
+  /** When the credits were granted; defaults to the charge's date, else now. Never in the future. */
+  grantedAt: Instant.optional(),
+  why: z.string().trim().min(1).max(2000).optional(),
+};
+
+/**
+ * A purchase names the charge the credits were bought with (its date is the purchase date); any other grant names
+ * the platform's own key for it (e.g. a promotion id), granted once per account. Exactly one of the two, so a
+ * retried request grants once: a union of two strict shapes, so the OpenAPI document says so too.
+ */
+export const CreditGrantBody = z.union([
+  z.object({ kind: z.literal('purchased'), transactionId: id, ...grantFields }).strict(),
+  z.object({ kind: z.enum(PLATFORM_GRANT_KINDS), source: id, ...grantFields }).strict(),
+]);
 
 export const CreditConsumeBody = z
   .object({
@@ -87,13 +82,13 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
 
   router.get('/v1/accounts/:accountId/credits', requireStaff(db, STAFF_ROLES), async (req, res) => {
     const { movementLimit } = StatementQuery.parse(req.query);
-    const statement = await creditStatement(db, String(req.params.accountId), { movementLimit });
+    const statement = await creditStatement(db, pathParam(req.params, 'accountId'), { movementLimit });
     if (!statement) throw new HttpError(404, 'no such account');
     res.json(statement);
   });
 
   router.post('/v1/accounts/:accountId/credits/grants', feeder, async (req, res) => {
-    const accountId = String(req.params.accountId);
+    const accountId = pathParam(req.params, 'accountId');
     const body = CreditGrantBody.parse(req.body);
     const actor = `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`;
     const result = await withTransaction(db, async (tx) => {
@@ -103,7 +98,7 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
       if (!policy)
         throw new HttpError(422, `account ${accountId} names policy ${account.policyId}, which is not in force`);
       let grantedAt = body.grantedAt ? new Date(body.grantedAt) : undefined;
-      if (body.transactionId) {
+      if ('transactionId' in body) {
         const charge = await findChargeOwner(tx, body.transactionId);
         if (charge?.accountId !== accountId) {
           throw new HttpError(
@@ -118,7 +113,7 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
       }
       grantedAt ??= new Date();
       if (grantedAt.getTime() > Date.now() + 60_000) throw new HttpError(422, 'grantedAt is in the future');
-      const source = body.transactionId ? `charge:${body.transactionId}` : `platform:${body.source}`;
+      const source = 'transactionId' in body ? `charge:${body.transactionId}` : `platform:${body.source}`;
       return grantCredits(tx, {
         accountId,
         kind: body.kind,
@@ -134,7 +129,7 @@ export function creditRoutes(db: Db, policies: PolicyStore): Router {
   });
 
   router.post('/v1/accounts/:accountId/credits/consume', feeder, async (req, res) => {
-    const accountId = String(req.params.accountId);
+    const accountId = pathParam(req.params, 'accountId');
     const body = CreditConsumeBody.parse(req.body);
     const key = idempotencyKeyOf(req, body.idempotencyKey);
     const actor = `staff:${staffActor(res.locals.staff as StaffPrincipal).id}`;

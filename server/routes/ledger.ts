@@ -6,7 +6,7 @@ import { importLedgerRecords, LedgerBatchRefused, type ImportResult } from '../.
 import type { PolicyStore } from '../../db/policies';
 import { requireStaff, staffActor, type StaffPrincipal } from '../auth';
 import { HttpError } from '../errors';
-import { AccountBody, ChargeBatch, OutageBatch, UsageRequestBatch } from '../schemas';
+import { AccountBody, ChargeBatch, OutageBatch, pathParam, UsageRequestBatch } from '../schemas';
 
 const FEEDERS = ['operator', 'admin'] as const;
 
@@ -29,7 +29,7 @@ export function ledgerRoutes(db: Db, policies: PolicyStore): Router {
     const body = AccountBody.parse(req.body);
     const policy = policies.current(body.policyId);
     if (!policy) throw new HttpError(422, `unknown policyId ${body.policyId}`);
-    const accountId = String(req.params.accountId);
+    const accountId = pathParam(req.params, 'accountId');
     const { inserted, forfeiture } = await withTransaction(db, async (tx) => {
       const { inserted } = await saveAccount(tx, { id: accountId, ...body });
       // Termination forfeits remaining credits where the pack says so, in the same transaction.

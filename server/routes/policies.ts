@@ -4,6 +4,7 @@ import type { PolicyStore } from '../../db/policies';
 import { parsePolicyPack, PolicyPackError, simulateClaim, type LoadedPolicy } from '../../domain/policy';
 import { requireStaff, STAFF_ROLES } from '../auth';
 import { HttpError } from '../errors';
+import { pathParam } from '../schemas';
 import { SimulationBody, simulationView, toSimulationInput } from '../simulation';
 
 /** The published policy packs, and the simulator that evaluates a claim against one without starting anything. */
@@ -24,12 +25,12 @@ export function policyRoutes(db: Db, policies: PolicyStore): Router {
   });
 
   router.get('/v1/policies/:policyId', (req, res) => {
-    const policy = published(String(req.params.policyId));
+    const policy = published(pathParam(req.params, 'policyId'));
     res.json({ id: policy.id, version: policy.version, pack: policy.pack });
   });
 
   router.post('/v1/policies/:policyId/simulate', requireStaff(db, STAFF_ROLES), (req, res) => {
-    res.json(simulatePolicy(policies, String(req.params.policyId), req.body));
+    res.json(simulatePolicy(policies, pathParam(req.params, 'policyId'), req.body));
   });
 
   return router;

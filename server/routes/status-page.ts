@@ -3,7 +3,8 @@ import { formatMoney, money } from '../../common/money';
 import type { Db } from '../../db';
 import { findClaim } from '../../db/claims';
 import type { PolicyStore } from '../../db/policies';
-import { isClaimToken } from '../../domain/claim-token';
+import { createHash } from 'node:crypto';
+import { verifyClaimToken, type ClaimTokenKeys } from '../claim-token';
 import { humanDate } from '../../domain/email/human-dates';
 import { claimView } from '../claim-view';
 
@@ -62,7 +63,7 @@ ${d.note ? `<p>Note from our team: ${esc(d.note)}</p>` : ''}`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="referrer" content="no-referrer"><title>Claim ${esc(view.claimId)}</title>
-<style>body{font:16px/1.45 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}small{color:#555}</style></head>
+<style>${STYLE}</style></head>
 <body><h1>Your refund claim</h1>
 <p><strong>${esc(STATUS_WORDS[view.status] ?? view.status)}</strong> <small>(claim ${esc(view.claimId)}, sent ${esc(when(view.submittedAt))})</small></p>
 ${deadlines.length ? `<h2>Dates</h2><ul>${deadlines.join('')}</ul>` : ''}
@@ -72,13 +73,19 @@ ${decision}
 }
 
 /** The customer status page, `GET /claims/:claimId?token=…`: what the customer may see, 404 without the right token. */
-export function statusPageRoutes(db: Db, policies: PolicyStore, secret: string): Router {
+const STYLE =
+  'body{font:16px/1.45 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}small{color:#555}';
+/** The page's one inline style, allowed by its hash; no script, no frames, no forms. */
+const CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+
+export function statusPageRoutes(db: Db, policies: PolicyStore, secret: string | ClaimTokenKeys): Router {
   const router = Router();
   router.get(STATUS_PAGE_PATH, async (req: Request, res: Response) => {
     const claimId = String(req.params.claimId ?? '');
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-    if (!token || !/^clm_[0-9A-Z]{26}$/.test(claimId) || !isClaimToken(secret, claimId, token)) return notFound(res);
+    res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': CSP });
+    if (!token || !/^clm_[0-9A-Z]{26}$/.test(claimId) || !(await verifyClaimToken(db, secret, claimId, token)))
+      return notFound(res);
     const claim = await findClaim(db, claimId);
     if (!claim) return notFound(res);
     const view = await claimView(db, claim, 'customer');

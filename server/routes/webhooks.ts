@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { Router } from 'express';
 import Stripe from 'stripe';
 import { z } from 'zod';
@@ -34,6 +35,14 @@ function verify(raw: Buffer, header: string, secrets: readonly string[], toleran
   );
 }
 
+/** The envelope every Stripe event has, checked before its fields are read. */
+function isEventEnvelope(event: unknown): event is StripeEvent {
+  const e = event as { id?: unknown; type?: unknown } | null;
+  return (
+    typeof e === 'object' && e !== null && !Array.isArray(e) && typeof e.id === 'string' && typeof e.type === 'string'
+  );
+}
+
 /**
  * Stripe's dispute webhooks, verified against the raw body. Registered before the JSON body parser,
  * so the bytes Stripe signed are the bytes checked. A 2xx is sent only once the event is stored.
@@ -44,6 +53,8 @@ export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: StripeWe
     const header = req.get('stripe-signature');
     if (!header) throw new HttpError(400, 'missing Stripe-Signature header');
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Stripe sends UTF-8; other bytes would be verified and stored as replacement characters, changing the event.
+    if (!isUtf8(raw)) throw new HttpError(400, 'webhook body is not valid UTF-8');
     let event: StripeEvent;
     try {
       event = verify(raw, header, config.stripeWebhookSecrets, config.stripeToleranceSeconds);
@@ -53,6 +64,9 @@ export function stripeWebhookRoutes(deps: ChargebackIntakeDeps, config: StripeWe
       deps.logger.warn({ reason, bytes: raw.length }, 'stripe webhook refused');
       throw new HttpError(400, `webhook signature verification failed: ${reason}`);
     }
+    // Signed is not well formed: a JSON array, null or a non-text type would otherwise fail below as a 500.
+    if (!isEventEnvelope(event))
+      throw new HttpError(400, 'malformed event: expected an object with a text id and type');
     const kind = disputeKindOf(event.type);
     if (!kind) {
       res.status(200).json({ received: true, ignored: `event type ${event.type} is not a dispute event` });

@@ -128,8 +128,8 @@ describe('the event log and notifications', () => {
     const input = { claimId, key: 'run1:1:acknowledgement', notice: { template: 'acknowledgement' as const } };
     await activity.run(world.activities.notifyCustomer, input);
     await activity.run(world.activities.notifyCustomer, input);
-    await world.sink.waitFor((m) => m.subject.includes(claimId));
-    expect(world.sink.messages().filter((m) => m.subject.includes(claimId))).toHaveLength(1);
+    await world.sink.waitFor((m) => m.text.includes(claimId));
+    expect(world.sink.messages().filter((m) => m.text.includes(claimId))).toHaveLength(1);
   });
 });
 

@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ulid } from 'ulid';
-import { claimWorkflowId } from '../../common/ids';
+import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../../common/ids';
 import { claimStateQuery, decideUpdate } from '../../common/messages';
 import { insertClaim } from '../../db/claims';
-import type { claimWorkflow } from '../../workflows';
+import type { claimWorkflowV2 } from '../../workflows';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 import { quietRuntime, registerClaimSearchAttributes } from '../workflows/workflow-harness';
 import {
@@ -50,7 +50,7 @@ async function claimOn(p: DisputedPurchase) {
     requestFingerprint: null,
     submittedAt: new Date(await env.currentTimeMs()),
   });
-  const handle = await env.client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
+  const handle = await env.client.workflow.start<typeof claimWorkflowV2>(CLAIM_WORKFLOW_TYPE, {
     taskQueue: world.taskQueue,
     workflowId: claimWorkflowId(claimId),
     args: [{ claimId }],

@@ -85,7 +85,7 @@ describe('claims by email, through the real listener, workflow and PostgreSQL', 
     expect(decision.text).toContain('$2.00');
     expect(decision.text).toContain('§5.2: "Returns an HTTP 5xx server error');
     expect(decision.text).not.toMatch(/decidedBy|claim-workflow|lead:/);
-    const credit = await w.d.sink.waitFor(mailTo(email, /credit for claim .* has been sent/));
+    const credit = await w.d.sink.waitFor(mailTo(email, /credit for your claim has been sent/));
     expect(credit.text).toMatch(/can be used until \w+day \d{1,2} \w+ \d{4}|does not expire/);
   });
 

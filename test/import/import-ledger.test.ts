@@ -157,7 +157,12 @@ describe('importLedgerFile', () => {
     expect(summary.rejections).toEqual([
       { line: 3, reason: expect.stringMatching(/^invalid JSON: /) },
       { line: 6, key: 'nd_4', reason: 'unknown account "acct_ghost": create it first (PUT /v1/accounts/acct_ghost)' },
-      { line: 7, key: 'nd_5', reason: "startedAt: year 0000 is out of PostgreSQL's range" },
+      {
+        line: 7,
+        key: 'nd_5',
+        reason:
+          'startedAt: a date between the years 2000 and 2099, as an ISO 8601 instant with offset (got "0000-01-01T00:00:00Z")',
+      },
       { line: 8, key: 'nd_6', reason: expect.stringMatching(/^currency: .*\(got "usd"\); Unrecognized key: "extra"$/) },
       { line: 9, key: 'nd_7', reason: 'model: contains a NUL character, which PostgreSQL text cannot hold' },
     ]);
@@ -199,15 +204,20 @@ describe('importLedgerFile', () => {
     const charges = await fileWith('charges.csv', [
       'transactionId,accountId,amountMinor,currency,kind,periodStart,periodEnd,createdAt,invoiceNumber',
       'tx_1,acct_3,2000,USD,credit_purchase,,,2025-03-01T00:00:00Z,INV-1',
-      'tx_2,acct_3,-500,USD,usage,2025-03-01T00:00:00Z,2025-04-01T00:00:00Z,2025-04-01T00:00:00Z,',
+      'tx_2,acct_3,-500,USD,correction,2025-03-01T00:00:00Z,2025-04-01T00:00:00Z,2025-04-01T00:00:00Z,',
       'tx_3,acct_3,900,USD,subscription,2025-04-01T00:00:00Z,2025-03-01T00:00:00Z,2025-04-01T00:00:00Z,',
+      // A charge is positive: a negative amount is a correction, its own kind.
+      'tx_4,acct_3,-500,USD,usage,,,2025-04-01T00:00:00Z,',
     ]);
     expect(await importLedgerFile(db, { kind: 'charges', file: charges })).toMatchObject({
-      rowsRead: 3,
+      rowsRead: 4,
       inserted: 2,
       duplicates: 0,
-      rejected: 1,
-      rejections: [{ line: 4, key: 'tx_3', reason: 'periodEnd must be after periodStart' }],
+      rejected: 2,
+      rejections: [
+        { line: 4, key: 'tx_3', reason: 'periodEnd must be after periodStart' },
+        { line: 5, key: 'tx_4', reason: expect.stringMatching(/a charge is positive; a correction/) },
+      ],
     });
     expect(
       (await db.query(`SELECT invoice_number, payment_reference FROM charges WHERE transaction_id = 'tx_1'`)).rows,

@@ -54,8 +54,14 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
       body: { accountId, reason: 'failed_request', requestIds, explanation: 'two generations failed with 5xx' },
     });
     expect(submitted.status).toBe(202);
-    expect(submitted.body).toMatchObject({ status: 'received', claimToken: expect.stringMatching(/^ct_/) });
-    const { claimId, claimToken } = submitted.body;
+    expect(submitted.body).toMatchObject({ status: 'received', acknowledgement: expect.stringMatching(/on file/) });
+    expect(submitted.body.claimToken).toBeUndefined();
+    const { claimId } = submitted.body;
+    // The customer's token arrives in the acknowledgement, at the account's address on file.
+    const ack = await d.sink.waitFor((m) => m.to.includes(email) && /We received your/.test(m.subject));
+    const claimToken = new URL(/https?:\/\/\S+\/claims\/clm_\w+\?token=ct_[\w-]+/.exec(ack.text)![0]).searchParams.get(
+      'token',
+    )!;
 
     const claim = await waitForClaimStatus(d, claimId, claimToken, 'closed');
     expect(claim.policy).toEqual({ id: 'pixazo-api', version: expect.stringMatching(/^[0-9a-f]{16}$/) });
@@ -82,9 +88,9 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
   it('never remedies the same call twice: a second claim for credited calls is denied, naming the first', async () => {
     const { accountId, requestIds } = await pixazoAccount();
     const first = await d.call('POST', '/v1/claims', { body: { accountId, reason: 'failed_request', requestIds } });
-    await waitForClaimStatus(d, first.body.claimId, first.body.claimToken, 'closed');
+    await waitForClaimStatus(d, first.body.claimId, d.claimToken(first.body.claimId), 'closed');
     const second = await d.call('POST', '/v1/claims', { body: { accountId, reason: 'failed_request', requestIds } });
-    const denied = await waitForClaimStatus(d, second.body.claimId, second.body.claimToken, 'denied');
+    const denied = await waitForClaimStatus(d, second.body.claimId, d.claimToken(second.body.claimId), 'denied');
     const reason = denied.decision.reasons.find((r: { code: string }) => r.code === 'already_remedied');
     expect(reason).toMatchObject({ clause: '§5.2', requestIds });
     expect(reason.message).toContain(first.body.claimId);
@@ -104,8 +110,7 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     const again = await d.call('POST', '/v1/claims', { body, headers });
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
-    expect(again.body.claimId).toBe(first.body.claimId);
-    expect(again.body.claimToken).toBe(first.body.claimToken);
+    expect(again.body).toEqual(first.body);
     const changed = await d.call('POST', '/v1/claims', {
       body: { ...body, requestIds: requestIds.slice(0, 1) },
       headers,
@@ -122,7 +127,6 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
       { body: { accountId, reason: 'refund_please' }, status: 400, message: /reason/ },
       { body: { accountId, reason: 'failed_request', surprise: true }, status: 400, message: /surprise/ },
       { body: { reason: 'failed_request' }, status: 400, message: /accountId or email/ },
-      { body: { accountId: 'acct_nobody', reason: 'failed_request' }, status: 404, message: /no account/ },
     ];
     for (const c of cases) {
       const res = await d.call('POST', '/v1/claims', { body: c.body });
@@ -204,7 +208,8 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     const submitted = await d.call('POST', '/v1/claims', {
       body: { accountId, reason: 'other', explanation: 'my invoice looks odd', transactionId: 'txn_unknown' },
     });
-    const { claimId, claimToken } = submitted.body;
+    const { claimId } = submitted.body;
+    const claimToken = d.claimToken(claimId);
     await waitForClaimStatus(d, claimId, claimToken, 'in_review');
     const decision = { outcome: 'denied', remedy: 'none', note: 'nothing wrong found' };
     for (const key of [KEYS.agent, KEYS.finance]) {
@@ -228,11 +233,76 @@ describe('claims over HTTP against Temporal, PostgreSQL and SMTP', () => {
     const b = await d.call('POST', '/v1/claims', {
       body: { accountId: bob.accountId, reason: 'failed_request', requestIds: bob.requestIds },
     });
-    expect((await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: a.body.claimToken })).status).toBe(200);
-    const crossed = await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: b.body.claimToken });
+    expect((await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: d.claimToken(a.body.claimId) })).status).toBe(
+      200,
+    );
+    const crossed = await d.call('GET', `/v1/claims/${a.body.claimId}`, { bearer: d.claimToken(b.body.claimId) });
     expect(crossed.status).toBe(404);
     expect(crossed.body.status).toBeUndefined();
     expect((await d.call('GET', `/v1/claims/${a.body.claimId}`)).status).toBe(401);
+  });
+
+  it('answers a claim naming an unknown email or account exactly as a known one, stores no claim, keeps it for staff', async () => {
+    const known = await pixazoAccount();
+    const stranger = `nobody-${ulid().toLowerCase()}@customer.example`;
+    const claimsBefore = await claimCount();
+    const submit = (naming: object, key: string) =>
+      d.call('POST', '/v1/claims', {
+        body: { ...naming, reason: 'failed_request', requestIds: known.requestIds },
+        headers: { 'idempotency-key': key },
+      });
+    const keys = [`k-${ulid()}`, `k-${ulid()}`, `k-${ulid()}`];
+    const answers = [
+      await submit({ email: known.email.toUpperCase() }, keys[0]!),
+      await submit({ email: stranger }, keys[1]!),
+      await submit({ accountId: `acct_${ulid()}` }, keys[2]!),
+    ];
+    // Same status, same fields, same wording; only the fresh claim id differs.
+    const shape = (a: { status: number; body: Record<string, unknown> }) => ({
+      status: a.status,
+      body: { ...a.body, claimId: String(a.body.claimId).replace(/clm_\w+/, 'clm_'), links: undefined },
+    });
+    expect(answers.map(shape)).toEqual(Array(3).fill(shape(answers[0]!)));
+    expect(answers[0]!.status).toBe(202);
+
+    // Replays answer the same again (200), and a changed body is 409 in both cases.
+    for (const [i, naming] of [{ email: known.email.toUpperCase() }, { email: stranger }].entries()) {
+      const again = await submit(naming, keys[i]!);
+      expect(again).toEqual({ status: 200, body: answers[i]!.body });
+    }
+    const changed = await d.call('POST', '/v1/claims', {
+      body: { email: stranger, reason: 'other' },
+      headers: { 'idempotency-key': keys[1]! },
+    });
+    expect(changed.status).toBe(409);
+
+    // Only the known account's claim is stored; the others are kept for staff, with nothing else written.
+    expect(await claimCount()).toBe(claimsBefore + 1);
+    const unmatched = await d.db.query(
+      'SELECT id, named_email, named_account_id FROM unmatched_claims WHERE id = ANY($1) ORDER BY id',
+      [answers.slice(1).map((a) => a.body.claimId)],
+    );
+    expect(unmatched.rows).toHaveLength(2);
+    expect(unmatched.rows.map((r) => r.named_email)).toContain(stranger);
+    const outbox = await d.db.query('SELECT 1 FROM claim_outbox WHERE claim_id = ANY($1)', [
+      answers.slice(1).map((a) => a.body.claimId),
+    ]);
+    expect(outbox.rowCount).toBe(0);
+
+    // The acknowledgement goes to the address on file (lower case here), and nothing is mailed to a stranger.
+    const ack = await d.sink.waitFor((m) => m.to.includes(known.email) && m.text.includes(answers[0]!.body.claimId));
+    expect(ack.to).not.toContain(known.email.toUpperCase());
+    expect(d.sink.messages().filter((m) => m.to.includes(stranger))).toEqual([]);
+
+    // An unknown claim id and a known one answer alike without their token.
+    for (const id of answers.map((a) => a.body.claimId)) {
+      expect((await d.call('GET', `/v1/claims/${id}`)).status).toBe(401);
+      const withdraw = await d.call('POST', `/v1/claims/${id}/withdraw`, { bearer: 'ct_forged', body: {} });
+      expect({ status: withdraw.status, error: withdraw.body.error }).toEqual({
+        status: 404,
+        error: 'no such claim for this token',
+      });
+    }
   });
 
   it('reports its health and serves its OpenAPI document', async () => {

@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { createDb, type Db } from '../../db';
 import { startMailSink, type MailSink } from '../../mail/sink';
 import { loadConfig } from '../../wiring/config';
+import { submissionToken } from '../../server/claim-token';
 import { startRefundDesk, type RunningDesk } from '../../wiring/desk';
 
 export const KEYS = {
@@ -15,6 +16,10 @@ export interface Desk {
   desk: RunningDesk;
   sink: MailSink;
   db: Db;
+  /** This desk's own task queue (its workflows and worker). */
+  taskQueue: string;
+  /** The claim's customer token, as the status link in its acknowledgement mail carries it. */
+  claimToken(claimId: string): string;
   call(
     method: string,
     path: string,
@@ -29,26 +34,33 @@ export interface Desk {
  * PostgreSQL, the Temporal dev server, and a real SMTP listener. A task queue of its own keeps
  * test files from picking up each other's workflows. `env` overrides the configuration (e.g. DATABASE_URL).
  */
-export async function startDesk(env: Record<string, string> = {}): Promise<Desk> {
+export async function startDesk(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startRefundDesk>[1] = {},
+): Promise<Desk> {
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const taskQueue = `it-${ulid()}`;
   const config = loadConfig({
     ...process.env,
     INBOUND_SMTP_PORT: '-1', // the email tests turn the inbound listener on (port 0)
     ...env,
     PORT: '0',
     SMTP_PORT: String(sink.smtpPort),
-    TEMPORAL_TASK_QUEUE: `it-${ulid()}`,
+    TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'error',
     STAFF_API_KEYS: Object.entries(KEYS)
       .map(([role, key]) => `${role}:it-${role}:${key}`)
       .join(','),
   });
-  const desk = await startRefundDesk(config);
+  const desk = await startRefundDesk(config, options);
   const db = createDb(config.databaseUrl, 2);
   return {
     desk,
     sink,
     db,
+    taskQueue,
+    // As the acknowledgement mail's link carries it: issued when the claim was submitted.
+    claimToken: (claimId) => submissionToken(config.claimTokenSecret, claimId),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body !== undefined) headers['content-type'] = 'application/json';

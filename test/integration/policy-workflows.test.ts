@@ -48,7 +48,7 @@ function failedCall(accountId: string, requestId: string, amountMinor: number) {
 async function submit(body: Record<string, unknown>) {
   const res = await d.call('POST', '/v1/claims', { body });
   expect(res.status).toBe(202);
-  return res.body as { claimId: string; claimToken: string };
+  return { claimId: res.body.claimId as string, claimToken: d.claimToken(res.body.claimId) };
 }
 
 describe('a representative case of each policy, through the real workflow', () => {

@@ -61,7 +61,7 @@ type Submitted = { claimId: string; claimToken: string };
 async function submit(body: Record<string, unknown>): Promise<Submitted> {
   const res = await d.call('POST', '/v1/claims', { body });
   expect(res.status).toBe(202);
-  return res.body;
+  return { claimId: res.body.claimId, claimToken: d.claimToken(res.body.claimId) };
 }
 
 /** Polls until the claim's status is one of `statuses`. */

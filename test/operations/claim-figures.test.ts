@@ -124,7 +124,9 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
         decision: { ...refund(250), remedy: 'credit' as const },
       });
 
-    const tallies = await world.db.query(`SELECT metric, labels, value::int FROM claim_tallies`);
+    const tallies = await world.db.query(
+      `SELECT metric, labels, sum(value)::int AS value FROM claim_tallies GROUP BY metric, labels`,
+    );
     const recount = await world.db.query(`
       SELECT metric, labels, value::int FROM (
         SELECT 'claims_received' AS metric, jsonb_build_object('policy', policy_id, 'channel', channel) AS labels, count(*) AS value FROM claims GROUP BY 1, 2

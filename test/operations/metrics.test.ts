@@ -47,7 +47,7 @@ async function claim(accountId: string, requestIds: string[]) {
     body: { accountId, reason: 'failed_request', requestIds, explanation: 'it failed' },
   });
   expect(res.status).toBe(202);
-  return res.body as { claimId: string; claimToken: string };
+  return { claimId: res.body.claimId as string, claimToken: d.claimToken(res.body.claimId) };
 }
 
 const metricsOf = (): Promise<Sample[]> => scrape(`${d.desk.apiUrl}/metrics`);
@@ -79,6 +79,7 @@ describe('GET /metrics after real claims', () => {
       'status=approved': 0,
       'status=awaiting_payout': 1,
       'status=on_hold': 0,
+      'status=needs_attention': 0,
     });
     expect(valueOf(waiting, 'refund_desk_payouts_awaiting_confirmation', { currency: 'USD' })).toBe(1);
     expect(valueOf(waiting, 'refund_desk_payouts_awaiting_confirmation_minor_units', { currency: 'USD' })).toBe(900);

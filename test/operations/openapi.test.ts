@@ -105,7 +105,7 @@ async function account(policyId: string) {
 async function submit(body: object, headers?: Record<string, string>) {
   const res = await call('POST', '/v1/claims', { body, headers });
   expect(res.status).toBe(202);
-  return res.body as { claimId: string; claimToken: string };
+  return { claimId: res.body.claimId as string, claimToken: d.claimToken(res.body.claimId) };
 }
 
 /** Every route, including refusals, the way a client meets them. */
@@ -269,6 +269,10 @@ async function exerciseEveryRoute() {
       .status,
   ).toBe(200);
   expect((await call('GET', cases, { bearer: KEYS.lead })).status).toBe(200);
+  // Only a claim in needs_attention is retried or closed this way (the guard's path has its own tests).
+  const attention = (body: unknown) => call('POST', `${cases}/attention`, { bearer: KEYS.lead, body });
+  expect((await attention({ action: 'retry', why: 'try again' })).status).toBe(409);
+  expect((await attention({ action: 'reopen' })).status).toBe(400);
   expect(
     (
       await call('POST', `/v1/cases/clm_${ulid()}/payout-confirmation`, {
@@ -300,6 +304,13 @@ async function exerciseEveryRoute() {
       })
     ).status,
   ).toBe(404);
+  // Its customer revokes the tokens: a fresh one comes back, the old one is refused.
+  const revoked = await call('POST', `/v1/claims/${withdrawn.claimId}/token/revoke`, {
+    bearer: withdrawn.claimToken,
+    body: { reason: 'shared the link' },
+  });
+  expect(revoked.status).toBe(200);
+  expect((await call('GET', `/v1/claims/${withdrawn.claimId}`, { bearer: withdrawn.claimToken })).status).toBe(404);
 
   // Termination answers with what became of the account's credits.
   const terminated = await call('PUT', `/v1/accounts/${accountId}`, {

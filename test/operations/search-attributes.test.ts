@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { ulid } from 'ulid';
 import { parse } from 'yaml';
+import { CLAIM_WORKFLOW_TYPE } from '../../common/ids';
 import {
   CLAIM_SEARCH_ATTRIBUTES,
   ClaimAccountAttribute,
@@ -45,7 +46,7 @@ describe('claim search attributes', () => {
     const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
     const account = `acct_${ulid()}`;
     // No worker polls this queue: the run only has to exist with its attributes.
-    const handle = await client.workflow.start('claimWorkflow', {
+    const handle = await client.workflow.start(CLAIM_WORKFLOW_TYPE, {
       taskQueue: `search-attributes-${ulid()}`,
       workflowId: `search-attributes-${ulid()}`,
       args: [{ claimId: 'clm_none' }],

@@ -11,12 +11,14 @@ const histories = readdirSync(HISTORIES_DIR)
 beforeAll(() => quietRuntime());
 
 /**
- * Every recorded history of the main claim paths must replay against today's workflow code.
+ * Every recorded history of the main claim paths must replay against today's workflow code: `claim-…` files
+ * are runs of the frozen claimWorkflow type (workflows/claim-v1.ts), `claimV2-…` files of claimWorkflowV2.
  * A failure here means a change would break claims already in flight: guard it with patched().
  */
 describe('replay of recorded claim histories', () => {
-  it('has recorded histories to replay', () => {
-    expect(histories.length).toBeGreaterThanOrEqual(8);
+  it('has recorded histories of both claim workflow types to replay', () => {
+    expect(histories.filter((f) => f.startsWith('claim-')).length).toBeGreaterThanOrEqual(8);
+    expect(histories.filter((f) => f.startsWith('claimV2-')).length).toBeGreaterThanOrEqual(8);
   });
 
   it.each(histories)('%s replays without nondeterminism', async (file) => {

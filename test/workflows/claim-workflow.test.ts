@@ -59,11 +59,11 @@ async function run<T>(
 
 async function setup(assessments: Assessment[], sla: TestSla) {
   const taskQueue = uniqueTaskQueue();
-  const fake = fakeActivities(assessments, sla);
+  const fake = fakeActivities(assessments, sla, () => env.currentTimeMs());
   const worker = await testWorker(env, fake.activities, taskQueue);
   const handles: WorkflowHandle[] = [];
-  const start = async () => {
-    const started = await startClaim(env, taskQueue);
+  const start = async (type?: Parameters<typeof startClaim>[2]) => {
+    const started = await startClaim(env, taskQueue, type);
     handles.push(started.handle);
     return started;
   };
@@ -87,6 +87,18 @@ describe(SUITE, () => {
     expect(ledger.payouts).toBe(0);
     expect(ledger.statuses).toEqual(['checking', 'approved', 'closed']);
     expect(ledger.notices).toEqual(['acknowledgement', 'decision', 'money_sent']);
+  });
+
+  it('still carries a claim started as the frozen claimWorkflow type to its credit, with its own steps', async () => {
+    const { ledger, activities } = await run([pixazoAssessment('two_5xx')], async (ctx) => {
+      const { handle } = await ctx.start('claimWorkflow');
+      expect(await handle.result()).toBe('closed');
+      return ctx;
+    });
+    expect(ledger.credits).toBe(1);
+    expect(ledger.notices).toEqual(['acknowledgement', 'decision', 'money_sent']);
+    expect(activities.recordDecision).toHaveBeenCalledTimes(1);
+    expect(activities.moveClaim).not.toHaveBeenCalled();
   });
 
   it.each([

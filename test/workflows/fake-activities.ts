@@ -38,7 +38,12 @@ function serverNow(): number {
  * In-memory stand-ins with the real activity signatures (jest.fn wrappers, so calls can be asserted).
  * Deadlines use the real business-day calendar; assessments come from the scenario.
  */
-export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
+export function fakeActivities(
+  assessments: EvidenceCheck[],
+  sla: TestSla,
+  /** The test server's clock; local activities carry the worker's time, not the skipped time. */
+  clock: () => Promise<number> = async () => serverNow(),
+) {
   const ledger: FakeLedger = {
     statuses: [],
     events: [],
@@ -96,8 +101,16 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
     applyCustomerReply: jest.fn(async () => {
       ledger.events.push('customer_replied');
     }),
+    markNeedsAttention: jest.fn(async () => {
+      ledger.events.push('needs_attention');
+      ledger.statuses.push('needs_attention');
+    }),
+    answerAttention: jest.fn(async ({ type, to }) => {
+      ledger.events.push(type);
+      ledger.statuses.push(to);
+    }),
     planDeadlines: jest.fn(async ({ kinds, from }) => {
-      submittedAtMs ??= serverNow();
+      submittedAtMs ??= await clock();
       const deadlines = kinds.map((k) => plan(k, from ? Date.parse(from) : submittedAtMs!));
       for (const d of deadlines) ledger.deadlines.set(d.kind, d);
       return deadlines;
@@ -139,6 +152,26 @@ export function fakeActivities(assessments: EvidenceCheck[], sla: TestSla) {
     })),
     notifyCustomer: jest.fn(async ({ notice }) => {
       ledger.notices.push(notice.template);
+    }),
+    sendCustomerMails: jest.fn(async ({ mails }) => {
+      for (const { notice } of mails) ledger.notices.push(notice.template);
+    }),
+    moveClaim: jest.fn(async ({ type, to, plan, holds }) => {
+      ledger.events.push(type);
+      if (to) ledger.statuses.push(to);
+      const deadlines = await activities.planDeadlines({ claimId: '', kinds: plan?.kinds ?? [], from: plan?.from });
+      if (holds) ledger.settled.push({ release: holds === 'release' });
+      return { deadlines: plan ? deadlines : [], wake: holds ? (ledger.wake.shift() ?? []) : [] };
+    }),
+    recordClaimDecision: jest.fn(async ({ decision, to }) => {
+      ledger.decisions.push(decision);
+      ledger.statuses.push(to);
+      const wake = decision.outcome === 'denied' ? (ledger.wake.shift() ?? []) : [];
+      if (decision.outcome === 'denied') ledger.settled.push({ release: true });
+      return { openDispute: null, wake };
+    }),
+    recordPayoutConfirmation: jest.fn(async ({ processorReference }) => {
+      ledger.events.push(`payout_confirmed:${processorReference}`);
     }),
     alertStaff: jest.fn(async ({ template, audience, deadline }) => {
       ledger.alerts.push({ template, audience, deadline, firedAtMs: serverNow() });

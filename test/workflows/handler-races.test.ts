@@ -67,8 +67,8 @@ describe(SUITE, () => {
   it('refuses, cleanly, a withdrawal that arrives while a denial is being recorded, and still ends denied', async () => {
     const recording = gate();
     const ctx = await claimWith([needsReview()], (fake) => {
-      const record = fake.activities.recordDecision;
-      fake.activities.recordDecision = jest.fn(async (input) => {
+      const record = fake.activities.recordClaimDecision;
+      fake.activities.recordClaimDecision = jest.fn(async (input) => {
         await recording.opened;
         return record(input);
       });
@@ -81,7 +81,7 @@ describe(SUITE, () => {
       const decided = handle.executeUpdate(decideUpdate, {
         args: [{ outcome: 'denied', remedy: 'none', actor: LEAD }],
       });
-      await until(() => (ctx.activities.recordDecision as jest.Mock).mock.calls.length > 0);
+      await until(() => (ctx.activities.recordClaimDecision as jest.Mock).mock.calls.length > 0);
       await expect(handle.executeUpdate(withdrawUpdate, { args: [{ why: 'never mind' }] })).rejects.toMatchObject({
         cause: { type: 'ClaimNotInExpectedState', message: expect.stringContaining('can no longer be withdrawn') },
       });
@@ -135,14 +135,14 @@ describe(SUITE, () => {
       expect(await handle.result()).toBe('closed');
     });
     await recordHistoriesIfAsked(SUITE, handles);
-    expect(ctx.activities.confirmPayout).toHaveBeenCalledTimes(1);
+    expect(ctx.activities.recordPayoutConfirmation).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a second payout confirmation with another processor reference as a conflict', async () => {
     const confirming = gate();
     const ctx = await claimWith([{ kind: 'decided', decision: proposal({ remedy: 'refund' }) }], (fake) => {
-      const confirm = fake.activities.confirmPayout;
-      fake.activities.confirmPayout = jest.fn(async (input) => {
+      const confirm = fake.activities.recordPayoutConfirmation;
+      fake.activities.recordPayoutConfirmation = jest.fn(async (input) => {
         await confirming.opened;
         return confirm(input);
       });
@@ -153,7 +153,7 @@ describe(SUITE, () => {
       const first = handle.executeUpdate(confirmPayoutUpdate, {
         args: [{ processorReference: 're_1', actor: FINANCE }],
       });
-      await until(() => (ctx.activities.confirmPayout as jest.Mock).mock.calls.length > 0);
+      await until(() => (ctx.activities.recordPayoutConfirmation as jest.Mock).mock.calls.length > 0);
       await expect(
         handle.executeUpdate(confirmPayoutUpdate, { args: [{ processorReference: 're_2', actor: FINANCE }] }),
       ).rejects.toMatchObject({ cause: { type: 'ConflictingAction', message: expect.stringContaining('re_1') } });

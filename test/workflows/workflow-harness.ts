@@ -16,9 +16,9 @@ import { ulid } from 'ulid';
 import { CLAIM_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RefundDeskActivities } from '../../activities';
 import type { Actor, Assessment, ClaimStatus, Decision, DecisionReason } from '../../common/claim';
-import { claimWorkflowId, TASK_QUEUE } from '../../common/ids';
+import { CLAIM_WORKFLOW_TYPE, CLAIM_WORKFLOW_TYPES, claimWorkflowId, TASK_QUEUE } from '../../common/ids';
 import { claimStateQuery } from '../../common/messages';
-import type { claimWorkflow } from '../../workflows';
+import type { claimWorkflowV2 } from '../../workflows';
 
 /** Recorded histories of the main paths, replayed by test/replay to catch nondeterministic changes. */
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -55,9 +55,14 @@ export function uniqueTaskQueue(): string {
   return `${TASK_QUEUE}-test-${ulid()}`;
 }
 
-export async function startClaim(env: TestWorkflowEnvironment, taskQueue: string) {
+/** Starts a claim as the current type, or as `claimWorkflow` (the frozen type older claims still run as). */
+export async function startClaim(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  type: (typeof CLAIM_WORKFLOW_TYPES)[number] = CLAIM_WORKFLOW_TYPE,
+) {
   const claimId = `clm_${ulid()}`;
-  const handle = await env.client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
+  const handle = await env.client.workflow.start<typeof claimWorkflowV2>(type, {
     taskQueue,
     workflowId: claimWorkflowId(claimId),
     args: [{ claimId }],
@@ -106,8 +111,9 @@ export const LEAD: Actor = { type: 'staff', id: 'lead:test' };
 export const FINANCE: Actor = { type: 'staff', id: 'finance:test' };
 
 /**
- * With RECORD_HISTORIES=1 the workflow tests write each finished run's history to test/histories,
- * named after the test. Re-record only when a change is meant to be incompatible (and then patch()).
+ * With RECORD_HISTORIES=1 the workflow tests write each finished run's history to test/histories, named
+ * after the workflow type and the test (`claimV2-…`; the `claim-…` files are the frozen claimWorkflow's).
+ * Re-record only when a change is meant to be incompatible (and then patch() or version the type).
  */
 export async function recordHistoriesIfAsked(suite: string, handles: readonly WorkflowHandle[]): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
@@ -120,7 +126,9 @@ export async function recordHistoriesIfAsked(suite: string, handles: readonly Wo
   await mkdir(HISTORIES_DIR, { recursive: true });
   for (const [i, handle] of handles.entries()) {
     const history = await handle.fetchHistory();
-    await writeFile(path.join(HISTORIES_DIR, `claim-${slug}${i ? `-${i}` : ''}.json`), historyToJSON(history));
+    const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+    const prefix = type === CLAIM_WORKFLOW_TYPE ? 'claimV2' : 'claim';
+    await writeFile(path.join(HISTORIES_DIR, `${prefix}-${slug}${i ? `-${i}` : ''}.json`), historyToJSON(history));
   }
 }
 

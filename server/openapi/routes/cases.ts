@@ -1,6 +1,7 @@
 import { CaseQuery, ClaimIdParam, DecisionBody, InfoRequestBody, PayoutConfirmationBody } from '../../schemas';
 import { CaseDecided, CaseList, CaseView, ClaimStatusReply, PayoutConfirmed } from '../responses';
 import type { RouteDoc } from '../route-doc';
+import { AttentionBody } from '../../attention-body';
 
 const claimId = { claimId: ClaimIdParam.shape.claimId };
 
@@ -9,7 +10,8 @@ export const caseDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/cases',
-    summary: 'List cases, oldest first (agent, lead, finance, admin)',
+    summary:
+      'List cases, soonest due first then by id, a page at a time: follow `next` as `cursor` (agent, lead, finance, admin)',
     auth: 'staff',
     query: CaseQuery,
     responses: { 200: { description: 'matching cases', schema: CaseList } },
@@ -55,6 +57,17 @@ export const caseDocs: RouteDoc[] = [
     pathParams: claimId,
     body: PayoutConfirmationBody,
     responses: { 200: { description: 'payout confirmed (again for the same reference)', schema: PayoutConfirmed } },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post',
+    path: '/v1/cases/:claimId/attention',
+    summary:
+      'Answer a claim in needs_attention: retry it from the start once the cause is fixed, or close it without a remedy (lead, admin)',
+    auth: 'staff',
+    pathParams: claimId,
+    body: AttentionBody,
+    responses: { 200: { description: 'the status the claim moved to', schema: ClaimStatusReply } },
     errors: [400, 401, 403, 404, 409],
   },
 ];

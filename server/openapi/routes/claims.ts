@@ -1,5 +1,6 @@
+import { RevokeTokensBody } from '../../routes/claim-tokens';
 import { ClaimBody, ClaimIdParam, CustomerReplyBody, WithdrawBody } from '../../schemas';
-import { ClaimAccepted, ClaimStatusReply, ClaimView } from '../responses';
+import { ClaimAccepted, ClaimStatusReply, ClaimView, TokensRevoked } from '../responses';
 import type { RouteDoc } from '../route-doc';
 import { z } from 'zod';
 
@@ -10,7 +11,9 @@ export const claimDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/claims',
-    summary: 'Submit a refund claim; the account is named by id or email',
+    summary:
+      'Submit a refund claim; the account is named by id or email. The answer is the same whether or not the ' +
+      "account exists; the claim's token is mailed to the account's address on file",
     auth: 'public',
     headers: [
       {
@@ -21,10 +24,13 @@ export const claimDocs: RouteDoc[] = [
     ],
     body: ClaimBody,
     responses: {
-      202: { description: 'claim stored and its workflow started', schema: ClaimAccepted },
+      202: {
+        description: 'claim received: stored durably, its workflow starts right after (status `received` until then)',
+        schema: ClaimAccepted,
+      },
       200: { description: 'replay of an earlier submission with the same Idempotency-Key', schema: ClaimAccepted },
     },
-    errors: [400, 404, 409, 422],
+    errors: [400, 409, 422, 429],
   },
   {
     method: 'get',
@@ -54,5 +60,20 @@ export const claimDocs: RouteDoc[] = [
     body: WithdrawBody,
     responses: { 200: { description: 'withdrawn', schema: ClaimStatusReply } },
     errors: [400, 404, 409],
+  },
+];
+
+/** Claim tokens: revocation (README "Claim tokens"). */
+export const claimTokenDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/claims/:claimId/token/revoke',
+    summary:
+      'Revoke every claim token issued so far (the customer with their token gets a fresh one back; staff but operators may too)',
+    auth: 'claimTokenOrStaff',
+    pathParams: claimId,
+    body: RevokeTokensBody,
+    responses: { 200: { description: 'tokens issued before revokedBefore no longer work', schema: TokensRevoked } },
+    errors: [400, 401, 403, 404],
   },
 ];

@@ -26,7 +26,8 @@ export const ledgerDocs: RouteDoc[] = [
       201: { description: 'account created', schema: AccountSaved },
       200: { description: 'account updated', schema: AccountSaved },
     },
-    errors: [400, 401, 403, 422],
+    // 409: the email already belongs to another account.
+    errors: [400, 401, 403, 409, 422],
   },
   batch('requests', UsageRequestBatch),
   batch('charges', ChargeBatch),

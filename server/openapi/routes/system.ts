@@ -20,11 +20,11 @@ export const systemDocs: RouteDoc[] = [
     path: '/metrics',
     summary:
       'Prometheus metrics: claims, decisions, open and overdue cases, payouts, SLA breaches, money, HTTP latency (README "Metrics")',
-    auth: 'public',
+    auth: 'metricsKey',
     responses: {
       200: { description: 'Prometheus text exposition format 0.0.4', mediaType: 'text/plain', schema: z.string() },
     },
-    errors: [],
+    errors: [401],
   },
   {
     method: 'get',

@@ -1,0 +1,103 @@
+import type { Actor, Deadline, DeadlineKind } from '../common/claim';
+import { withTransaction } from '../db';
+import { openDisputeOnClaimCharge } from '../db/chargebacks';
+import { lockAccountOfClaim, releaseHolds, takeWaiters } from '../db/remedies';
+import { deadlineFor } from '../domain/policy';
+import { writeDecision, writeTransition, type DecisionRecord, type TransitionInput } from './claims';
+import { saveAndLogDeadlines, settleAndLogDeadlines } from './deadlines';
+import type { ActivityDeps } from './deps';
+import { loadPinnedClaim } from './pinned-claim';
+import { createRemedyActivities } from './remedies';
+
+/** Deadlines to settle as part of a move, e.g. the review deadlines met when the claim is decided. */
+export interface DeadlineSettlement {
+  kinds: DeadlineKind[];
+  state: 'met' | 'breached' | 'cancelled';
+}
+
+/**
+ * One move of the claim, written in one transaction: deadlines settled, the status and its event, deadlines
+ * planned from the move, and the claim's reservations released or only its waiters collected.
+ */
+export interface ClaimMove extends TransitionInput {
+  settle?: DeadlineSettlement[];
+  /** Deadlines counted from `from` (default: the claim's submission). */
+  plan?: { kinds: DeadlineKind[]; from?: string };
+  /** 'release': free what the claim still reserves and wake its waiters; 'wake': only wake them. */
+  holds?: 'release' | 'wake';
+}
+
+export interface MoveResult {
+  deadlines: Deadline[];
+  /** Claims that waited on this one's reservations, for the workflow to wake; each is returned once. */
+  wake: string[];
+}
+
+/**
+ * The lean claim workflow's grouped steps. Each is a short database write run as a local activity: steps
+ * that always run together share one transaction, and every event key comes from the workflow, so a retry
+ * after a crash writes nothing twice.
+ */
+export function createClaimStepActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const remedies = createRemedyActivities(deps);
+  // The timer benchmark swaps the planner (bench/timers-at-scale.ts); the policy's business days otherwise.
+  const planDeadline = deps.deadlinePlanner ?? deadlineFor;
+
+  return {
+    async moveClaim(move: ClaimMove): Promise<MoveResult> {
+      const { settle = [], plan, holds, ...transition } = move;
+      const { claim, policy } = await loadPinnedClaim(deps, move.claimId);
+      const deadlines = (plan?.kinds ?? []).map((kind) => planDeadline(policy, kind, plan?.from ?? claim.submittedAt));
+      return withTransaction(db, async (tx) => {
+        if (holds === 'release') await lockAccountOfClaim(tx, move.claimId);
+        for (const [i, s] of settle.entries())
+          await settleAndLogDeadlines(tx, move.claimId, s.kinds, s.state, `${move.eventKey}:settled-${i}`);
+        await writeTransition(tx, transition);
+        if (deadlines.length) await saveAndLogDeadlines(tx, move.claimId, deadlines, `${move.eventKey}:planned`);
+        if (holds === 'release') await releaseHolds(tx, move.claimId);
+        return { deadlines, wake: holds ? await takeWaiters(tx, move.claimId) : [] };
+      });
+    },
+
+    /**
+     * Records a decision and settles the review deadlines in one transaction; a denial also hands back the
+     * claims waiting on its released reservations. Returns a dispute still open on the claim's charge, if any.
+     */
+    async recordClaimDecision(input: DecisionRecord): Promise<{ openDispute: string | null; wake: string[] }> {
+      return withTransaction(db, async (tx) => {
+        await writeDecision(tx, input);
+        await settleAndLogDeadlines(
+          tx,
+          input.claimId,
+          ['review_warning', 'review', 'resolution'],
+          'met',
+          `${input.eventKey}:settled`,
+        );
+        const wake = input.decision.outcome === 'denied' ? await takeWaiters(tx, input.claimId) : [];
+        return { openDispute: await openDisputeOnClaimCharge(tx, input.claimId), wake };
+      });
+    },
+
+    /** Finance's confirmation of the payout and its line in the event log; the same reference again is the same. */
+    async recordPayoutConfirmation(input: {
+      claimId: string;
+      eventKey: string;
+      processorReference: string;
+      actor: Actor;
+    }): Promise<void> {
+      const { claimId, processorReference, actor } = input;
+      await remedies.confirmPayout({ claimId, processorReference, confirmedBy: actor.id });
+      await withTransaction(db, (tx) =>
+        writeTransition(tx, {
+          claimId,
+          eventKey: input.eventKey,
+          type: 'payout_confirmed',
+          to: null,
+          actor,
+          why: `processor reference ${processorReference}`,
+        }),
+      );
+    },
+  };
+}

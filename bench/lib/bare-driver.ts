@@ -1,0 +1,36 @@
+/**
+ * Runs `count` bare workflows (bench/lib/bare-workflow.ts) with at most `inFlight` open at once, through a
+ * Temporal client, and reports how long they took from the first start to the last completion.
+ */
+import { Client, Connection } from '@temporalio/client';
+
+export async function driveBareWorkflows(options: {
+  temporalAddress: string;
+  taskQueue: string;
+  count: number;
+  inFlight: number;
+  activities: number;
+  idPrefix: string;
+}): Promise<{ elapsedMs: number; completed: number }> {
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    let next = 0;
+    let completed = 0;
+    const started = performance.now();
+    const lane = async () => {
+      for (let i = next++; i < options.count; i = next++) {
+        await client.workflow.execute('bareWorkflow', {
+          taskQueue: options.taskQueue,
+          workflowId: `${options.idPrefix}-${i}`,
+          args: [options.activities],
+        });
+        completed++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.inFlight, options.count) }, lane));
+    return { elapsedMs: performance.now() - started, completed };
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Read-only queries `npm run bench` uses to follow claims it submitted and to check how they ended.
+ */
+import type { Queryable } from './index';
+
+/** The current status of each claim in `claimIds`. */
+export async function claimStatuses(db: Queryable, claimIds: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; status: string }>(
+    'SELECT id, status FROM claims WHERE id = ANY($1::text[])',
+    [claimIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** How many claims of `claimIds` are in each status. */
+export async function countByStatus(db: Queryable, claimIds: readonly string[]): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ status: string; n: string }>(
+    'SELECT status, count(*) AS n FROM claims WHERE id = ANY($1::text[]) GROUP BY status',
+    [claimIds],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** For claims that ended closed: how many have their credit written, and how many customer mails were recorded sent. */
+export async function closedClaimOutcomes(
+  db: Queryable,
+  claimIds: readonly string[],
+): Promise<{ closed: number; credited: number; mails: number; claimsWithoutMail: number }> {
+  const { rows } = await db.query<{ closed: string; credited: string; mails: string; without_mail: string }>(
+    `SELECT count(*) AS closed,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM credits_issued ci WHERE ci.claim_id = c.id)) AS credited,
+            (SELECT count(*) FROM notifications n WHERE n.claim_id = ANY($1::text[])) AS mails,
+            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.claim_id = c.id)) AS without_mail
+       FROM claims c WHERE c.id = ANY($1::text[]) AND c.status = 'closed'`,
+    [claimIds],
+  );
+  const r = rows[0]!;
+  return {
+    closed: Number(r.closed),
+    credited: Number(r.credited),
+    mails: Number(r.mails),
+    claimsWithoutMail: Number(r.without_mail),
+  };
+}
+
+export interface TimerFiring {
+  claimId: string;
+  type: string;
+  /** When the event was written, minus the deadline it fired for, in ms. */
+  latenessMs: number;
+  /** When the deadline was planned (the claim's deadlines_planned event), minus its due time, in ms: > 0 means it was planned already overdue. */
+  plannedLateMs: number;
+}
+
+/** SLA timer events (warnings and escalations) of the claims of accounts whose ids start with `accountPrefix`. */
+export async function timerFirings(db: Queryable, accountPrefix: string): Promise<TimerFiring[]> {
+  const { rows } = await db.query<{ claim_id: string; type: string; lateness_ms: string; planned_late_ms: string }>(
+    `SELECT e.claim_id, e.type,
+            extract(epoch FROM e.at - (e.data->'deadline'->>'dueAt')::timestamptz) * 1000 AS lateness_ms,
+            extract(epoch FROM p.at - (e.data->'deadline'->>'dueAt')::timestamptz) * 1000 AS planned_late_ms
+       FROM claim_events e
+       JOIN LATERAL (SELECT min(at) AS at FROM claim_events pe
+                      WHERE pe.claim_id = e.claim_id AND pe.type = 'deadlines_planned') p ON true
+       JOIN claims c ON c.id = e.claim_id
+      WHERE left(c.account_id, length($1)) = $1 AND e.actor_type = 'timer'`,
+    [accountPrefix],
+  );
+  return rows.map((r) => ({
+    claimId: r.claim_id,
+    type: r.type,
+    latenessMs: Number(r.lateness_ms),
+    plannedLateMs: Number(r.planned_late_ms),
+  }));
+}
+
+/** The usage requests with these ids, read by primary key alone (the evidence check's baseline); returns how many. */
+export async function readRequestsByIds(db: Queryable, requestIds: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ request_id: string; amount_minor: string; http_status: number }>(
+    'SELECT request_id, amount_minor, http_status FROM usage_requests WHERE request_id = ANY($1::text[])',
+    [requestIds],
+  );
+  return rows.length;
+}

@@ -1,0 +1,154 @@
+import { Client, type Pool } from 'pg';
+import type { ClaimReason } from '../common/claim';
+import type { NewClaim } from './claims';
+import type { ClaimEventInput } from './events';
+import type { Queryable } from './index';
+
+/** A claim whose workflow is still to be started, with the facts its start carries (memo, search attributes). */
+export interface PendingClaimStart {
+  claimId: string;
+  accountId: string;
+  policyId: string;
+  reason: ClaimReason;
+  attempts: number;
+}
+
+/**
+ * The claim, its first event and its outbox row in one statement: atomic without BEGIN/COMMIT round trips, so
+ * intake costs one round trip and one commit. The columns are those of insertClaim and appendClaimEvent.
+ */
+export async function insertClaimWithStart(
+  db: Queryable,
+  c: NewClaim,
+  e: Omit<ClaimEventInput, 'claimId'>,
+  taskQueue: string,
+): Promise<void> {
+  await db.query(
+    `WITH claim AS (
+       INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
+                           invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint,
+                           submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)
+       RETURNING id),
+     event AS (
+       INSERT INTO claim_events (claim_id, event_key, actor_type, actor_id, type, from_status, to_status, why, data)
+       SELECT id, $15, $16, $17, $18, $19, $20, $21, $22 FROM claim)
+     INSERT INTO claim_outbox (claim_id, task_queue) SELECT id, $23 FROM claim`,
+    [
+      c.id,
+      c.accountId,
+      c.policyId,
+      c.policyVersion,
+      c.channel,
+      c.reason,
+      c.requestIds,
+      c.transactionId,
+      c.invoiceNumber,
+      c.explanation,
+      JSON.stringify(c.evidence),
+      c.idempotencyKey,
+      c.requestFingerprint,
+      c.submittedAt,
+      e.eventKey,
+      e.actor.type,
+      e.actor.id,
+      e.type,
+      e.from ?? null,
+      e.to ?? null,
+      e.why,
+      e.data ?? {},
+      taskQueue,
+    ],
+  );
+}
+
+/** Queues the claim's workflow start on `taskQueue` again (a start is idempotent, so a repeat is harmless). */
+export async function enqueueClaimStart(tx: Queryable, claimId: string, taskQueue: string): Promise<void> {
+  await tx.query('INSERT INTO claim_outbox (claim_id, task_queue) VALUES ($1, $2) ON CONFLICT (claim_id) DO NOTHING', [
+    claimId,
+    taskQueue,
+  ]);
+}
+
+/**
+ * Locks up to `limit` due starts for this transaction; rows another dispatcher holds are skipped, not waited for,
+ * and a dispatcher that dies releases its rows with its connection.
+ */
+export async function lockDueClaimStarts(
+  tx: Queryable,
+  taskQueue: string,
+  limit: number,
+): Promise<PendingClaimStart[]> {
+  const { rows } = await tx.query<{
+    claim_id: string;
+    account_id: string;
+    policy_id: string;
+    reason: ClaimReason;
+    attempts: number;
+  }>(
+    `SELECT o.claim_id, c.account_id, c.policy_id, c.reason, o.attempts
+       FROM claim_outbox o JOIN claims c ON c.id = o.claim_id
+      WHERE (o.task_queue = $1 OR o.task_queue IS NULL) AND o.next_attempt_at <= clock_timestamp()
+      ORDER BY o.next_attempt_at
+      LIMIT $2
+        FOR UPDATE OF o SKIP LOCKED`,
+    [taskQueue, limit],
+  );
+  return rows.map((r) => ({
+    claimId: r.claim_id,
+    accountId: r.account_id,
+    policyId: r.policy_id,
+    reason: r.reason,
+    attempts: r.attempts,
+  }));
+}
+
+/** Removes the starts that are done (the workflow runs or ran). */
+export async function settleClaimStarts(tx: Queryable, claimIds: readonly string[]): Promise<void> {
+  if (claimIds.length) await tx.query('DELETE FROM claim_outbox WHERE claim_id = ANY($1)', [claimIds]);
+}
+
+/** Keeps a failed start for later, after `delayMs`, with the error for staff and logs. */
+export async function postponeClaimStart(
+  tx: Queryable,
+  claimId: string,
+  error: string,
+  delayMs: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE claim_outbox SET attempts = attempts + 1, last_error = $2,
+            next_attempt_at = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+      WHERE claim_id = $1`,
+    [claimId, error.slice(0, 2_000), delayMs],
+  );
+}
+
+/** How many starts wait, and since when the oldest (null when none). */
+export async function claimOutboxBacklog(db: Queryable): Promise<{ pending: number; oldest: Date | null }> {
+  const { rows } = await db.query<{ pending: string; oldest: Date | null }>(
+    'SELECT count(*) AS pending, min(enqueued_at) AS oldest FROM claim_outbox',
+  );
+  return { pending: Number(rows[0]!.pending), oldest: rows[0]!.oldest };
+}
+
+/** The channel dispatchers LISTEN on; the API process NOTIFYs it after claims commit (never inside their transaction). */
+const CHANNEL = 'claim_outbox';
+
+/** Wakes listening dispatchers in other processes; its own statement, so no claim's commit waits on NOTIFY's lock. */
+export async function notifyClaimStarts(db: Queryable): Promise<void> {
+  await db.query(`SELECT pg_notify('${CHANNEL}', '')`);
+}
+
+/** A dedicated connection LISTENing for claim starts; `onError` hears a lost connection (no reconnect here). */
+export async function listenForClaimStarts(
+  db: Pool,
+  onNotify: () => void,
+  onError: (err: Error) => void,
+): Promise<{ close(): Promise<void> }> {
+  const client = new Client(db.options);
+  client.on('notification', () => onNotify());
+  client.on('error', onError);
+  await client.connect();
+  await client.query(`LISTEN ${CHANNEL}`);
+  return { close: () => client.end() };
+}
