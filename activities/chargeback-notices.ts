@@ -11,7 +11,11 @@ import {
 } from './chargeback-mails';
 import type { ActivityDeps } from './deps';
 import type { OutgoingMail } from '../adapters/mailer';
+import { notificationMessageId } from './customer-mail';
 import { recordAfterSend } from './record-after-send';
+
+/** The Message-ID domain when the email channel is not configured (MAIL_HOSTNAME's default). */
+const DEFAULT_MAIL_DOMAIN = 'refund-desk.local';
 
 /** The platform events a chargeback emits (Standard Webhooks `type`). */
 export type PlatformEventType =
@@ -28,10 +32,15 @@ export type PlatformEventType =
 /** Mail to customers and staff, and signed events to the platform, for a chargeback case. */
 export function createChargebackNoticeActivities(deps: ActivityDeps, adapters: ChargebackAdapters) {
   const { db, mailer, staffMailboxes } = deps;
+  const mailDomain = deps.mail?.mta ?? DEFAULT_MAIL_DOMAIN;
 
+  /**
+   * Sends at most once per key. A crash between SMTP's acceptance and the record sends it again, with the same
+   * Message-ID, so the receiving mail store keeps one copy.
+   */
   async function sendOnce(chargebackId: string, key: string, mail: OutgoingMail): Promise<void> {
     if (await chargebackMailSent(db, chargebackId, key)) return;
-    const messageId = await mailer.send(mail);
+    const messageId = await mailer.send({ ...mail, messageId: notificationMessageId(chargebackId, key, mailDomain) });
     await recordAfterSend(() => recordChargebackMail(db, chargebackId, key, mail, messageId));
   }
 

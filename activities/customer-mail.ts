@@ -15,9 +15,9 @@ export function supportAddress(deps: Pick<ActivityDeps, 'policies' | 'mail'>, po
   return deps.mail?.addressOverrides[policyId] ?? deps.policies.current(policyId)?.pack.mailIntake?.address ?? null;
 }
 
-/** A Message-ID derived from the claim and the notification key, so a retried send carries the same one. */
-export function notificationMessageId(claimId: string, key: string, domain: string): string {
-  return `<${claimId.toLowerCase()}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}@${domain}>`;
+/** A Message-ID derived from the case (claim or chargeback) and the notification key, so a retried send carries the same one. */
+export function notificationMessageId(caseId: string, key: string, domain: string): string {
+  return `<${caseId.toLowerCase()}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}@${domain}>`;
 }
 
 /** The customer status page of a claim, with its token. */

@@ -19,8 +19,21 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<string>;
 }
 
+/** Longest wait on one step of an SMTP exchange (connect, greeting, a silent socket). */
+const SMTP_ATTEMPT_TIMEOUT_MS = 10_000;
+
 export function createSmtpMailer(smtp: { host: string; port: number; from: string }): Mailer {
-  const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
+  // nodemailer waits up to 2 min to connect and 10 min on a silent socket; an attempt must end inside its
+  // activity's 15 s timeout, so that the retry, not the stuck attempt, delivers.
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+    greetingTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+    socketTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+  });
   return {
     async send(mail) {
       const info = await transport.sendMail({ ...mail, from: mail.from ?? smtp.from });

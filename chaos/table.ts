@@ -45,6 +45,7 @@ export function printTable(rows: Row[], totalMs: number): number {
   for (const r of rows) {
     for (const d of r.found.duplicates) console.log(`DUPLICATE  [${r.fault}] ${d}`);
     for (const l of r.found.losses) console.log(`LOSS       [${r.fault}] ${l}`);
+    for (const m of r.found.resends ?? []) console.log(`RESEND     [${r.fault}] ${m}`);
     bad += r.found.duplicates.length + r.found.losses.length;
   }
   console.log(bad ? `chaos: ${bad} findings` : 'chaos: 0 duplicates, 0 losses');

@@ -39,6 +39,8 @@ export interface AppDeps {
   security?: ApiSecurity;
   /** Wakes the claim outbox's dispatcher in this process after a claim commits. */
   onClaimCommitted?: () => void;
+  /** How long a chargeback action's answer waits for the workflow (default ACTION_ANSWER_WAIT_MS). */
+  actionAnswerWaitMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {

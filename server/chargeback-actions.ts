@@ -1,5 +1,5 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import {
   acceptDisputeUpdate,
   CHARGEBACK_REFUSALS,
@@ -38,7 +38,20 @@ export const CHARGEBACK_PERMISSIONS = {
 export interface ChargebackActionDeps {
   db: Db;
   temporal: Client;
+  /** How long an answer waits for the workflow to finish the action (default ACTION_ANSWER_WAIT_MS). */
+  actionAnswerWaitMs?: number;
 }
+
+/**
+ * An action can wait on the processor or on a step the case is in the middle of, for minutes when the processor
+ * is slow; the caller gets an answer within this bound either way, and the action goes on in the workflow.
+ */
+export const ACTION_ANSWER_WAIT_MS = 8_000;
+/** Seconds a caller should wait before asking again when the workflow did not take the action in time. */
+const UNCONFIRMED_RETRY_AFTER_SECONDS = 5;
+
+/** The workflow's answer when it came within the bound, or the id of the action still in progress. */
+export type ActionAnswer<T> = { done: true; result: T } | { done: false; actionId: string };
 
 /** The case as GET /v1/chargebacks/:id shows it: the evidence pack beside its Stripe mapping, and everything around it. */
 export async function chargebackView(db: Db, record: ChargebackRecord) {
@@ -65,22 +78,51 @@ export async function chargebackFromPath(db: Db, params: Record<string, unknown>
 }
 
 /** A refused action is the caller's to fix (409); a case whose workflow has ended cannot act (409). */
-async function act<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
-        if (cause instanceof ApplicationFailure && cause.type === CHARGEBACK_REFUSALS.wrongState)
-          throw new HttpError(409, cause.message);
-      }
+function refusal(err: unknown): HttpError | undefined {
+  if (err instanceof WorkflowUpdateFailedError) {
+    for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
+      if (cause instanceof ApplicationFailure && cause.type === CHARGEBACK_REFUSALS.wrongState)
+        return new HttpError(409, cause.message);
     }
-    if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'the chargeback workflow is no longer running');
-    throw err;
   }
+  if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'the chargeback workflow is no longer running');
+  return undefined;
 }
 
-const handle = (deps: ChargebackActionDeps, id: string) => deps.temporal.workflow.getHandle(chargebackWorkflowId(id));
+/**
+ * Sends the action and waits, within the bound, first for the workflow to accept it (its validator refuses
+ * wrong states, so refusals still come back as 409) and then for its result.
+ */
+async function act<T, I>(
+  deps: ChargebackActionDeps,
+  chargebackId: string,
+  update: UpdateDefinition<T, [I]>,
+  input: I,
+): Promise<ActionAnswer<T>> {
+  const bound = AbortSignal.timeout(deps.actionAnswerWaitMs ?? ACTION_ANSWER_WAIT_MS);
+  const handle = deps.temporal.workflow.getHandle(chargebackWorkflowId(chargebackId));
+  let accepted;
+  try {
+    accepted = await deps.temporal.withAbortSignal(bound, () =>
+      handle.startUpdate(update, { args: [input], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
+  } catch (err) {
+    if (bound.aborted)
+      throw new HttpError(
+        503,
+        'the chargeback workflow did not take the action in time; look at the case before trying again',
+        undefined,
+        UNCONFIRMED_RETRY_AFTER_SECONDS,
+      );
+    throw refusal(err) ?? err;
+  }
+  try {
+    return { done: true, result: await deps.temporal.withAbortSignal(bound, () => accepted.result()) };
+  } catch (err) {
+    if (bound.aborted) return { done: false, actionId: accepted.updateId };
+    throw refusal(err) ?? err;
+  }
+}
 
 /** The input is checked before the case is looked up, so bad input is a 400 whatever the id. */
 async function existingId(deps: ChargebackActionDeps, id: string): Promise<string> {
@@ -97,7 +139,7 @@ export async function acceptChargeback(
 ) {
   const { why } = StaffActionBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() => handle(deps, id).executeUpdate(acceptDisputeUpdate, { args: [{ why, actor: staffActor(staff) }] }));
+  return act(deps, id, acceptDisputeUpdate, { why, actor: staffActor(staff) });
 }
 
 /** Contests with the stored evidence, a person's edits replacing the fields they name; answers with the new status. */
@@ -109,9 +151,7 @@ export async function contestChargeback(
 ) {
   const body = ContestBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() =>
-    handle(deps, id).executeUpdate(contestDisputeUpdate, { args: [{ ...body, actor: staffActor(staff) }] }),
-  );
+  return act(deps, id, contestDisputeUpdate, { ...body, actor: staffActor(staff) });
 }
 
 /** Finance confirms the evidence was submitted in the processor's dashboard; answers with the new status. */
@@ -123,9 +163,7 @@ export async function confirmChargebackSubmission(
 ) {
   const body = ConfirmSubmissionBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() =>
-    handle(deps, id).executeUpdate(confirmSubmissionUpdate, { args: [{ ...body, actor: staffActor(staff) }] }),
-  );
+  return act(deps, id, confirmSubmissionUpdate, { ...body, actor: staffActor(staff) });
 }
 
 const ACCOUNT_UPDATES = {
@@ -146,7 +184,5 @@ export async function changeChargebackAccount(
 ) {
   const { why } = StaffActionBody.parse(input);
   const id = await existingId(deps, chargebackId);
-  return act(() =>
-    handle(deps, id).executeUpdate(ACCOUNT_UPDATES[action], { args: [{ why, actor: staffActor(staff) }] }),
-  );
+  return act(deps, id, ACCOUNT_UPDATES[action], { why, actor: staffActor(staff) });
 }

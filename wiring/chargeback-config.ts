@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StripeApiOptions } from '../adapters/stripe-disputes';
 import type { PlatformWebhookEndpoint } from '../adapters/webhooks-out';
+import { ACTION_ANSWER_WAIT_MS } from '../server/chargeback-actions';
 import { DEV_STRIPE_WEBHOOK_SECRET } from '../server/routes/webhooks';
 import { isDevMode, KNOWN_DEFAULT_SECRETS } from './secrets';
 
@@ -16,6 +17,8 @@ export interface ChargebackConfig {
   platformWebhook: PlatformWebhookEndpoint | null;
   /** How often events stored but not handed to a workflow are handed over again. */
   sweepIntervalMs: number;
+  /** How long a staff action's answer waits for the workflow before it answers 202 (in progress). */
+  actionAnswerWaitMs: number;
 }
 
 const Env = z.object({
@@ -29,6 +32,7 @@ const Env = z.object({
     .regex(/^whsec_/, 'a Standard Webhooks secret starts with whsec_')
     .optional(),
   CHARGEBACK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  CHARGEBACK_ACTION_WAIT_MS: z.coerce.number().int().positive().max(60_000).default(ACTION_ANSWER_WAIT_MS),
   NODE_ENV: z.string().optional(),
 });
 
@@ -67,5 +71,6 @@ export function loadChargebackConfig(env: NodeJS.ProcessEnv): ChargebackConfig {
       ? { url: e.PLATFORM_WEBHOOK_URL, secret: e.PLATFORM_WEBHOOK_SECRET! }
       : null,
     sweepIntervalMs: e.CHARGEBACK_SWEEP_INTERVAL_MS,
+    actionAnswerWaitMs: e.CHARGEBACK_ACTION_WAIT_MS,
   };
 }

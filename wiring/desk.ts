@@ -74,6 +74,7 @@ export async function startRefundDesk(
     security: config.security,
     staffKeys: config.bootstrapStaffKeys,
     chargebacks: config.chargebacks,
+    actionAnswerWaitMs: config.chargebacks.actionAnswerWaitMs,
   });
   const chargebackIntake = { db, temporal, taskQueue: config.temporal.taskQueue, logger };
   const stopSweep = startChargebackSweep(chargebackIntake, config.chargebacks.sweepIntervalMs);

@@ -42,15 +42,24 @@ const acts = proxyLocalActivities<ChargebackActivities>({
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Mail and the evidence query: ordinary activities with their own timeouts. */
-const slow = proxyActivities<ChargebackActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+/**
+ * Mail: an ordinary activity with a timeout sized to one SMTP exchange, so an attempt lost with a crashed worker,
+ * or a staff action waiting behind it, is retried within seconds (as the claim's SMTP step is).
+ */
+const mail = proxyActivities<ChargebackActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** The payment processor: longer timeout, slower retries. */
+/** The evidence pack: the ledger queries behind it, with room for a large account. */
+const evidence = proxyActivities<ChargebackActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** The payment processor: one call per attempt, slower retries. */
 const processorActs = proxyActivities<ChargebackActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '10 minutes',
@@ -147,7 +156,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
   }
 
   async function tellCustomer(notice: Parameters<ChargebackActivities['notifyChargebackCustomer']>[0]['notice']) {
-    await slow.notifyChargebackCustomer({ chargebackId, key: nextKey(`customer_${notice.template}`), notice });
+    await mail.notifyChargebackCustomer({ chargebackId, key: nextKey(`customer_${notice.template}`), notice });
   }
 
   async function setAccount(
@@ -230,7 +239,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     state.accountStatus = view.accountStatus;
     stance = view.stance;
     if (view.unmatched || !stance) {
-      await slow.alertChargebackStaff({
+      await mail.alertChargebackStaff({
         chargebackId,
         eventKey: nextKey('unmatched'),
         audience: 'lead',
@@ -239,14 +248,14 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
       });
     } else if (state.outcome) {
       // The dispute was already closed when its first event arrived: no stance to apply, only the record.
-      await slow.buildEvidencePack({ chargebackId });
+      await evidence.buildEvidencePack({ chargebackId });
     } else {
       if (stance.suspendImmediately) {
         const { clause, quote } = stance.suspension;
         if (await setAccount('suspended', SYSTEM, `chargeback ${chargebackId} opened`, clause))
           await tellCustomer({ template: 'suspended', clause, quote });
       } else {
-        await slow.alertChargebackStaff({
+        await mail.alertChargebackStaff({
           chargebackId,
           eventKey: nextKey('suspension_decision'),
           audience: 'lead',
@@ -267,7 +276,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
           });
       }
       await signalClaims(null);
-      await slow.buildEvidencePack({ chargebackId });
+      await evidence.buildEvidencePack({ chargebackId });
     }
     tellPlatform('chargeback.opened');
     if (state.dueBy) await planEvidenceDeadlines(false);
@@ -293,7 +302,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     fired.add(keyOf(d));
     if (!isActive(d)) return;
     const alert = (audience: 'lead' | 'admin', type: string, why: string) =>
-      slow.alertChargebackStaff({
+      mail.alertChargebackStaff({
         chargebackId,
         eventKey: nextKey(type),
         audience,
@@ -383,7 +392,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
     if (!accountDecided) {
       const deadline = await acts.planAccountDecision({ chargebackId, from: workflowNowIso() });
       state.deadlines.push(deadline);
-      await slow.alertChargebackStaff({
+      await mail.alertChargebackStaff({
         chargebackId,
         eventKey: nextKey('account_decision'),
         audience: 'lead',
@@ -463,7 +472,7 @@ export async function chargebackWorkflow({ chargebackId }: ChargebackWorkflowInp
             null,
             { receipt, edited },
           );
-          await slow.alertChargebackStaff({
+          await mail.alertChargebackStaff({
             chargebackId,
             eventKey: nextKey('submission_needed'),
             audience: 'finance',

@@ -8,6 +8,7 @@ import {
   changeChargebackAccount,
   confirmChargebackSubmission,
   contestChargeback,
+  type ActionAnswer,
 } from '../chargeback-actions';
 import { toHttpError } from '../errors';
 import { chargebackPage, contestPage, loadChargeback } from './chargeback-page';
@@ -29,6 +30,13 @@ function evidenceEdits(form: Form, mapped: StripeDisputeEvidence): StripeDispute
     if (sent !== undefined && lf(sent) !== (mapped[field] ?? '')) edits[field] = lf(sent);
   }
   return Object.keys(edits).length ? edits : undefined;
+}
+
+/** The result in words, or word that it goes on: the processor has not answered within the answer's bound. */
+function told<T>(action: ActionAnswer<T>, say: (result: T) => string): string {
+  return action.done
+    ? say(action.result)
+    : 'Sent. The action is still in progress (the processor has not answered yet); the timeline shows when it is done.';
 }
 
 /** The chargeback case page and its actions; each action calls the same function the API route does, as the signed-in person. */
@@ -83,14 +91,18 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
       const loaded = await loadChargeback(deps.db, deps.policies, await chargebackFromPath(deps.db, req.params));
       const form = req.body as Form;
       const evidence = evidenceEdits(form, loaded.view.evidence?.stripe ?? {});
-      const status = await contestChargeback(
+      const action = await contestChargeback(
         deps,
         id(req),
         { evidence, note: form.note?.trim() || undefined },
         staff(res),
       );
       const edited = Object.keys(evidence ?? {});
-      return `Contested${edited.length ? `, with ${edited.map(words).join(', ')} edited` : ' with the evidence pack as built'}. The chargeback is now ${words(status)}.`;
+      return told(
+        action,
+        (status) =>
+          `Contested${edited.length ? `, with ${edited.map(words).join(', ')} edited` : ' with the evidence pack as built'}. The chargeback is now ${words(status)}.`,
+      );
     }),
   );
 
@@ -98,8 +110,8 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
     '/chargebacks/:chargebackId/accept',
     requireRole(CHARGEBACK_PERMISSIONS.decide),
     act(async (req, res) => {
-      const status = await acceptChargeback(deps, id(req), why(req), staff(res));
-      return `Dispute accepted. The chargeback is now ${words(status)}.`;
+      const action = await acceptChargeback(deps, id(req), why(req), staff(res));
+      return told(action, (status) => `Dispute accepted. The chargeback is now ${words(status)}.`);
     }),
   );
 
@@ -108,8 +120,12 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
     requireRole(CHARGEBACK_PERMISSIONS.confirmSubmission),
     act(async (req, res) => {
       const reference = (req.body as Form).processorReference?.trim() || undefined;
-      const status = await confirmChargebackSubmission(deps, id(req), { processorReference: reference }, staff(res));
-      return `Submission confirmed${reference ? ` with reference ${reference}` : ''}. The chargeback is now ${words(status)}.`;
+      const action = await confirmChargebackSubmission(deps, id(req), { processorReference: reference }, staff(res));
+      return told(
+        action,
+        (status) =>
+          `Submission confirmed${reference ? ` with reference ${reference}` : ''}. The chargeback is now ${words(status)}.`,
+      );
     }),
   );
 
@@ -118,8 +134,12 @@ export function chargebackRoutes(deps: ConsoleDeps): Router {
       `/chargebacks/:chargebackId/${action}`,
       requireRole(CHARGEBACK_PERMISSIONS.decide),
       act(async (req, res) => {
-        const state = await changeChargebackAccount(deps, id(req), action, why(req), staff(res));
-        return `Account ${action === 'reinstate' ? 'reinstated' : 'terminated'}: it is now ${state.accountStatus ?? 'unknown'}. The chargeback is ${words(state.status)}.`;
+        const answer = await changeChargebackAccount(deps, id(req), action, why(req), staff(res));
+        return told(
+          answer,
+          (state) =>
+            `Account ${action === 'reinstate' ? 'reinstated' : 'terminated'}: it is now ${state.accountStatus ?? 'unknown'}. The chargeback is ${words(state.status)}.`,
+        );
       }),
     );
   }

@@ -11,4 +11,6 @@ export interface ConsoleDeps {
   logger: Logger;
   claimTokenSecret: string;
   security?: { consoleSessionSecret: string };
+  /** How long a chargeback action's answer waits for the workflow (default ACTION_ANSWER_WAIT_MS). */
+  actionAnswerWaitMs?: number;
 }

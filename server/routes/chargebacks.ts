@@ -1,6 +1,4 @@
-import type { Client } from '@temporalio/client';
-import { Router } from 'express';
-import type { Db } from '../../db';
+import { Router, type Response } from 'express';
 import { listChargebacks } from '../../db/chargebacks';
 import type { DisputeFacts } from '../../domain/chargebacks';
 import { requireStaff, type StaffPrincipal } from '../auth';
@@ -13,6 +11,8 @@ import {
   changeChargebackAccount,
   confirmChargebackSubmission,
   contestChargeback,
+  type ActionAnswer,
+  type ChargebackActionDeps,
 } from '../chargeback-actions';
 import { receiveDisputeEvent, type ChargebackIntakeDeps } from '../chargeback-intake';
 import { ChargebackListQuery, NeutralDisputeEventBody } from '../chargeback-schemas';
@@ -36,8 +36,20 @@ function neutralFacts(body: ReturnType<typeof NeutralDisputeEventBody.parse>): D
   };
 }
 
+/** 200 with the workflow's answer, or 202 while the action goes on past the answer's bound (the timeline shows its end). */
+function answer<T>(res: Response, action: ActionAnswer<T>, reply: (result: T) => unknown): void {
+  if (action.done) res.json(reply(action.result));
+  else
+    res.status(202).json({
+      actionId: action.actionId,
+      inProgress: true,
+      message: 'the action is in progress; the chargeback timeline shows when it is done',
+    });
+}
+const statusReply = (status: string) => ({ status });
+
 /** Chargebacks over HTTP: processor-neutral intake, the case list and view, and staff actions (shared with the console). */
-export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal: Client }): Router {
+export function chargebackRoutes(deps: ChargebackIntakeDeps & ChargebackActionDeps): Router {
   const router = Router();
   const { db } = deps;
   const staff = (res: { locals: Record<string, unknown> }) => res.locals.staff as StaffPrincipal;
@@ -63,7 +75,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
     '/v1/chargebacks/:chargebackId/accept',
     requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
     async (req, res) => {
-      res.json({ status: await acceptChargeback(deps, id(req), req.body, staff(res)) });
+      answer(res, await acceptChargeback(deps, id(req), req.body, staff(res)), statusReply);
     },
   );
 
@@ -71,7 +83,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
     '/v1/chargebacks/:chargebackId/contest',
     requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
     async (req, res) => {
-      res.json({ status: await contestChargeback(deps, id(req), req.body, staff(res)) });
+      answer(res, await contestChargeback(deps, id(req), req.body, staff(res)), statusReply);
     },
   );
 
@@ -79,7 +91,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
     '/v1/chargebacks/:chargebackId/confirm-submission',
     requireStaff(db, CHARGEBACK_PERMISSIONS.confirmSubmission),
     async (req, res) => {
-      res.json({ status: await confirmChargebackSubmission(deps, id(req), req.body, staff(res)) });
+      answer(res, await confirmChargebackSubmission(deps, id(req), req.body, staff(res)), statusReply);
     },
   );
 
@@ -88,7 +100,7 @@ export function chargebackRoutes(deps: ChargebackIntakeDeps & { db: Db; temporal
       `/v1/chargebacks/:chargebackId/${action}`,
       requireStaff(db, CHARGEBACK_PERMISSIONS.decide),
       async (req, res) => {
-        res.json(await changeChargebackAccount(deps, id(req), action, req.body, staff(res)));
+        answer(res, await changeChargebackAccount(deps, id(req), action, req.body, staff(res)), (state) => state);
       },
     );
   }

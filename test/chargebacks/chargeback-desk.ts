@@ -47,8 +47,11 @@ export async function startPlatformReceiver() {
   };
 }
 
-/** A stand-in for Stripe's HTTP API behind the real Stripe adapter: records each request and answers like Stripe. */
-export async function startFakeStripeApi() {
+/**
+ * A stand-in for Stripe's HTTP API behind the real Stripe adapter: records each request and answers like Stripe,
+ * after `holdMs` when a test needs a slow processor.
+ */
+export async function startFakeStripeApi({ holdMs = 0 } = {}) {
   const requests: { method: string; path: string; idempotencyKey: string | undefined; form: URLSearchParams }[] = [];
   const server = createServer(async (req, res) => {
     const form = new URLSearchParams(await body(req));
@@ -59,6 +62,7 @@ export async function startFakeStripeApi() {
       form,
     });
     const id = req.url!.split('/')[3]!;
+    if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${ulid()}` });
     res.end(JSON.stringify({ id, object: 'dispute', status: req.url!.endsWith('/close') ? 'lost' : 'under_review' }));
   });

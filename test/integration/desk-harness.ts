@@ -43,6 +43,8 @@ export async function startDesk(
   const config = loadConfig({
     ...process.env,
     INBOUND_SMTP_PORT: '-1', // the email tests turn the inbound listener on (port 0)
+    // Tests that check an action's result wait for it on a loaded CI machine; action-bound.test.ts checks the bound itself.
+    CHARGEBACK_ACTION_WAIT_MS: '25000',
     ...env,
     PORT: '0',
     SMTP_PORT: String(sink.smtpPort),

@@ -130,6 +130,7 @@ const AccountView = z.strictObject({
 });
 
 const StatusReply = z.strictObject({ status: chargebackStatus });
+const ActionInProgress = z.strictObject({ actionId: z.string(), inProgress: z.literal(true), message: z.string() });
 const action = (path: string, summary: string, body: z.ZodType, schema: z.ZodType): RouteDoc => ({
   method: 'post',
   path: `/v1/chargebacks/:chargebackId/${path}`,
@@ -137,8 +138,15 @@ const action = (path: string, summary: string, body: z.ZodType, schema: z.ZodTyp
   auth: 'staff',
   pathParams: chargebackId,
   body,
-  responses: { 200: { description: 'done', schema } },
-  errors: [400, 401, 403, 404, 409],
+  responses: {
+    200: { description: 'done', schema },
+    202: {
+      description:
+        'accepted but not finished within the answer bound (8 s): the action goes on; the timeline shows its end',
+      schema: ActionInProgress,
+    },
+  },
+  errors: [400, 401, 403, 404, 409, 503],
 });
 
 /** Chargebacks: processor webhooks, processor-neutral intake, the case list and view, staff actions, and the account view. */
