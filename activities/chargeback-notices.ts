@@ -11,11 +11,8 @@ import {
 } from './chargeback-mails';
 import type { ActivityDeps } from './deps';
 import type { OutgoingMail } from '../adapters/mailer';
-import { notificationMessageId } from './customer-mail';
+import { DEFAULT_MAIL_DOMAIN, notificationMessageId } from './customer-mail';
 import { recordAfterSend } from './record-after-send';
-
-/** The Message-ID domain when the email channel is not configured (MAIL_HOSTNAME's default). */
-const DEFAULT_MAIL_DOMAIN = 'refund-desk.local';
 
 /** The platform events a chargeback emits (Standard Webhooks `type`). */
 export type PlatformEventType =

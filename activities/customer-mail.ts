@@ -15,6 +15,9 @@ export function supportAddress(deps: Pick<ActivityDeps, 'policies' | 'mail'>, po
   return deps.mail?.addressOverrides[policyId] ?? deps.policies.current(policyId)?.pack.mailIntake?.address ?? null;
 }
 
+/** The Message-ID domain when the email channel is not configured (MAIL_HOSTNAME's default). */
+export const DEFAULT_MAIL_DOMAIN = 'refund-desk.local';
+
 /** A Message-ID derived from the case (claim or chargeback) and the notification key, so a retried send carries the same one. */
 export function notificationMessageId(caseId: string, key: string, domain: string): string {
   return `<${caseId.toLowerCase()}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}@${domain}>`;

@@ -5,17 +5,24 @@ import { recordEscalation } from '../db/escalations';
 import { appendClaimEvent } from '../db/events';
 import { recordNotification, wasNotified } from '../db/notifications';
 import type { OutgoingMail } from '../adapters/mailer';
-import { threadedCustomerMail } from './customer-mail';
+import { DEFAULT_MAIL_DOMAIN, notificationMessageId, threadedCustomerMail } from './customer-mail';
 import { recordAfterSend } from './record-after-send';
 import type { ActivityDeps as Deps } from './deps';
 import { renderStaffMail, type CustomerNotice } from './emails';
 
 export function createNotificationActivities(deps: Deps) {
   const { db, mailer, staffMailboxes } = deps;
-  /** Sends at most once per (claim, key): a retried activity finds the row and does not mail again. */
+  const mailDomain = deps.mail?.mta ?? DEFAULT_MAIL_DOMAIN;
+  /**
+   * Sends at most once per (claim, key): a retried activity finds the row and does not mail again. A crash between
+   * SMTP's acceptance and the row sends it again with the same Message-ID, so the mail store keeps one copy.
+   */
   async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
     if (await wasNotified(db, claimId, key)) return;
-    const messageId = await mailer.send(mail);
+    const messageId = await mailer.send({
+      ...mail,
+      messageId: mail.messageId ?? notificationMessageId(claimId, key, mailDomain),
+    });
     await recordAfterSend(() =>
       recordNotification(db, { claimId, dedupeKey: key, recipient: mail.to, subject: mail.subject, messageId }),
     );

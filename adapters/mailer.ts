@@ -22,18 +22,20 @@ export interface Mailer {
 /** Longest wait on one step of an SMTP exchange (connect, greeting, a silent socket). */
 const SMTP_ATTEMPT_TIMEOUT_MS = 10_000;
 
+/**
+ * nodemailer waits up to 2 min to connect and 10 min on a silent socket; an attempt must end inside its activity's
+ * 15 s timeout, so that the retry, not the stuck attempt, delivers.
+ */
+const SMTP_CONNECTION = {
+  secure: false,
+  ignoreTLS: true,
+  connectionTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+  greetingTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+  socketTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
+};
+
 export function createSmtpMailer(smtp: { host: string; port: number; from: string }): Mailer {
-  // nodemailer waits up to 2 min to connect and 10 min on a silent socket; an attempt must end inside its
-  // activity's 15 s timeout, so that the retry, not the stuck attempt, delivers.
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: false,
-    ignoreTLS: true,
-    connectionTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
-    greetingTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
-    socketTimeout: SMTP_ATTEMPT_TIMEOUT_MS,
-  });
+  const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, ...SMTP_CONNECTION });
   return {
     async send(mail) {
       const info = await transport.sendMail({ ...mail, from: mail.from ?? smtp.from });

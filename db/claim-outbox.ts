@@ -1,6 +1,6 @@
 import { Client, type Pool } from 'pg';
 import type { ClaimReason } from '../common/claim';
-import type { NewClaim } from './claims';
+import { INSERT_NEW_CLAIM, newClaimValues, type NewClaim } from './claims';
 import type { ClaimEventInput } from './events';
 import type { Queryable } from './index';
 
@@ -15,7 +15,7 @@ export interface PendingClaimStart {
 
 /**
  * The claim, its first event and its outbox row in one statement: atomic without BEGIN/COMMIT round trips, so
- * intake costs one round trip and one commit. The columns are those of insertClaim and appendClaimEvent.
+ * intake costs one round trip and one commit. The claim's columns are insertClaim's.
  */
 export async function insertClaimWithStart(
   db: Queryable,
@@ -24,31 +24,13 @@ export async function insertClaimWithStart(
   taskQueue: string,
 ): Promise<void> {
   await db.query(
-    `WITH claim AS (
-       INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
-                           invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint,
-                           submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)
-       RETURNING id),
+    `WITH claim AS (${INSERT_NEW_CLAIM} RETURNING id),
      event AS (
        INSERT INTO claim_events (claim_id, event_key, actor_type, actor_id, type, from_status, to_status, why, data)
        SELECT id, $15, $16, $17, $18, $19, $20, $21, $22 FROM claim)
      INSERT INTO claim_outbox (claim_id, task_queue) SELECT id, $23 FROM claim`,
     [
-      c.id,
-      c.accountId,
-      c.policyId,
-      c.policyVersion,
-      c.channel,
-      c.reason,
-      c.requestIds,
-      c.transactionId,
-      c.invoiceNumber,
-      c.explanation,
-      JSON.stringify(c.evidence),
-      c.idempotencyKey,
-      c.requestFingerprint,
-      c.submittedAt,
+      ...newClaimValues(c),
       e.eventKey,
       e.actor.type,
       e.actor.id,

@@ -91,28 +91,34 @@ function toRecord(r: ClaimRow): ClaimRecord {
   };
 }
 
-export async function insertClaim(db: Queryable, c: NewClaim): Promise<void> {
-  await db.query(
-    `INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
+/** A new claim's row: parameters $1–$14 of NEW_CLAIM_VALUES, shared with the outbox's one-statement intake. */
+export const INSERT_NEW_CLAIM = `INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
                          invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint, submitted_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)`,
-    [
-      c.id,
-      c.accountId,
-      c.policyId,
-      c.policyVersion,
-      c.channel,
-      c.reason,
-      c.requestIds,
-      c.transactionId,
-      c.invoiceNumber,
-      c.explanation,
-      JSON.stringify(c.evidence),
-      c.idempotencyKey,
-      c.requestFingerprint,
-      c.submittedAt,
-    ],
-  );
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)`;
+
+/** The parameters of INSERT_NEW_CLAIM, in order. */
+export function newClaimValues(c: NewClaim): unknown[] {
+  return [
+    c.id,
+    c.accountId,
+    c.policyId,
+    c.policyVersion,
+    c.channel,
+    c.reason,
+    c.requestIds,
+    c.transactionId,
+    c.invoiceNumber,
+    c.explanation,
+    JSON.stringify(c.evidence),
+    c.idempotencyKey,
+    c.requestFingerprint,
+    c.submittedAt,
+  ];
+}
+
+/** The claim row alone, without its event and outbox row (test fixtures; intake uses insertClaimWithStart). */
+export async function insertClaim(db: Queryable, c: NewClaim): Promise<void> {
+  await db.query(INSERT_NEW_CLAIM, newClaimValues(c));
 }
 
 export async function findClaim(db: Queryable, claimId: string): Promise<ClaimRecord | undefined> {
