@@ -1,3 +1,4 @@
+import type { ActivityDeps } from '../activities/deps';
 import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
 import { startClaimDispatcher } from '../server/claim-dispatcher';
@@ -7,8 +8,11 @@ import { runRefundDeskWorker } from '../worker/create-worker';
 import { loadConfig } from './config';
 import { wireRefundDesk } from './wire';
 
-/** Production entry for the worker process. The SDK shuts it down gracefully on SIGINT/SIGTERM. */
-async function main() {
+/**
+ * The worker process: activities, the claim dispatcher and /metrics. The SDK shuts it down gracefully on
+ * SIGINT/SIGTERM. `overrides` replace activity dependencies (the timers benchmark swaps the deadline planner).
+ */
+export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): Promise<void> {
   const { config, db, policies, logger, activityDeps, close } = await wireRefundDesk(loadConfig());
   // Mail claims and replies go through the API's own intake and reply paths, which start and update workflows.
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
@@ -30,7 +34,7 @@ async function main() {
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) },
+    deps: { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits), ...overrides },
     metrics,
   });
   await worker.done;
@@ -40,7 +44,9 @@ async function main() {
   await close();
 }
 
-void main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  void runWorkerProcess().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

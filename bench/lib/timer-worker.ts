@@ -1,5 +1,5 @@
 /**
- * P3's worker process: the Refund Desk worker exactly as wiring/worker.ts builds it, except that the
+ * P3's worker process: the Refund Desk worker process of wiring/worker.ts (claim dispatcher included), except that the
  * activity factory gets a deadline planner (ActivityDeps.deadlinePlanner) that makes the review deadline
  * fall due inside the benchmark's window instead of business days later.
  *
@@ -11,11 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { DeadlinePlanner } from '../../activities/deps';
 import { deadlineFor } from '../../domain/policy';
-import { claimIntakePort } from '../../server/mail-channel';
-import { connectTemporal } from '../../server/temporal';
-import { loadConfig } from '../../wiring/config';
-import { wireRefundDesk } from '../../wiring/wire';
-import { runRefundDeskWorker } from '../../worker/create-worker';
+import { runWorkerProcess } from '../../wiring/worker';
 
 const FAR_MS = 30 * 24 * 3_600_000;
 
@@ -40,29 +36,8 @@ export const benchDeadlinePlanner: DeadlinePlanner = (policy, kind, fromIso) => 
   return { ...real, dueAt: new Date(dueMs).toISOString() };
 };
 
-async function main(): Promise<void> {
-  const { config, db, policies, activityDeps, close } = await wireRefundDesk(loadConfig());
-  const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
-  const intake = {
-    db,
-    policies,
-    temporal,
-    taskQueue: config.temporal.taskQueue,
-    claimTokenSecret: config.claimTokenSecret,
-  };
-  const worker = await runRefundDeskWorker({
-    address: config.temporal.address,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { ...activityDeps, claimIntake: claimIntakePort(intake), deadlinePlanner: benchDeadlinePlanner },
-  });
-  await worker.done;
-  await temporal.connection.close();
-  await close();
-}
-
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  runWorkerProcess({ deadlinePlanner: benchDeadlinePlanner }).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });
