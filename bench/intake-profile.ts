@@ -7,12 +7,12 @@
  * app of server/app.ts with the bench's settings (development secrets, intake rate limits off, the NOTIFY to the
  * worker's dispatcher after each commit) and a Temporal client that never connects (intake does not use it).
  * The parent sends `--claims` claims, `--in-flight` at a time, on each of three paths (PHASES: a known account
- * without and with an Idempotency-Key, an unknown account). Per claim it reports the child's CPU ms (utime +
- * stime from /proc) and the round trips (every pg Client.query the child made). With `--cpu-prof DIR` the child writes a V8 CPU profile of each measured phase there
+ * without and with an Idempotency-Key, an unknown account). Per claim it reports the CPU ms (utime + stime from
+ * /proc) of the child and of PostgreSQL when it runs here, and the round trips (every pg Client.query the child made). With `--cpu-prof DIR` the child writes a V8 CPU profile of each measured phase there
  * (intake-<phase>.cpuprofile; profiling slows the child: take CPU figures from a run without it).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { Client as TemporalClient } from '@temporalio/client';
 import pg from 'pg';
 import { ulid } from 'ulid';
-import { createDb } from '../db';
+import { createDb, type Db } from '../db';
 import { insertIntakeBenchAccounts } from '../db/bench-intake';
 import { PolicyStore } from '../db/policies';
 import { createApp } from '../server/app';
@@ -28,7 +28,7 @@ import { claimStartNotifier } from '../server/claim-dispatcher';
 import { loadSecurityConfig } from '../wiring/secrets';
 import { createLogger } from '../wiring/logger';
 import { benchDatabase } from './lib/database';
-import { cpuMsOfTree } from './lib/proc-stats';
+import { cpuMeter } from './lib/proc-stats';
 
 const POLICY = 'pixazo-api';
 const ACCOUNTS = 200;
@@ -132,6 +132,17 @@ async function sendClaims(port: number, accounts: string[], count: number, inFli
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
+/** The postmaster's pid when PostgreSQL runs on this machine (the parent of this session's backend), else undefined. */
+async function postmasterPid(db: Db): Promise<number | undefined> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  try {
+    const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 function ask(child: ChildProcess, what: Ask = { count: true }): Promise<Reply> {
   return new Promise((resolve) => {
     child.once('message', (m) => resolve(m as Reply));
@@ -167,23 +178,26 @@ async function main(): Promise<void> {
       child.once('message', (m) => resolve(m as never)),
     );
     const accounts = await insertIntakeBenchAccounts(database.db, 'acct_prof_', ACCOUNTS, POLICY);
+    const pids = { api: child.pid, postgres: await postmasterPid(database.db) };
     // Warm-up: JIT, the pool's connections, the statements' plans.
     await sendClaims(port, accounts, 300, inFlight, PHASES[1]);
     for (const phase of PHASES) {
       const file = profileDir && path.resolve(profileDir, `intake-${phase.name}.cpuprofile`);
       if (file) await ask(child, { profile: 'start' });
       const trips = (await ask(child)).roundTrips;
-      const cpu = cpuMsOfTree(child.pid!);
+      const cpu = cpuMeter(pids);
       const t = performance.now();
       await sendClaims(port, accounts, claims, inFlight, phase);
       const seconds = (performance.now() - t) / 1000;
-      const cpuPerClaim = (cpuMsOfTree(child.pid!) - cpu) / claims;
+      const used = cpu();
       const tripsPerClaim = ((await ask(child)).roundTrips - trips) / claims;
-      if (file) await ask(child, { profile: 'stop', file });
+      const perClaim = (ms: number | undefined) => ((ms ?? NaN) / claims).toFixed(2);
       log(
-        `[intake-profile] ${phase.what.padEnd(34)}: ${claims} claims in ` +
-          `${seconds.toFixed(1)} s, API CPU ${cpuPerClaim.toFixed(2)} ms/claim, ${tripsPerClaim.toFixed(2)} round trips/claim`,
+        `[intake-profile] ${phase.what.padEnd(34)}: ${claims} claims in ${seconds.toFixed(1)} s ` +
+          `(${((seconds * 1000 * inFlight) / claims).toFixed(1)} ms each), CPU ms/claim: API ${perClaim(used.api)}, ` +
+          `PostgreSQL ${perClaim(used.postgres)}; ${tripsPerClaim.toFixed(2)} round trips/claim`,
       );
+      if (file) await ask(child, { profile: 'stop', file });
     }
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
