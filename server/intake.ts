@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { canonicalJson } from '../common/canonical-json';
 import type { Channel, ClaimStatus } from '../common/claim';
 import type { Db } from '../db';
-import { storeSubmittedClaim, type ClaimIntake, type IntakeOutcome, type PinnablePolicy } from '../db/claim-intake';
+import { findIdempotentClaim, storeSubmittedClaim, type ClaimIntake, type PinnablePolicies } from '../db/claim-intake';
 import type { PolicyStore } from '../db/policies';
 import { newClaimId } from './claim-ids';
 import { HttpError } from './errors';
@@ -40,20 +40,20 @@ function answer(claimId: string, status: ClaimStatus, replayed: boolean): Submit
 }
 
 /** The policies in force a claim may be pinned to, each with its first event's `why` for this channel. */
-function pinnable(policies: PolicyStore, channel: Channel): PinnablePolicy[] {
-  return policies.list().map((p) => ({
-    id: p.id,
-    version: p.version,
-    why: `claim submitted by ${channel} under ${p.id}@${p.version}`,
-  }));
+function pinnable(policies: PolicyStore, channel: Channel): PinnablePolicies {
+  const byId: PinnablePolicies = {};
+  for (const p of policies.list())
+    byId[p.id] = { version: p.version, why: `claim submitted by ${channel} under ${p.id}@${p.version}` };
+  return byId;
 }
 
 /**
  * Stores the claim, its first event and its outbox row in one statement and answers: the claim is durable once
  * committed, and the outbox dispatcher (server/claim-dispatcher.ts) starts its workflow right after, so intake never
  * waits on Temporal. A claim over the API that names no known account is answered exactly alike (no enumeration),
- * kept for staff in `unmatched_claims`, and nothing else is written. The account lookup, the Idempotency-Key check
- * (keys are scoped per account, or per named account when none matches) and the writes are that one statement.
+ * kept for staff in `unmatched_claims`, and nothing else is written. The account lookup and the Idempotency-Key
+ * check (keys are scoped per account, or per named account when none matches) are part of that one statement; only
+ * a key already used costs a second one, to read the earlier claim.
  */
 export async function submitClaim(
   deps: IntakeDeps,
@@ -80,40 +80,48 @@ export async function submitClaim(
     eventData: { submission },
     taskQueue: deps.taskQueue,
   };
-  return answerFor(deps, intake, await store(deps, intake));
-}
-
-/** One statement; when a concurrent request with the same Idempotency-Key won the race, again, to find its claim. */
-async function store(deps: IntakeDeps, intake: ClaimIntake): Promise<IntakeOutcome> {
-  try {
-    return await storeSubmittedClaim(deps.db, intake);
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505' || !intake.idempotencyKey) throw err;
-    return storeSubmittedClaim(deps.db, intake);
-  }
-}
-
-function answerFor(deps: IntakeDeps, intake: ClaimIntake, outcome: IntakeOutcome): SubmittedClaim {
+  const outcome = await storeSubmittedClaim(deps.db, intake);
   switch (outcome.kind) {
     case 'stored':
       deps.onClaimCommitted?.();
       return answer(intake.claimId, 'received', false);
     case 'unmatched':
       deps.logger?.warn(
-        { unmatchedClaimId: intake.claimId, channel: intake.channel },
+        { unmatchedClaimId: intake.claimId, channel },
         'a claim named no known account; answered like any claim and kept in unmatched_claims for staff',
       );
       return answer(intake.claimId, 'received', false);
     case 'no-account':
       throw new HttpError(404, 'no account matches that accountId/email');
     case 'unknown-policy':
-      throw new HttpError(422, `account ${outcome.accountId} is on unknown policy ${outcome.policyId}`);
-    case 'replay':
-      // The first answer to this Idempotency-Key in its scope again, matched or not; 409 when the body differs.
-      if (outcome.requestFingerprint !== intake.requestFingerprint) {
-        throw new HttpError(409, 'this Idempotency-Key was already used with a different request body');
-      }
-      // The same answer as the first time: the claim was received (its progress is read with GET /v1/claims/:id).
-      return answer(outcome.claimId, 'received', true);
+      // A replay answers as the first time even if the account's policy has left force since.
+      if (idempotencyKey) return (await replayed(deps, intake, outcome.accountId)) ?? unknownPolicy(outcome);
+      throw unknownPolicy(outcome);
+    case 'taken': {
+      const replay = await replayed(deps, intake, outcome.accountId);
+      if (!replay)
+        throw new Error(`Idempotency-Key of claim ${intake.claimId} is taken, but no earlier claim holds it`);
+      return replay;
+    }
   }
+}
+
+function unknownPolicy(o: { accountId: string; policyId: string }): never {
+  throw new HttpError(422, `account ${o.accountId} is on unknown policy ${o.policyId}`);
+}
+
+/** The first answer to this Idempotency-Key in its scope again, matched or not; 409 when the body differs. */
+async function replayed(
+  deps: IntakeDeps,
+  intake: ClaimIntake,
+  accountId: string | null,
+): Promise<SubmittedClaim | undefined> {
+  const scope = accountId ? { accountId } : { named: intake.named };
+  const earlier = await findIdempotentClaim(deps.db, scope, intake.idempotencyKey!);
+  if (!earlier) return undefined;
+  if (earlier.requestFingerprint !== intake.requestFingerprint) {
+    throw new HttpError(409, 'this Idempotency-Key was already used with a different request body');
+  }
+  // The same answer as the first time: the claim was received (its progress is read with GET /v1/claims/:id).
+  return answer(earlier.id, 'received', true);
 }
