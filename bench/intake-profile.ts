@@ -179,8 +179,8 @@ async function main(): Promise<void> {
     );
     const accounts = await insertIntakeBenchAccounts(database.db, 'acct_prof_', ACCOUNTS, POLICY);
     const pids = { api: child.pid, postgres: await postmasterPid(database.db) };
-    // Warm-up: JIT, the pool's connections, the statements' plans.
-    await sendClaims(port, accounts, 300, inFlight, PHASES[1]);
+    // Warm-up on every path: JIT, the pool's connections, the statements' plans (a first phase ran slower after less).
+    for (const phase of PHASES) await sendClaims(port, accounts, 1000, inFlight, phase);
     for (const phase of PHASES) {
       const file = profileDir && path.resolve(profileDir, `intake-${phase.name}.cpuprofile`);
       if (file) await ask(child, { profile: 'start' });
