@@ -5,7 +5,13 @@ import type { z } from 'zod';
 import { canonicalJson } from '../common/canonical-json';
 import type { Channel, ClaimStatus } from '../common/claim';
 import type { Db } from '../db';
-import { findIdempotentClaim, storeSubmittedClaim, type ClaimIntake, type PinnablePolicies } from '../db/claim-intake';
+import {
+  findIdempotentClaim,
+  storeSubmittedClaim,
+  type ClaimIntake,
+  type IntakeOutcome,
+  type PinnablePolicies,
+} from '../db/claim-intake';
 import type { PolicyStore } from '../db/policies';
 import { newClaimId } from './claim-ids';
 import { HttpError } from './errors';
@@ -61,7 +67,17 @@ export async function submitClaim(
   channel: Channel,
   idempotencyKey: string | null,
 ): Promise<SubmittedClaim> {
-  const intake: ClaimIntake = {
+  const intake = claimIntake(deps, submission, channel, idempotencyKey);
+  return answerFor(deps, intake, await storeSubmittedClaim(deps.db, intake));
+}
+
+function claimIntake(
+  deps: IntakeDeps,
+  submission: ClaimSubmission,
+  channel: Channel,
+  idempotencyKey: string | null,
+): ClaimIntake {
+  return {
     claimId: newClaimId(),
     named: { accountId: submission.accountId ?? null, email: submission.email ?? null },
     // The mail channel matched the sender itself: a miss there is for the unprocessable-mail queue, not a look-alike.
@@ -80,14 +96,16 @@ export async function submitClaim(
     eventData: { submission },
     taskQueue: deps.taskQueue,
   };
-  const outcome = await storeSubmittedClaim(deps.db, intake);
+}
+
+async function answerFor(deps: IntakeDeps, intake: ClaimIntake, outcome: IntakeOutcome): Promise<SubmittedClaim> {
   switch (outcome.kind) {
     case 'stored':
       deps.onClaimCommitted?.();
       return answer(intake.claimId, 'received', false);
     case 'unmatched':
       deps.logger?.warn(
-        { unmatchedClaimId: intake.claimId, channel },
+        { unmatchedClaimId: intake.claimId, channel: intake.channel },
         'a claim named no known account; answered like any claim and kept in unmatched_claims for staff',
       );
       return answer(intake.claimId, 'received', false);
@@ -95,7 +113,7 @@ export async function submitClaim(
       throw new HttpError(404, 'no account matches that accountId/email');
     case 'unknown-policy':
       // A replay answers as the first time even if the account's policy has left force since.
-      if (idempotencyKey) return (await replayed(deps, intake, outcome.accountId)) ?? unknownPolicy(outcome);
+      if (intake.idempotencyKey) return (await replayed(deps, intake, outcome.accountId)) ?? unknownPolicy(outcome);
       throw unknownPolicy(outcome);
     case 'taken': {
       const replay = await replayed(deps, intake, outcome.accountId);
