@@ -1,7 +1,5 @@
 import { Client, type Pool } from 'pg';
 import type { ClaimReason } from '../common/claim';
-import { INSERT_NEW_CLAIM, newClaimValues, type NewClaim } from './claims';
-import type { ClaimEventInput } from './events';
 import type { Queryable } from './index';
 
 /** A claim whose workflow is still to be started, with the facts its start carries (memo, search attributes). */
@@ -11,37 +9,6 @@ export interface PendingClaimStart {
   policyId: string;
   reason: ClaimReason;
   attempts: number;
-}
-
-/**
- * The claim, its first event and its outbox row in one statement: atomic without BEGIN/COMMIT round trips, so
- * intake costs one round trip and one commit. The claim's columns are insertClaim's.
- */
-export async function insertClaimWithStart(
-  db: Queryable,
-  c: NewClaim,
-  e: Omit<ClaimEventInput, 'claimId'>,
-  taskQueue: string,
-): Promise<void> {
-  await db.query(
-    `WITH claim AS (${INSERT_NEW_CLAIM} RETURNING id),
-     event AS (
-       INSERT INTO claim_events (claim_id, event_key, actor_type, actor_id, type, from_status, to_status, why, data)
-       SELECT id, $15, $16, $17, $18, $19, $20, $21, $22 FROM claim)
-     INSERT INTO claim_outbox (claim_id, task_queue) SELECT id, $23 FROM claim`,
-    [
-      ...newClaimValues(c),
-      e.eventKey,
-      e.actor.type,
-      e.actor.id,
-      e.type,
-      e.from ?? null,
-      e.to ?? null,
-      e.why,
-      e.data ?? {},
-      taskQueue,
-    ],
-  );
 }
 
 /** Queues the claim's workflow start on `taskQueue` again (a start is idempotent, so a repeat is harmless). */

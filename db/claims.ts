@@ -91,13 +91,15 @@ function toRecord(r: ClaimRow): ClaimRecord {
   };
 }
 
-/** A new claim's row: parameters $1–$14 of NEW_CLAIM_VALUES, shared with the outbox's one-statement intake. */
-export const INSERT_NEW_CLAIM = `INSERT INTO claims (id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
-                         invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint, submitted_at)
+/** A new claim's columns, shared by insertClaim and the one-statement intake (db/claim-intake.ts). */
+export const NEW_CLAIM_COLUMNS = `id, account_id, policy_id, policy_version, channel, reason, request_ids, transaction_id,
+  invoice_number, explanation, evidence, status, idempotency_key, request_fingerprint, submitted_at`;
+
+const INSERT_NEW_CLAIM = `INSERT INTO claims (${NEW_CLAIM_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14)`;
 
 /** The parameters of INSERT_NEW_CLAIM, in order. */
-export function newClaimValues(c: NewClaim): unknown[] {
+function newClaimValues(c: NewClaim): unknown[] {
   return [
     c.id,
     c.accountId,
@@ -116,7 +118,7 @@ export function newClaimValues(c: NewClaim): unknown[] {
   ];
 }
 
-/** The claim row alone, without its event and outbox row (test fixtures; intake uses insertClaimWithStart). */
+/** The claim row alone, without its event and outbox row (test fixtures; intake uses storeSubmittedClaim). */
 export async function insertClaim(db: Queryable, c: NewClaim): Promise<void> {
   await db.query(INSERT_NEW_CLAIM, newClaimValues(c));
 }
@@ -125,20 +127,6 @@ export async function findClaim(db: Queryable, claimId: string): Promise<ClaimRe
   const { rows } = await db.query<ClaimRow>(
     `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
     [claimId],
-  );
-  return rows[0] && toRecord(rows[0]);
-}
-
-/** The claim an account submitted under `key`: keys are scoped per account, so accounts never collide. */
-export async function findClaimByIdempotencyKey(
-  db: Queryable,
-  accountId: string,
-  key: string,
-): Promise<ClaimRecord | undefined> {
-  const { rows } = await db.query<ClaimRow>(
-    `SELECT ${CLAIM_COLUMNS} FROM claims c JOIN accounts a ON a.id = c.account_id
-      WHERE c.account_id = $1 AND c.idempotency_key = $2`,
-    [accountId, key],
   );
   return rows[0] && toRecord(rows[0]);
 }

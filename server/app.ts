@@ -71,11 +71,12 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  // The busiest routes first, so a claim passes the fewest layers; no router below serves a /v1/claims path.
+  app.use(claimRoutes(deps));
   app.use(systemRoutes(deps.db, deps.temporal, metrics, deps.logger));
   app.use(policyRoutes(deps.db, deps.policies));
   app.use(ledgerRoutes(deps.db, deps.policies));
   app.use(creditRoutes(deps.db, deps.policies));
-  app.use(claimRoutes(deps));
   app.use(claimTokenRoutes({ ...deps, claimTokens: deps.security?.claimTokens }));
   app.use(caseRoutes(deps.db, deps.temporal, deps.policies));
   app.use(attentionRoutes(deps.db, deps.temporal));

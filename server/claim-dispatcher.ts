@@ -170,12 +170,16 @@ export async function startClaimDispatcher(deps: ClaimDispatcherDeps): Promise<C
   };
 }
 
+/** The least time between two NOTIFYs: the claims committed within it share one wake-up (and one batch). */
+const NOTIFY_GAP_MS = 20;
+
 /**
  * For a process that takes claims but runs no dispatcher (the API beside a worker process): after a commit, one
- * NOTIFY of its own, coalesced so a burst of claims sends one per round trip. It is never part of the claim's
- * transaction: a notifying transaction holds a database-wide lock through its commit, which would serialize claims.
+ * NOTIFY of its own, coalesced: the first claim after a quiet spell notifies at once, a burst sends one per
+ * `gapMs`. It is never part of the claim's transaction: a notifying transaction holds a database-wide lock through
+ * its commit, which would serialize claims.
  */
-export function claimStartNotifier(db: Db, logger: Logger): () => void {
+export function claimStartNotifier(db: Db, logger: Logger, gapMs = NOTIFY_GAP_MS): () => void {
   let sending = false;
   let pending = false;
   const send = (): void => {
@@ -184,8 +188,10 @@ export function claimStartNotifier(db: Db, logger: Logger): () => void {
     void notifyClaimStarts(db)
       .catch((err: unknown) => logger.warn({ err }, 'could not notify the claim dispatchers; their sweep will do'))
       .finally(() => {
-        sending = false;
-        if (pending) send();
+        setTimeout(() => {
+          sending = false;
+          if (pending) send();
+        }, gapMs).unref();
       });
   };
   return () => {

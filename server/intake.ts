@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { ulid } from 'ulid';
 import type { z } from 'zod';
 import { canonicalJson } from '../common/canonical-json';
 import type { Channel, ClaimStatus } from '../common/claim';
 import type { Db } from '../db';
-import { findClaimantAccount } from '../db/accounts';
-import { insertClaimWithStart } from '../db/claim-outbox';
-import { findClaimByIdempotencyKey } from '../db/claims';
+import {
+  findIdempotentClaim,
+  storeSubmittedClaim,
+  type ClaimIntake,
+  type IntakeOutcome,
+  type PinnablePolicies,
+} from '../db/claim-intake';
 import type { PolicyStore } from '../db/policies';
-import { findUnmatchedClaimByIdempotencyKey, insertUnmatchedClaim } from '../db/unmatched-claims';
+import { newClaimId } from './claim-ids';
 import { HttpError } from './errors';
 import type { ClaimBody } from './schemas';
 
@@ -42,11 +45,21 @@ function answer(claimId: string, status: ClaimStatus, replayed: boolean): Submit
   return { claimId, status, replayed };
 }
 
+/** The policies in force a claim may be pinned to, each with its first event's `why` for this channel. */
+function pinnable(policies: PolicyStore, channel: Channel): PinnablePolicies {
+  const byId: PinnablePolicies = {};
+  for (const p of policies.list())
+    byId[p.id] = { version: p.version, why: `claim submitted by ${channel} under ${p.id}@${p.version}` };
+  return byId;
+}
+
 /**
- * Stores the claim, its first event and its outbox row in one transaction and answers: the claim is durable once
+ * Stores the claim, its first event and its outbox row in one statement and answers: the claim is durable once
  * committed, and the outbox dispatcher (server/claim-dispatcher.ts) starts its workflow right after, so intake never
  * waits on Temporal. A claim over the API that names no known account is answered exactly alike (no enumeration),
- * kept for staff in `unmatched_claims`, and nothing else is written.
+ * kept for staff in `unmatched_claims`, and nothing else is written. The account lookup and the Idempotency-Key
+ * check (keys are scoped per account, or per named account when none matches) are part of that one statement; only
+ * a key already used costs a second one, to read the earlier claim.
  */
 export async function submitClaim(
   deps: IntakeDeps,
@@ -54,108 +67,77 @@ export async function submitClaim(
   channel: Channel,
   idempotencyKey: string | null,
 ): Promise<SubmittedClaim> {
-  const print = fingerprint(submission);
-  const named = { accountId: submission.accountId ?? null, email: submission.email ?? null };
-  const account = await findClaimantAccount(deps.db, named);
-  // The mail channel matched the sender itself: a miss there is for the unprocessable-mail queue, not a look-alike.
-  if (!account && channel === 'email') throw new HttpError(404, 'no account matches that accountId/email');
-  // Keys are scoped per account (or per named account when none matches): another's key is never a replay nor a conflict.
-  const scope: KeyScope = account ? { accountId: account.id } : { named };
-  const replay = idempotencyKey ? await replayed(deps, scope, idempotencyKey, print) : undefined;
-  if (replay) return replay;
-  const claimId = `clm_${ulid()}`;
-  try {
-    if (account) await storeClaim(deps, { claimId, account, submission, channel, idempotencyKey, print });
-    else await storeUnmatched(deps, { claimId, submission, channel, idempotencyKey, print });
-  } catch (err) {
-    // A concurrent request with the same Idempotency-Key won the race; answer as its replay.
-    if ((err as { code?: string }).code === '23505' && idempotencyKey) {
-      const winner = await replayed(deps, scope, idempotencyKey, print);
-      if (winner) return winner;
+  const intake = claimIntake(deps, submission, channel, idempotencyKey);
+  return answerFor(deps, intake, await storeSubmittedClaim(deps.db, intake));
+}
+
+function claimIntake(
+  deps: IntakeDeps,
+  submission: ClaimSubmission,
+  channel: Channel,
+  idempotencyKey: string | null,
+): ClaimIntake {
+  return {
+    claimId: newClaimId(),
+    named: { accountId: submission.accountId ?? null, email: submission.email ?? null },
+    // The mail channel matched the sender itself: a miss there is for the unprocessable-mail queue, not a look-alike.
+    keepUnmatched: channel !== 'email',
+    policies: pinnable(deps.policies, channel),
+    channel,
+    reason: submission.reason,
+    requestIds: [...new Set(submission.requestIds)],
+    transactionId: submission.transactionId ?? null,
+    invoiceNumber: submission.invoiceNumber ?? null,
+    explanation: submission.explanation ?? null,
+    evidence: submission.evidence,
+    idempotencyKey,
+    requestFingerprint: fingerprint(submission),
+    submittedAt: new Date(),
+    eventData: { submission },
+    taskQueue: deps.taskQueue,
+  };
+}
+
+async function answerFor(deps: IntakeDeps, intake: ClaimIntake, outcome: IntakeOutcome): Promise<SubmittedClaim> {
+  switch (outcome.kind) {
+    case 'stored':
+      deps.onClaimCommitted?.();
+      return answer(intake.claimId, 'received', false);
+    case 'unmatched':
+      deps.logger?.warn(
+        { unmatchedClaimId: intake.claimId, channel: intake.channel },
+        'a claim named no known account; answered like any claim and kept in unmatched_claims for staff',
+      );
+      return answer(intake.claimId, 'received', false);
+    case 'no-account':
+      throw new HttpError(404, 'no account matches that accountId/email');
+    case 'unknown-policy':
+      // A replay answers as the first time even if the account's policy has left force since.
+      if (intake.idempotencyKey) return (await replayed(deps, intake, outcome.accountId)) ?? unknownPolicy(outcome);
+      throw unknownPolicy(outcome);
+    case 'taken': {
+      const replay = await replayed(deps, intake, outcome.accountId);
+      if (!replay)
+        throw new Error(`Idempotency-Key of claim ${intake.claimId} is taken, but no earlier claim holds it`);
+      return replay;
     }
-    throw err;
   }
-  if (account) deps.onClaimCommitted?.();
-  return answer(claimId, 'received', false);
 }
 
-interface Storing {
-  claimId: string;
-  submission: ClaimSubmission;
-  channel: Channel;
-  idempotencyKey: string | null;
-  print: string;
+function unknownPolicy(o: { accountId: string; policyId: string }): never {
+  throw new HttpError(422, `account ${o.accountId} is on unknown policy ${o.policyId}`);
 }
-
-async function storeClaim(deps: IntakeDeps, s: Storing & { account: { id: string; policyId: string } }) {
-  const { claimId, account, submission, channel } = s;
-  const policy = deps.policies.current(account.policyId);
-  if (!policy) throw new HttpError(422, `account ${account.id} is on unknown policy ${account.policyId}`);
-  await insertClaimWithStart(
-    deps.db,
-    {
-      id: claimId,
-      accountId: account.id,
-      policyId: policy.id,
-      policyVersion: policy.version,
-      channel,
-      reason: submission.reason,
-      requestIds: [...new Set(submission.requestIds)],
-      transactionId: submission.transactionId ?? null,
-      invoiceNumber: submission.invoiceNumber ?? null,
-      explanation: submission.explanation ?? null,
-      evidence: submission.evidence,
-      idempotencyKey: s.idempotencyKey,
-      requestFingerprint: s.print,
-      submittedAt: new Date(),
-    },
-    {
-      eventKey: 'submitted',
-      type: 'submitted',
-      actor: { type: 'customer', id: account.id },
-      to: 'received',
-      why: `claim submitted by ${channel} under ${policy.id}@${policy.version}`,
-      data: { submission },
-    },
-    deps.taskQueue,
-  );
-}
-
-async function storeUnmatched(deps: IntakeDeps, s: Storing) {
-  await insertUnmatchedClaim(deps.db, {
-    id: s.claimId,
-    namedAccountId: s.submission.accountId ?? null,
-    namedEmail: s.submission.email ?? null,
-    channel: s.channel,
-    reason: s.submission.reason,
-    idempotencyKey: s.idempotencyKey,
-    requestFingerprint: s.print,
-  });
-  deps.logger?.warn(
-    { unmatchedClaimId: s.claimId, channel: s.channel },
-    'a claim named no known account; answered like any claim and kept in unmatched_claims for staff',
-  );
-}
-
-type KeyScope = { accountId: string } | { named: { accountId: string | null; email: string | null } };
 
 /** The first answer to this Idempotency-Key in its scope again, matched or not; 409 when the body differs. */
 async function replayed(
   deps: IntakeDeps,
-  scope: KeyScope,
-  key: string,
-  print: string,
+  intake: ClaimIntake,
+  accountId: string | null,
 ): Promise<SubmittedClaim | undefined> {
-  const earlier =
-    'accountId' in scope
-      ? await findClaimByIdempotencyKey(deps.db, scope.accountId, key).then(
-          (c) => c && { id: c.claimId, print: c.requestFingerprint },
-        )
-      : await findUnmatchedClaimByIdempotencyKey(deps.db, scope.named, key).then(
-          (u) => u && { id: u.id, print: u.requestFingerprint },
-        );
+  const scope = accountId ? { accountId } : { named: intake.named };
+  const earlier = await findIdempotentClaim(deps.db, scope, intake.idempotencyKey!);
   if (!earlier) return undefined;
-  if (earlier.print !== print) {
+  if (earlier.requestFingerprint !== intake.requestFingerprint) {
     throw new HttpError(409, 'this Idempotency-Key was already used with a different request body');
   }
   // The same answer as the first time: the claim was received (its progress is read with GET /v1/claims/:id).

@@ -49,4 +49,28 @@ describe('Idempotency-Key per account', () => {
       [a.accountId, b.accountId].sort().map((account_id) => ({ account_id })),
     );
   });
+
+  it('answers concurrent submissions under one key with one claim: the first 202, every other its replay', async () => {
+    const a = await freshAccount(d);
+    const stranger = `nobody-${ulid().toLowerCase()}@customer.example`;
+    const keys = [`race-${ulid()}`, `race-${ulid()}`];
+    for (const [i, naming] of [{ accountId: a.accountId }, { email: stranger }].entries()) {
+      const body = { ...naming, reason: 'other', explanation: 'five at once' };
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          d.call('POST', '/v1/claims', { headers: { 'Idempotency-Key': keys[i]! }, body }),
+        ),
+      );
+      expect({
+        claimIds: new Set(answers.map((x) => x.body.claimId)).size,
+        statuses: answers.map((x) => x.status).sort(),
+      }).toEqual({ claimIds: 1, statuses: [200, 200, 200, 200, 202] });
+    }
+    // One claim for the account, one unmatched claim for the stranger: the losers of each race wrote nothing.
+    expect(await claimsUnder(keys[0]!)).toEqual([{ account_id: a.accountId }]);
+    const unmatched = await d.db.query('SELECT named_email FROM unmatched_claims WHERE idempotency_key = $1', [
+      keys[1],
+    ]);
+    expect(unmatched.rows).toEqual([{ named_email: stranger }]);
+  });
 });
