@@ -1,7 +1,7 @@
 -- Every auto-credited claim bumped the one `decisions` row of its labels and the one `credits_issued_minor` row of
 -- its currency. The row lock is held through the commit's WAL flush, so the decision and credit transactions of all
 -- claims in flight queued behind each other (pg_stat_statements, `BENCH_PG_STATS=1 npm run bench -- --only P1`: the
--- tally upsert was a fifth of PostgreSQL's statement time per claim). Like `claims_received` (012), these counts now
+-- tally upsert took more time per claim than any other statement). Like `claims_received` (012), these counts now
 -- go to the slot of their claim id's hash; readers already sum the slots, and totals still equal a recount.
 -- A claim's -1 and +1 for a changed decision land in the same slot, as do a payout's and a deadline's.
 CREATE FUNCTION claim_tally_slot(p_claim_id TEXT) RETURNS SMALLINT LANGUAGE sql IMMUTABLE AS $$
