@@ -44,11 +44,17 @@ export function createClaimStepActivities(deps: ActivityDeps) {
   // The timer benchmark swaps the planner (bench/timers-at-scale.ts); the policy's business days otherwise.
   const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
+  /** The move's deadlines from the claim's pinned policy; a move that plans none reads nothing. */
+  async function planDeadlines(claimId: string, plan: ClaimMove['plan']): Promise<Deadline[]> {
+    if (!plan?.kinds.length) return [];
+    const { claim, policy } = await loadPinnedClaim(deps, claimId);
+    return plan.kinds.map((kind) => planDeadline(policy, kind, plan.from ?? claim.submittedAt));
+  }
+
   return {
     async moveClaim(move: ClaimMove): Promise<MoveResult> {
       const { settle = [], plan, holds, ...transition } = move;
-      const { claim, policy } = await loadPinnedClaim(deps, move.claimId);
-      const deadlines = (plan?.kinds ?? []).map((kind) => planDeadline(policy, kind, plan?.from ?? claim.submittedAt));
+      const deadlines = await planDeadlines(move.claimId, plan);
       return withTransaction(db, async (tx) => {
         if (holds === 'release') await lockAccountOfClaim(tx, move.claimId);
         for (const [i, s] of settle.entries())

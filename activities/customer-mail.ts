@@ -29,35 +29,60 @@ export function statusPageUrl(deps: Pick<ActivityDeps, 'mail'>, claimId: string)
   return `${deps.mail.publicUrl.replace(/\/+$/, '')}/claims/${claimId}?token=${claimToken(deps.mail.tokenSecret, claimId)}`;
 }
 
+/** What a batch of customer mails reads once: the credit's expiry and the thread so far, which each sent mail extends. */
+export interface MailThread {
+  creditExpiresAt: string | null;
+  /** Message-IDs of the claim's thread, oldest first, without angle brackets. */
+  messageIds: string[];
+}
+
+const mentionsCredit = (notice: CustomerNotice) => notice.template === 'money_sent' || notice.template === 'decision';
+
+/** Reads what `notices` need of the claim's thread, once for the whole batch. */
+export async function loadMailThread(
+  deps: ActivityDeps,
+  claim: ClaimRecord,
+  notices: CustomerNotice[],
+): Promise<MailThread> {
+  const threaded = Boolean(deps.mail && supportAddress(deps, claim.policyId));
+  const [creditExpiresAt, messageIds] = await Promise.all([
+    notices.some(mentionsCredit) ? claimCreditExpiry(deps.db, claim.claimId) : null,
+    threaded ? threadMessageIds(deps.db, claim.claimId) : [],
+  ]);
+  return { creditExpiresAt, messageIds };
+}
+
+/** Adds a sent mail to the thread, so the batch's next mail replies to it. */
+export function extendThread(thread: MailThread, messageId: string): void {
+  thread.messageIds.push(messageId.replace(/^<|>$/g, ''));
+}
+
 /**
  * A customer mail in the claim's one thread: its own Message-ID, In-Reply-To the latest mail of the thread,
  * References to the thread, the claim's reply address, and Auto-Submitted so that auto-responders stay quiet.
  */
-export async function threadedCustomerMail(
+export function threadedCustomerMail(
   deps: ActivityDeps,
   claim: ClaimRecord,
   key: string,
   notice: CustomerNotice,
-): Promise<OutgoingMail> {
+  thread: MailThread,
+): OutgoingMail {
   const policy = deps.policies.current(claim.policyId);
-  const creditExpiresAt =
-    notice.template === 'money_sent' || notice.template === 'decision'
-      ? await claimCreditExpiry(deps.db, claim.claimId)
-      : null;
   const mail = renderCustomerMail(claim, notice, {
     timeZone: policy?.pack.calendar.timeZone ?? 'UTC',
     statusUrl: statusPageUrl(deps, claim.claimId),
-    creditExpiresAt,
+    creditExpiresAt: mentionsCredit(notice) ? thread.creditExpiresAt : null,
   });
   const support = supportAddress(deps, claim.policyId);
   if (!support || !deps.mail) return mail;
-  const thread = (await threadMessageIds(deps.db, claim.claimId)).map((id) => `<${id}>`);
-  const references = thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : thread;
+  const ids = thread.messageIds.map((id) => `<${id}>`);
+  const references = ids.length > MAX_REFERENCES ? [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
   return {
     ...mail,
     from: `Refund Desk <${support}>`,
     messageId: notificationMessageId(claim.claimId, key, support.split('@')[1]!),
-    ...(thread.length ? { inReplyTo: thread[thread.length - 1]!, references } : {}),
+    ...(ids.length ? { inReplyTo: ids[ids.length - 1]!, references } : {}),
     replyTo: claimReplyAddress(deps.mail.tokenSecret, support, claim.claimId),
     headers: { 'Auto-Submitted': 'auto-replied' },
   };

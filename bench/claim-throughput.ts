@@ -5,7 +5,8 @@
  * auto-credited claim ran before the lean workflow). Also CPU milliseconds per claim of the worker, the API,
  * PostgreSQL and the Temporal dev server, each a separate process read through /proc.
  */
-import { closedClaimOutcomes } from '../db/bench-figures';
+import { closedClaimOutcomes, resetStatementStats, statementTotals, topStatements } from '../db/bench-figures';
+import type { Db } from '../db';
 import { FINAL_STATUSES } from '../common/claim';
 import type { BenchFigure } from './lib/suite';
 import { driveBareWorkflows } from './lib/bare-driver';
@@ -26,6 +27,27 @@ export interface ThroughputOptions {
 }
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+/** Statements listed after a run with BENCH_PG_STATS=1. */
+const TOP_STATEMENTS = 25;
+
+/** Logs the statements that took PostgreSQL the most time since the reset, per claim. */
+async function logTopStatements(db: Db, claims: number, log: (m: string) => void): Promise<void> {
+  const top = await topStatements(db, TOP_STATEMENTS);
+  const { calls, totalMs: total } = await statementTotals(db);
+  const perClaim = (n: number) => (n / Math.max(1, claims)).toFixed(2);
+  log(
+    `[P1] pg_stat_statements: ${perClaim(calls)} top-level statements and ${perClaim(total)} ms per claim; ` +
+      `the ${top.length} costliest (nested ones too), ms and calls per claim, share of the top-level time:`,
+  );
+  for (const s of top) {
+    log(
+      `[P1]   ${perClaim(s.totalMs).padStart(7)} ms ${perClaim(s.calls).padStart(6)} calls ` +
+        `${((100 * s.totalMs) / total).toFixed(1).padStart(5)}% ${perClaim(s.blocks).padStart(8)} blks  ` +
+        s.query.replace(/\s+/g, ' ').slice(0, 220),
+    );
+  }
+}
 
 export async function measureClaimThroughput(infra: InfraStack, options: ThroughputOptions): Promise<BenchFigure[]> {
   const { log } = options;
@@ -62,6 +84,7 @@ export async function measureClaimThroughput(infra: InfraStack, options: Through
       const prefix = `p1_${tag}_${size}`;
       await seedFailedCalls(infra.db, prefix, size);
       infra.sink?.clear();
+      if (infra.pgStats) await resetStatementStats(infra.db);
       const claimCpu = cpuMeter({
         worker: worker.pid,
         api: api.pid,
@@ -79,6 +102,7 @@ export async function measureClaimThroughput(infra: InfraStack, options: Through
         log,
       });
       const cpu = claimCpu();
+      if (infra.pgStats) await logTopStatements(infra.db, run.done, log);
       const outcomes = await closedClaimOutcomes(infra.db, run.claimIds);
       const rate = (run.done / run.elapsedMs) * 1000;
       const perClaim = (ms: number) => round(ms / Math.max(1, run.done), 1);

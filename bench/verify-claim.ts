@@ -211,11 +211,12 @@ export async function measureVerifyClaim(spec: VerifyClaimParams): Promise<Verif
     let lastSql = '';
     let lastParams: unknown[] = [];
     const counting: Queryable = {
-      query: ((config: string, params?: unknown[]) => {
+      // fetchLedgerFacts sends a named statement ({ name, text, values }); plain text works as well.
+      query: ((config: string | { text: string; values?: unknown[] }, params?: unknown[]) => {
         statements++;
-        lastSql = config;
-        lastParams = params ?? [];
-        return db.query(config, params);
+        lastSql = typeof config === 'string' ? config : config.text;
+        lastParams = params ?? (typeof config === 'string' ? [] : (config.values ?? []));
+        return typeof config === 'string' ? db.query(config, params) : db.query(config);
       }) as Queryable['query'],
     };
 

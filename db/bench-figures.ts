@@ -81,3 +81,45 @@ export async function readRequestsByIds(db: Queryable, requestIds: readonly stri
   );
   return rows.length;
 }
+
+/** One statement's share of the server's work, from pg_stat_statements. */
+export interface StatementCost {
+  query: string;
+  calls: number;
+  totalMs: number;
+  rows: number;
+  /** Shared blocks read from cache or disk: how much of the tables the statement touched. */
+  blocks: number;
+}
+
+/** All statements since the last reset (top-level and nested ones alike, with `track = all`). */
+export async function statementTotals(db: Queryable): Promise<{ calls: number; totalMs: number }> {
+  const { rows } = await db.query<{ calls: string; total_ms: number }>(
+    `SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(total_plan_time + total_exec_time), 0) AS total_ms
+       FROM pg_stat_statements WHERE toplevel`,
+  );
+  return { calls: Number(rows[0]!.calls), totalMs: rows[0]!.total_ms };
+}
+
+/** Loads pg_stat_statements in this database (the server must preload it) and forgets what it counted so far. */
+export async function resetStatementStats(db: Queryable): Promise<void> {
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.query('SELECT pg_stat_statements_reset()');
+}
+
+/** The statements that took the most planning and execution time since the last reset, most first. */
+export async function topStatements(db: Queryable, limit: number): Promise<StatementCost[]> {
+  const { rows } = await db.query<{ query: string; calls: string; total_ms: number; rows: string; blocks: string }>(
+    `SELECT query, calls, total_plan_time + total_exec_time AS total_ms, rows,
+            shared_blks_hit + shared_blks_read AS blocks
+       FROM pg_stat_statements ORDER BY total_ms DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    query: r.query,
+    calls: Number(r.calls),
+    totalMs: r.total_ms,
+    rows: Number(r.rows),
+    blocks: Number(r.blocks),
+  }));
+}

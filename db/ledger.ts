@@ -82,13 +82,12 @@ SELECT
 type Row = Omit<LedgerFacts, 'account'> & { account: LedgerFacts['account'] | null };
 
 export async function fetchLedgerFacts(db: Queryable, lookup: LedgerLookup): Promise<LedgerFacts> {
-  const { rows } = await db.query<Row>(LEDGER_FACTS_SQL, [
-    lookup.accountId,
-    lookup.requestIds,
-    lookup.transactionId,
-    lookup.invoiceNumber,
-    lookup.claimId,
-  ]);
+  // Named, so each connection parses and plans this long statement once instead of on every evidence check.
+  const { rows } = await db.query<Row>({
+    name: 'ledger-facts',
+    text: LEDGER_FACTS_SQL,
+    values: [lookup.accountId, lookup.requestIds, lookup.transactionId, lookup.invoiceNumber, lookup.claimId],
+  });
   const row = rows[0];
   if (!row?.account) throw new Error(`account ${lookup.accountId} is not in the ledger`);
   return {

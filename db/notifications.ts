@@ -9,6 +9,15 @@ export async function wasNotified(db: Queryable, claimId: string, dedupeKey: str
   return Boolean(rowCount);
 }
 
+/** Which of these dedupe keys the claim's mails were already sent under. */
+export async function notifiedKeys(db: Queryable, claimId: string, dedupeKeys: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ dedupe_key: string }>(
+    'SELECT dedupe_key FROM notifications WHERE claim_id = $1 AND dedupe_key = ANY($2::text[])',
+    [claimId, dedupeKeys],
+  );
+  return new Set(rows.map((r) => r.dedupe_key));
+}
+
 /** Records a sent mail under its dedupe key; a concurrent duplicate is ignored. */
 export async function recordNotification(
   db: Queryable,

@@ -22,7 +22,7 @@ export interface Wiring {
   payments: PaymentGateway;
   /** What the activities are built from (worker/). */
   activityDeps: ActivityDeps;
-  /** Releases the database pool. */
+  /** Closes the SMTP pool's connections and releases the database pool. */
   close(): Promise<void>;
 }
 
@@ -78,6 +78,10 @@ export async function wireRefundDesk(config: AppConfig, { ownSignals = false } =
       chargebacks: buildChargebackAdapters(db, config.chargebacks),
       mail: mailSettings(config),
     },
-    close: () => db.end(),
+    close: async () => {
+      // Pooled SMTP connections would otherwise keep the process alive until the server drops them.
+      mailer.close?.();
+      await db.end();
+    },
   };
 }

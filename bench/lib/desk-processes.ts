@@ -43,9 +43,15 @@ function baseEnv({ infra, taskQueue, env }: DeskEnv): NodeJS.ProcessEnv {
   };
 }
 
+/** BENCH_CPU_PROF=<dir>: every desk process writes a V8 CPU profile (threads too) there when it exits. */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** Spawns `node --import tsx <entry>`; its output goes to the bench's stderr, prefixed. */
 function spawnEntry(name: string, entry: string, env: NodeJS.ProcessEnv, log: (m: string) => void): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+  const child = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', path.join(repoRoot, entry)], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,8 @@
  * .data/bench-<pid>/ — or DATABASE_URL / TEMPORAL_ADDRESS / SMTP_HOST when set. The API and the workers
  * run as separate processes (bench/lib/desk-processes.ts), so each one's CPU can be read from /proc.
  *
+ * BENCH_PG_STATS=1 starts PostgreSQL with pg_stat_statements, and P1 logs its costliest statements per claim.
+ *
  * Ports: PG_PORT, TEMPORAL_PORT, TEMPORAL_UI_PORT, SMTP_PORT, MAIL_UI_PORT when set, free ports otherwise.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,8 @@ export interface InfraStack {
   smtp: { host: string; port: number };
   /** The bench's own pool (seeding, counting). */
   db: Db;
+  /** Whether PostgreSQL runs with pg_stat_statements (BENCH_PG_STATS=1), for a part to rank its statements. */
+  pgStats: boolean;
   /** The processes whose CPU a part reports, when this run started them. */
   pids: { postgres?: number; temporal?: number };
   sink?: MailSink;
@@ -51,8 +55,17 @@ function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
+/** Statement statistics for a profiling run; planning time too, since a cheap statement may plan for longer than it runs. */
+const PG_STATS_SETTINGS = {
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.track': 'all',
+  'pg_stat_statements.track_planning': 'on',
+};
+
 export async function startInfra(options: InfraOptions): Promise<InfraStack> {
   const { dataDir, log } = options;
+  // Only on a server this run starts: preloading a library needs a restart.
+  const pgStats = process.env.BENCH_PG_STATS === '1' && !process.env.DATABASE_URL;
   const { startPostgres, withDatabase, createDatabaseIfMissing } = await import('../../scripts/lib/postgres.mjs');
   const { startTemporalDevServer, sqlitePragmasFromEnv } = await import('../../scripts/lib/temporal.mjs');
   const stops: (() => Promise<void>)[] = [];
@@ -72,7 +85,13 @@ export async function startInfra(options: InfraOptions): Promise<InfraStack> {
       stops.push(() => (options.keep ? Promise.resolve() : dropDatabase(adminUrl, name)));
     } else {
       const pgDir = path.join(dataDir, 'pg');
-      const pg = await startPostgres({ dataDir: pgDir, port: await portEnv('PG_PORT'), useEnv: false, log });
+      const pg = await startPostgres({
+        dataDir: pgDir,
+        port: await portEnv('PG_PORT'),
+        useEnv: false,
+        settings: pgStats ? PG_STATS_SETTINGS : {},
+        log,
+      });
       stops.push(() => pg.stop());
       databaseUrl = pg.url;
       pgPid = postmasterPid(pgDir);
@@ -105,6 +124,7 @@ export async function startInfra(options: InfraOptions): Promise<InfraStack> {
       temporalAddress: temporal.address,
       smtp,
       db,
+      pgStats,
       pids: { postgres: pgPid, temporal: temporal.pid },
       sink,
       where:

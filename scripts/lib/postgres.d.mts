@@ -14,6 +14,8 @@ export interface StartPostgresOptions {
   fast?: boolean;
   /** Honour DATABASE_URL (default true). */
   useEnv?: boolean;
+  /** Extra server settings, passed as `-c name=value` (e.g. shared_preload_libraries for a profiling run). */
+  settings?: Record<string, string>;
   log?: (message: string) => void;
 }
 

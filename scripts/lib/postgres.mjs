@@ -155,6 +155,7 @@ async function importEmbeddedPostgres() {
  * @param {string} [opts.database='refund_desk']
  * @param {boolean} [opts.fast=false]  fsync off etc. (tests; unsafe on crash)
  * @param {boolean} [opts.useEnv=true]  honour DATABASE_URL
+ * @param {Record<string, string>} [opts.settings]  extra server settings (`-c name=value`), e.g. for a profiling run
  * @param {(msg: string) => void} [opts.log]
  * @returns {Promise<{ url: string, adminUrl: string, external: boolean, port: number, stop(): Promise<void> }>}
  */
@@ -164,6 +165,7 @@ export async function startPostgres({
   database = DEFAULT_DATABASE,
   fast = false,
   useEnv = true,
+  settings = {},
   log = (msg) => console.error(msg),
 } = {}) {
   if (useEnv && process.env.DATABASE_URL) {
@@ -206,6 +208,7 @@ export async function startPostgres({
       '-c',
       'max_connections=200',
       ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (msg) => logs.push(msg),
     onError: (err) => logs.push(err instanceof Error ? err.message : String(err)),

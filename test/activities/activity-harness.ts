@@ -42,12 +42,13 @@ export async function activityWorld(): Promise<ActivityWorld> {
   await migrate(db);
   const policies = await PolicyStore.open(db, `${__dirname}/../../policies`);
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' });
   const processor = new RecordingProcessor();
   const activities = createActivities({
     db,
     policies,
     payments: processor,
-    mailer: createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' }),
+    mailer,
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
   });
   const pixazo = policies.current('pixazo-api')!;
@@ -85,6 +86,7 @@ export async function activityWorld(): Promise<ActivityWorld> {
       return id;
     },
     async close() {
+      mailer.close?.();
       await sink.stop();
       await db.end();
       await database.drop();

@@ -68,12 +68,13 @@ export async function chargebackWorld(
   await migrate(db);
   const policies = await PolicyStore.open(db, path.join(__dirname, '..', '..', 'policies'));
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' });
   const taskQueue = `chargebacks-${ulid()}`;
   const activities = createActivities({
     db,
     policies,
     payments: manualPayoutGateway,
-    mailer: createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' }),
+    mailer,
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
     chargebacks: adapters ? adapters(db) : defaultChargebackAdapters(db),
   });
@@ -216,6 +217,7 @@ export async function chargebackWorld(
       }));
     },
     async close() {
+      mailer.close?.();
       await sink.stop();
       await db.end();
       await database.drop();
