@@ -1,27 +1,31 @@
-import type { Channel, ClaimReason } from '../common/claim';
-import { NEW_CLAIM_COLUMNS } from './claims';
+import { NEW_CLAIM_COLUMNS, type NewClaim } from './claims';
 import type { Queryable } from './index';
 
 /** The policies in force a claim may be pinned to, by id: each version, and the `why` of its first event under it. */
 export type PinnablePolicies = Record<string, { version: string; why: string }>;
 
+/** What the claim says, as a claim row keeps it. */
+type ClaimContent = Pick<
+  NewClaim,
+  | 'channel'
+  | 'reason'
+  | 'requestIds'
+  | 'transactionId'
+  | 'invoiceNumber'
+  | 'explanation'
+  | 'evidence'
+  | 'idempotencyKey'
+  | 'submittedAt'
+>;
+
 /** A submitted claim before its account is known: the account named, what the claim says, where it goes next. */
-export interface ClaimIntake {
+export interface ClaimIntake extends ClaimContent {
   claimId: string;
   named: { accountId: string | null; email: string | null };
   /** Whether a claim naming no known account is kept in unmatched_claims (API) or nothing is written (email). */
   keepUnmatched: boolean;
   policies: PinnablePolicies;
-  channel: Channel;
-  reason: ClaimReason;
-  requestIds: string[];
-  transactionId: string | null;
-  invoiceNumber: string | null;
-  explanation: string | null;
-  evidence: unknown[];
-  idempotencyKey: string | null;
   requestFingerprint: string;
-  submittedAt: Date;
   /** The first event's data. */
   eventData: Record<string, unknown>;
   /** The task queue its workflow start is queued for (the claim outbox). */
