@@ -1,8 +1,6 @@
-import type { Deadline } from '../common/claim';
 import { withTransaction } from '../db';
 import { getClaim } from '../db/claims';
-import { recordEscalation } from '../db/escalations';
-import { appendClaimEvent } from '../db/events';
+import { markDeadlineFired, recordDeadlineFirings } from '../db/deadline-sweep';
 import { notifiedKeys, recordNotification, wasNotified } from '../db/notifications';
 import type { OutgoingMail } from '../adapters/mailer';
 import {
@@ -14,19 +12,16 @@ import {
 } from './customer-mail';
 import { recordAfterSend } from './record-after-send';
 import type { ActivityDeps as Deps } from './deps';
+import { deadlineFiring, type StaffAlert } from './deadline-firing';
 import { renderStaffMail, type CustomerNotice } from './emails';
 
-export function createNotificationActivities(deps: Deps) {
-  const { db, mailer, staffMailboxes } = deps;
+/**
+ * Sends at most once per (claim, key): a retried activity finds the row and does not mail again. A crash between
+ * SMTP's acceptance and the row sends it again with the same Message-ID, so the mail store keeps one copy.
+ */
+export function createSentMail(deps: Pick<Deps, 'db' | 'mailer' | 'mail'>) {
+  const { db, mailer } = deps;
   const mailDomain = deps.mail?.mta ?? DEFAULT_MAIL_DOMAIN;
-  /**
-   * Sends at most once per (claim, key): a retried activity finds the row and does not mail again. A crash between
-   * SMTP's acceptance and the row sends it again with the same Message-ID, so the mail store keeps one copy.
-   */
-  async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
-    if (await wasNotified(db, claimId, key)) return;
-    await sendAndRecord(claimId, key, mail);
-  }
 
   /** Sends one mail and records it under its key; returns the Message-ID it went out with. */
   async function sendAndRecord(claimId: string, key: string, mail: OutgoingMail): Promise<string> {
@@ -39,6 +34,30 @@ export function createNotificationActivities(deps: Deps) {
     );
     return messageId;
   }
+
+  async function sendOnce(claimId: string, key: string, mail: OutgoingMail): Promise<void> {
+    if (await wasNotified(db, claimId, key)) return;
+    await sendAndRecord(claimId, key, mail);
+  }
+
+  return { sendAndRecord, sendOnce };
+}
+
+/** The staff alert of a fired deadline, sent once under its key. */
+export function createStaffAlerts(deps: Deps) {
+  const { db, staffMailboxes } = deps;
+  const { sendOnce } = createSentMail(deps);
+  return async function alertStaff(claimId: string, key: string, firing: StaffAlert) {
+    const claim = await getClaim(db, claimId);
+    const { deadline, template, audience } = firing;
+    await sendOnce(claimId, key, renderStaffMail(staffMailboxes[audience], claim, { template, deadline }));
+  };
+}
+
+export function createNotificationActivities(deps: Deps) {
+  const { db } = deps;
+  const { sendAndRecord } = createSentMail(deps);
+  const sendStaffAlert = createStaffAlerts(deps);
 
   /** Customer mails in order, each at most once; what they need is read once for the batch, not once per mail. */
   async function sendCustomerBatch(claimId: string, mails: { key: string; notice: CustomerNotice }[]): Promise<void> {
@@ -69,28 +88,18 @@ export function createNotificationActivities(deps: Deps) {
       await sendCustomerBatch(input.claimId, input.mails);
     },
 
-    /** A lead is warned before a deadline; an escalation marks the case and alerts the lead or finance. */
-    async alertStaff(input: {
-      claimId: string;
-      eventKey: string;
-      template: 'review_warning' | 'escalation';
-      audience: 'lead' | 'finance';
-      deadline: Deadline;
-    }): Promise<void> {
-      const { claimId, deadline, template, audience } = input;
-      await withTransaction(db, async (tx) => {
-        await appendClaimEvent(tx, {
-          claimId,
-          eventKey: input.eventKey,
-          type: template === 'escalation' ? `escalated_to_${audience}` : 'lead_warned',
-          actor: { type: 'timer', id: `sla:${deadline.kind}` },
-          why: `${deadline.kind} deadline ${deadline.dueAt} (${deadline.businessDays} business days, ${deadline.clause})`,
-          data: { deadline },
-        });
-        if (template === 'escalation') await recordEscalation(tx, claimId, audience, deadline.kind);
+    /**
+     * The claim workflow's timer fired a deadline: a lead is warned before it; an escalation marks the case and alerts
+     * the lead or finance. The deadline sweep usually fired it first, and then this records and sends nothing.
+     */
+    async alertStaff(input: StaffAlert & { claimId: string; eventKey: string }): Promise<void> {
+      const { claimId, deadline } = input;
+      const firedBy = await withTransaction(db, async (tx) => {
+        const by = await markDeadlineFired(tx, claimId, deadline);
+        if (by !== 'sweep') await recordDeadlineFirings(tx, [deadlineFiring(input)]);
+        return by;
       });
-      const claim = await getClaim(db, claimId);
-      await sendOnce(claimId, input.eventKey, renderStaffMail(staffMailboxes[audience], claim, { template, deadline }));
+      if (firedBy !== 'sweep') await sendStaffAlert(claimId, input.eventKey, input);
     },
   };
 }

@@ -192,7 +192,7 @@ async function waitForDrain(db: Db, timeoutMs: number): Promise<number> {
 /** P2: intake latency at each rate, with the trivial-route and synchronous-start baselines of the same run. */
 export const measureIntakeLatency: BenchPart = async (stack: BenchStack, options: BenchOptions) => {
   const seconds = options.quick ? 5 : 30;
-  return runIntakeLatency(stack, options, seconds, DEFAULT_RATES);
+  return runIntakeLatency(stack, options, seconds, DEFAULT_RATES, true, stack.apiPid);
 };
 
 async function runIntakeLatency(
@@ -339,7 +339,17 @@ async function startOwnStack(
 ): Promise<{ stack: BenchStack; apiPid?: number; stop(): Promise<void> }> {
   const { freePort, repoRoot } = await import('../scripts/lib/proc.mjs');
   const dataDir = path.join(repoRoot, '.data', `bench-intake-${process.pid}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, DEV_DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
+  // The dev stack's own secrets: a standalone run is a development run, with the intake rate limits off (as in
+  // bench/lib/desk-processes.ts): every claim comes from one client.
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'development',
+    CLAIM_RATE_LIMIT_PER_CLIENT: '0',
+    CLAIM_RATE_LIMIT_PER_ACCOUNT: '0',
+    ...process.env,
+    DEV_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+  };
   for (const name of ['PG_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'SMTP_PORT', 'MAIL_UI_PORT', 'INBOUND_SMTP_PORT'])
     env[name] = process.env[name] ?? String(await freePort());
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_HOST']) delete env[name];

@@ -96,6 +96,7 @@ async function suiteStack(infra: InfraStack): Promise<{ stack: BenchStack; stop(
       namespace: 'default',
       taskQueue,
       databaseUrl: infra.databaseUrl,
+      apiPid: api.pid,
     },
     stop: async () => {
       for (const p of running.reverse()) await p.stop();

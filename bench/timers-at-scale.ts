@@ -9,11 +9,15 @@
  * (they are open and have pending timers, but are not measured). The window starts when the rest should all
  * be open, with a margin; a deadline planned after it was already due would measure the opening, not the
  * timer, so such claims are counted apart.
+ *
+ * The escalations are fired by the worker's deadline sweep (worker/deadline-sweep.ts), which also mails the lead; each
+ * claim workflow's own timer, the backstop, fires 60 s after its deadline and finds the work done. The run waits for
+ * the alerts too, and reports how many went out and when the last did.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FINAL_STATUSES } from '../common/claim';
-import { countByStatus, timerFirings } from '../db/bench-figures';
+import { countByStatus, staffAlertsSent, timerFirings } from '../db/bench-figures';
 import type { BenchFigure } from './lib/suite';
 import { driveClaims } from './lib/claim-driver';
 import { quantile } from './lib/database';
@@ -77,16 +81,24 @@ export async function measureTimersAtScale(
     const rssOpen = rssMb(worker.pid);
     log(`[P3] ${inReview} claims in review after ${(openMs / 1000).toFixed(0)} s; worker RSS ${rssOpen.toFixed(0)} MB`);
 
-    // The window: sample the worker's memory until every measured escalation is written (or 2 minutes after).
+    // The window: sample the worker's memory until every measured escalation is written and its alert sent to the
+    // lead (or 2 minutes after the window).
     let rssMax = rssOpen;
     const measured = rest.done;
     const giveUpAt = fromMs + spreadMs + 120_000;
+    let alerts = await staffAlertsSent(infra.db, prefix, 'sla:review@');
     for (;;) {
       rssMax = Math.max(rssMax, rssMb(worker.pid));
       const escalated = (await timerFirings(infra.db, prefix)).filter((f) => f.type === 'escalated_to_lead').length;
-      if (escalated >= measured || Date.now() > giveUpAt) break;
+      alerts = await staffAlertsSent(infra.db, prefix, 'sla:review@');
+      if ((escalated >= measured && alerts.sent >= measured) || Date.now() > giveUpAt) break;
       await sleep(1_000);
     }
+    const windowEnd = fromMs + spreadMs;
+    const alertsDoneS = alerts.lastAt ? round((alerts.lastAt.getTime() - windowEnd) / 1000) : 'none';
+    log(
+      `[P3] ${alerts.sent} review escalation alerts sent by the sweep, the last ${alertsDoneS} s after the window`,
+    );
     const firings = (await timerFirings(infra.db, prefix)).filter((f) => f.type === 'escalated_to_lead');
     const onTime = firings.filter((f) => f.plannedLateMs < 0).map((f) => f.latenessMs);
     const plannedLate = firings.length - onTime.length;
@@ -107,6 +119,8 @@ export async function measureTimersAtScale(
       openRatePerS: round((first.done + rest.done) / (openMs / 1000), 2),
       latenessP50S: p(0.5),
       latenessMaxS: p(1),
+      sweptAlertsSent: alerts.sent,
+      lastAlertAfterWindowS: alertsDoneS,
     };
     return [
       {
@@ -119,6 +133,13 @@ export async function measureTimersAtScale(
         detail,
       },
       { part: 'P3', name: 'escalation lateness p50', value: p(0.5), unit: 's' },
+      {
+        part: 'P3',
+        name: `review escalation alerts mailed to the lead by the deadline sweep (of ${measured})`,
+        value: alerts.sent,
+        unit: 'mails',
+        detail: { lastAlertAfterWindowS: alertsDoneS },
+      },
       { part: 'P3', name: 'escalation lateness max', value: p(1), unit: 's' },
       {
         part: 'P3',

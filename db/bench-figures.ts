@@ -73,6 +73,20 @@ export async function timerFirings(db: Queryable, accountPrefix: string): Promis
   }));
 }
 
+/** Staff alerts sent for the claims of these accounts under keys starting `keyPrefix`, and when the last went out. */
+export async function staffAlertsSent(
+  db: Queryable,
+  accountPrefix: string,
+  keyPrefix: string,
+): Promise<{ sent: number; lastAt: Date | null }> {
+  const { rows } = await db.query<{ sent: string; last_at: Date | null }>(
+    `SELECT count(*) AS sent, max(n.sent_at) AS last_at FROM notifications n JOIN claims c ON c.id = n.claim_id
+      WHERE left(c.account_id, length($1)) = $1 AND left(n.dedupe_key, length($2)) = $2`,
+    [accountPrefix, keyPrefix],
+  );
+  return { sent: Number(rows[0]!.sent), lastAt: rows[0]!.last_at };
+}
+
 /** The usage requests with these ids, read by primary key alone (the evidence check's baseline); returns how many. */
 export async function readRequestsByIds(db: Queryable, requestIds: readonly string[]): Promise<number> {
   const { rows } = await db.query<{ request_id: string; amount_minor: string; http_status: number }>(

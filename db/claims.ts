@@ -204,7 +204,11 @@ export async function saveDeadlines(db: Queryable, claimId: string, deadlines: D
       `INSERT INTO claim_deadlines (claim_id, kind, due_at, business_days, clause, state)
        VALUES ($1, $2, $3, $4, $5, 'open')
        ON CONFLICT (claim_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, business_days = EXCLUDED.business_days,
-                                                  clause = EXCLUDED.clause, state = 'open'`,
+                                                  clause = EXCLUDED.clause, state = 'open',
+         -- A deadline moved (the SLA paused while the customer answered) is a new deadline and fires again.
+         fired_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_at END,
+         fired_by = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_by END,
+         alerted_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.alerted_at END`,
       [claimId, d.kind, d.dueAt, d.businessDays, d.clause],
     );
   }

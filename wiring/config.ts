@@ -8,6 +8,8 @@ import { checkStaffKeys, loadSecurityConfig, type SecurityConfig } from './secre
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // How often the worker's deadline sweep looks for due review and payout deadlines (worker/deadline-sweep.ts).
+  DEADLINE_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -40,6 +42,7 @@ export interface AppConfig {
   port: number;
   /** Where a separate worker process serves GET /metrics (the API serves its own on `port`). */
   workerMetricsPort: number;
+  deadlineSweepMs: number;
   databaseUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string };
   smtp: { host: string; port: number; from: string };
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    deadlineSweepMs: e.DEADLINE_SWEEP_MS,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },

@@ -8,6 +8,7 @@ import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
+import { startDeadlineSweep, type DeadlineSweep } from '../worker/deadline-sweep';
 import type { AppConfig } from './config';
 import { wireRefundDesk } from './wire';
 
@@ -52,13 +53,20 @@ export async function startRefundDesk(
     onClaimCommitted,
   };
   let worker: RunningWorker | undefined;
+  let deadlineSweep: DeadlineSweep | undefined;
   if (runWorker) {
+    const deps = { ...wiring.activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) };
     worker = await runRefundDeskWorker({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { ...wiring.activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) },
+      deps,
       metrics,
+    });
+    deadlineSweep = startDeadlineSweep({
+      activityDeps: deps,
+      logger,
+      settings: { intervalMs: config.deadlineSweepMs },
     });
   }
   const api = await startApi({
@@ -99,6 +107,7 @@ export async function startRefundDesk(
       // Requests answered before the API closed may have left hand-overs running on the Temporal connection.
       await settleHandovers();
       await worker?.stop().catch((err: unknown) => logger.warn({ err }, 'worker stopped with an error'));
+      await deadlineSweep?.stop();
       // Starts not made yet stay in the outbox for the next dispatcher.
       await dispatcher?.stop();
       await temporal.connection.close();

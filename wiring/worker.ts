@@ -5,11 +5,12 @@ import { startClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
 import { connectTemporal } from '../server/temporal';
 import { runRefundDeskWorker } from '../worker/create-worker';
+import { startDeadlineSweep } from '../worker/deadline-sweep';
 import { loadConfig } from './config';
 import { wireRefundDesk } from './wire';
 
 /**
- * The worker process: activities, the claim dispatcher and /metrics. The SDK shuts it down gracefully on
+ * The worker process: activities, the claim dispatcher, the deadline sweep and /metrics. The SDK shuts it down gracefully on
  * SIGINT/SIGTERM. `overrides` replace activity dependencies (the timers benchmark swaps the deadline planner).
  */
 export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): Promise<void> {
@@ -30,14 +31,18 @@ export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): P
   // The worker's own /metrics: process figures and activity failures.
   const metrics = createWorkerMetrics();
   const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort, config.security.metricsKey);
+  const deps = { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits), ...overrides };
   const worker = await runRefundDeskWorker({
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits), ...overrides },
+    deps,
     metrics,
   });
+  // Review and payout deadlines fire here within a second, in batches; each claim's own timer is the backstop.
+  const sweep = startDeadlineSweep({ activityDeps: deps, logger, settings: { intervalMs: config.deadlineSweepMs } });
   await worker.done;
+  await sweep.stop();
   await dispatcher.stop();
   await metricsEndpoint.close();
   await temporal.connection.close();

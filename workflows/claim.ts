@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -34,6 +35,14 @@ const SYSTEM: Actor = { type: 'system', id: 'claim-workflow' };
 const REVIEW_DEADLINES = ['review_warning', 'review', 'resolution'] as const;
 /** A waiting claim looks again this often even if no wake-up signal arrives. */
 const RECHECK_WAITING = '1 hour';
+/**
+ * The deadline sweep (worker/deadline-sweep.ts) fires review and payout deadlines within a second, in batches. The
+ * claim's own timer fires this much later, as the backstop: it records and mails only what the sweep did not, and
+ * marks the claim overdue for Temporal's search. Runs that were waiting before the sweep keep their timers as they
+ * were (`patched`), so their histories replay.
+ */
+const SWEEP_BACKSTOP_MS = 60_000;
+const backstopMs = () => (patched('deadline-sweep') ? SWEEP_BACKSTOP_MS : 0);
 
 /** How a stretch of waiting ended when it did not end in progress. */
 type Ending = 'withdrawn' | 'abandoned';
@@ -234,6 +243,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
       state.deadlines.filter((d) => (REVIEW_DEADLINES as readonly string[]).includes(d.kind)),
       run.firedDeadlines,
       onReviewDeadline,
+      backstopMs(),
     );
     if (run.withdrawal) return 'withdrawn';
     return run.staffDecision ? 'decided' : 'info_requested';
@@ -319,6 +329,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
         state.escalations.push(`${deadline.kind}:finance`);
         markOverdue(true);
       },
+      backstopMs(),
     );
   }
 

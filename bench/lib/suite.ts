@@ -27,6 +27,8 @@ export interface BenchStack {
   namespace: string;
   taskQueue: string;
   databaseUrl: string;
+  /** The API process, when the bench started it: its CPU is read from /proc. */
+  apiPid?: number;
 }
 
 export interface BenchOptions {

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { createActivities, type RefundDeskActivities } from '../../activities';
+import { createActivities, type ActivityDeps, type RefundDeskActivities } from '../../activities';
 import { createSmtpMailer } from '../../adapters/mailer';
 import type { PaymentGateway, RefundInstruction } from '../../adapters/payments';
 import type { ClaimReason } from '../../common/claim';
@@ -30,6 +30,8 @@ export interface ActivityWorld {
   sink: MailSink;
   policies: PolicyStore;
   processor: RecordingProcessor;
+  /** What the activities were built from, for parts of the worker that use them outside Temporal. */
+  deps: ActivityDeps;
   activities: RefundDeskActivities;
   newClaim(reason?: ClaimReason): Promise<string>;
   close(): Promise<void>;
@@ -44,13 +46,14 @@ export async function activityWorld(): Promise<ActivityWorld> {
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const mailer = createSmtpMailer({ host: '127.0.0.1', port: sink.smtpPort, from: 'desk@test.example' });
   const processor = new RecordingProcessor();
-  const activities = createActivities({
+  const deps: ActivityDeps = {
     db,
     policies,
     payments: processor,
     mailer,
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
-  });
+  };
+  const activities = createActivities(deps);
   const pixazo = policies.current('pixazo-api')!;
   await db.query(
     `INSERT INTO accounts (id, email, policy_id) VALUES ('acct_t', 'customer@test.example', 'pixazo-api')`,
@@ -64,6 +67,7 @@ export async function activityWorld(): Promise<ActivityWorld> {
     sink,
     policies,
     processor,
+    deps,
     activities,
     async newClaim(reason = 'failed_request') {
       const id = `clm_${ulid()}`;
