@@ -1,7 +1,7 @@
 /**
  * P2, intake latency: `POST /v1/claims` under an open-loop load of 50, 100 and 200 claims/s (30 s each).
  *
- *   npx tsx bench/intake-latency.ts [--quick] [--seconds 30] [--rates 50,100,200]
+ *   npx tsx bench/intake-latency.ts [--quick] [--seconds 30] [--rates 50,100,200] [--no-worker] [--worker-nice 10]
  *
  * Alone it starts a stack of its own in the production shape (see startOwnStack: the dev infrastructure, then the
  * API and the worker with the claim dispatcher as two processes) on free ports under .data/bench-intake-<pid>, and
@@ -20,9 +20,10 @@
  * them during the measurement, as on a busy day. Note: the run leaves its claims' workflows behind on a shared
  * stack; run P2 last there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -401,6 +402,18 @@ async function startOwnStack(
   }
 }
 
+/** Renices the worker and the Temporal dev server of a standalone run, found by their command lines. */
+function lowerWorkerPriority(stack: BenchStack, nice: number, log: (m: string) => void) {
+  const port = stack.temporalAddress.split(':').pop()!;
+  const pids = execFileSync('pgrep', ['-f', `wiring/worker.ts|temporal server start-dev.*--port ${port}`])
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  for (const pid of pids) os.setPriority(pid, nice);
+  log(`[P2] worker and dev server (pids ${pids.join(', ')}) at nice ${nice}`);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -409,6 +422,9 @@ async function main() {
       rates: { type: 'string' },
       // Diagnosis: the API alone, no worker or dispatcher (claims stay in the outbox; nothing drains).
       'no-worker': { type: 'boolean', default: false },
+      // One machine that runs it all: the worker and the Temporal dev server at this nice value, the API and
+      // PostgreSQL at the default (as docker-compose's cpu_shares would weigh them).
+      'worker-nice': { type: 'string' },
     },
   });
   const log = (m: string) => void process.stderr.write(`${m}\n`);
@@ -416,6 +432,7 @@ async function main() {
   const seconds = values.seconds ? Number(values.seconds) : options.quick ? 5 : 30;
   const rates = values.rates ? values.rates.split(',').map(Number) : DEFAULT_RATES;
   const own = await startOwnStack(log, !values['no-worker']);
+  if (values['worker-nice']) lowerWorkerPriority(own.stack, Number(values['worker-nice']), log);
   try {
     const figures = await runIntakeLatency(own.stack, options, seconds, rates, !values['no-worker'], own.apiPid);
     console.log(JSON.stringify(figures, null, 2));

@@ -96,9 +96,7 @@ export async function measureTimersAtScale(
     }
     const windowEnd = fromMs + spreadMs;
     const alertsDoneS = alerts.lastAt ? round((alerts.lastAt.getTime() - windowEnd) / 1000) : 'none';
-    log(
-      `[P3] ${alerts.sent} review escalation alerts sent by the sweep, the last ${alertsDoneS} s after the window`,
-    );
+    log(`[P3] ${alerts.sent} review escalation alerts sent by the sweep, the last ${alertsDoneS} s after the window`);
     const firings = (await timerFirings(infra.db, prefix)).filter((f) => f.type === 'escalated_to_lead');
     const onTime = firings.filter((f) => f.plannedLateMs < 0).map((f) => f.latenessMs);
     const plannedLate = firings.length - onTime.length;
