@@ -16,9 +16,10 @@ export interface DeadlineFiring {
 
 /**
  * Each deadline runs only while its clock does: the review deadlines while the claim is in review (the wait on the
- * customer pauses them), the payout deadline while finance has yet to confirm.
+ * customer pauses them), the payout deadline while finance has yet to confirm. For `d`, a claim_deadlines row, and `c`,
+ * its claim.
  */
-const RUNNING = `((d.kind IN ('review_warning', 'review', 'resolution') AND c.status = 'in_review')
+export const DEADLINE_CLOCK_RUNNING = `((d.kind IN ('review_warning', 'review', 'resolution') AND c.status = 'in_review')
                   OR (d.kind = 'payout' AND c.status = 'awaiting_payout'))`;
 
 interface DeadlineRow {
@@ -47,7 +48,7 @@ export async function claimDueDeadlines(
   const { rows } = await tx.query<DeadlineRow>(
     `UPDATE claim_deadlines d SET fired_at = now(), fired_by = 'sweep'
        FROM (SELECT d.claim_id, d.kind FROM claim_deadlines d JOIN claims c ON c.id = d.claim_id
-              WHERE d.state = 'open' AND d.fired_at IS NULL AND d.due_at <= now() AND ${RUNNING}
+              WHERE d.state = 'open' AND d.fired_at IS NULL AND d.due_at <= now() AND ${DEADLINE_CLOCK_RUNNING}
               ORDER BY d.due_at LIMIT $1
                 FOR UPDATE OF d SKIP LOCKED) due
       WHERE d.claim_id = due.claim_id AND d.kind = due.kind

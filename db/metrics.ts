@@ -6,6 +6,7 @@ import {
   type DeadlineKind,
   type DecisionOutcome,
 } from '../common/claim';
+import { DEADLINE_CLOCK_RUNNING } from './deadline-sweep';
 import type { Queryable } from './index';
 
 /** Who took a decision, as operators count it: the policy engine alone, or a person. */
@@ -25,6 +26,10 @@ export interface ClaimFigures {
   refundsPaid: { currency: string; amountMinor: number }[];
   /** Claims moved to needs_attention, by the error that stopped them (db/attention.ts). */
   needingAttention: { errorType: string; n: number }[];
+  /** Claims committed whose workflow is not started yet (the outbox), and how long the oldest has waited. */
+  claimStarts: { pending: number; oldestAgeSeconds: number };
+  /** Deadlines due that the sweep has not fired yet, how late the oldest is, and its alerts not yet sent. */
+  deadlineSweep: { dueUnfired: number; lagSeconds: number; alertsUnsent: number };
 }
 
 /** json_agg of a subquery, `[]` when it has no rows. */
@@ -57,7 +62,16 @@ SELECT
   ${tally('sla_breaches', { deadline: 'deadline' }, 'n')} AS breaches,
   ${tally('credits_issued_minor', { currency: 'currency' }, 'amountMinor')} AS "creditsIssued",
   ${tally('refunds_paid_minor', { currency: 'currency' }, 'amountMinor')} AS "refundsPaid",
-  ${tally('claims_needing_attention', { error_type: 'errorType' }, 'n')} AS "needingAttention"`;
+  ${tally('claims_needing_attention', { error_type: 'errorType' }, 'n')} AS "needingAttention",
+  (SELECT json_build_object('pending', count(*),
+                            'oldestAgeSeconds', coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8)
+     FROM claim_outbox) AS "claimStarts",
+  (SELECT json_build_object('dueUnfired', count(*),
+                            'lagSeconds', coalesce(extract(epoch FROM now() - min(d.due_at)), 0)::float8,
+                            'alertsUnsent', (SELECT count(*) FROM claim_deadlines
+                                              WHERE fired_by = 'sweep' AND alerted_at IS NULL))
+     FROM claim_deadlines d JOIN claims c ON c.id = d.claim_id
+    WHERE d.state = 'open' AND d.fired_at IS NULL AND d.due_at <= now() AND ${DEADLINE_CLOCK_RUNNING}) AS "deadlineSweep"`;
 
 const OPEN_STATUSES = CLAIM_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
 

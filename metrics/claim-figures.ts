@@ -27,6 +27,11 @@ export class ClaimFigureMetrics {
   private readonly credits: Counter<'currency'>;
   private readonly refunds: Counter<'currency'>;
   private readonly needingAttention: Counter<'error_type'>;
+  private readonly claimStartsPending: Gauge;
+  private readonly claimStartOldest: Gauge;
+  private readonly deadlinesUnfired: Gauge;
+  private readonly sweepLag: Gauge;
+  private readonly alertsUnsent: Gauge;
 
   constructor(registers: Registry) {
     const r = { registers: [registers] };
@@ -106,6 +111,31 @@ export class ClaimFigureMetrics {
       labelNames: ['error_type'],
       ...r,
     });
+    this.claimStartsPending = new Gauge({
+      name: 'refund_desk_claim_starts_pending',
+      help: 'Claims stored whose workflow is not started yet (the claim outbox); it drains as the worker keeps up',
+      ...r,
+    });
+    this.claimStartOldest = new Gauge({
+      name: 'refund_desk_claim_start_oldest_age_seconds',
+      help: 'How long the oldest claim in the outbox has waited for its workflow to start (0 when none)',
+      ...r,
+    });
+    this.deadlinesUnfired = new Gauge({
+      name: 'refund_desk_deadlines_due_unfired',
+      help: 'Review and payout deadlines past due that the deadline sweep has not fired yet',
+      ...r,
+    });
+    this.sweepLag = new Gauge({
+      name: 'refund_desk_deadline_sweep_lag_seconds',
+      help: 'How far past due the oldest unfired deadline is (0 when none); alert when it passes a minute',
+      ...r,
+    });
+    this.alertsUnsent = new Gauge({
+      name: 'refund_desk_staff_alerts_unsent',
+      help: 'Deadlines the sweep fired whose staff alert is not yet sent',
+      ...r,
+    });
   }
 
   /** Reads the figures; on a database error the business series are dropped and `up` says so. */
@@ -136,6 +166,11 @@ export class ClaimFigureMetrics {
       this.credits,
       this.refunds,
       this.needingAttention,
+      this.claimStartsPending,
+      this.claimStartOldest,
+      this.deadlinesUnfired,
+      this.sweepLag,
+      this.alertsUnsent,
     ];
   }
 
@@ -161,5 +196,10 @@ export class ClaimFigureMetrics {
     for (const x of f.creditsIssued) this.credits.inc({ currency: x.currency }, x.amountMinor);
     for (const x of f.refundsPaid) this.refunds.inc({ currency: x.currency }, x.amountMinor);
     for (const x of f.needingAttention) this.needingAttention.inc({ error_type: x.errorType }, x.n);
+    this.claimStartsPending.set(f.claimStarts.pending);
+    this.claimStartOldest.set(f.claimStarts.oldestAgeSeconds);
+    this.deadlinesUnfired.set(f.deadlineSweep.dueUnfired);
+    this.sweepLag.set(f.deadlineSweep.lagSeconds);
+    this.alertsUnsent.set(f.deadlineSweep.alertsUnsent);
   }
 }

@@ -2,8 +2,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import type { ClaimStatus, Deadline, DeadlineKind } from '../../common/claim';
 import { listClaimEvents } from '../../db/events';
+import { createDeskMetrics } from '../../metrics/desk-metrics';
 import { startDeadlineSweep, type DeadlineSweep } from '../../worker/deadline-sweep';
 import { useActivityWorld, type ActivityWorld } from '../activities/activity-harness';
+import { parseExposition, valueOf } from './scrape';
 
 const currentWorld = useActivityWorld();
 const activity = new MockActivityEnvironment();
@@ -45,6 +47,7 @@ const workflowFires = (claimId: string, deadline: Deadline) =>
     deadline,
   });
 
+const scrape = async () => parseExposition(await createDeskMetrics().scrape(world.db));
 const firingsOf = async (claimId: string) =>
   (await listClaimEvents(world.db, claimId))
     .filter((e) => ['lead_warned', 'escalated_to_lead', 'escalated_to_finance'].includes(e.type))
@@ -70,8 +73,12 @@ describe('the deadline sweep', () => {
     const claimId = await world.newClaim();
     await move(claimId, 'in_review');
     const planned = await plan(claimId, REVIEW);
+    // Operators see what waits for the sweep, and how late it is.
+    const before = await scrape();
+    expect(valueOf(before, 'refund_desk_deadlines_due_unfired')).toBe(3);
+    expect(valueOf(before, 'refund_desk_deadline_sweep_lag_seconds')).toBeGreaterThan(86_400);
 
-    expect(await sweep.fireDue()).toBeGreaterThanOrEqual(3);
+    expect(await sweep.fireDue()).toBe(3);
     expect(await firingsOf(claimId)).toEqual([
       'lead_warned:sla:review_warning',
       'escalated_to_lead:sla:review',
@@ -83,7 +90,10 @@ describe('the deadline sweep', () => {
     const claim = await world.db.query('SELECT escalation_level, escalated_at FROM claims WHERE id = $1', [claimId]);
     expect(claim.rows[0]).toMatchObject({ escalation_level: 'lead', escalated_at: expect.any(Date) });
 
+    expect(valueOf(await scrape(), 'refund_desk_deadlines_due_unfired')).toBe(0);
+    expect(valueOf(await scrape(), 'refund_desk_deadline_sweep_lag_seconds')).toBe(0);
     const alerts = await alertsAbout(claimId, 3);
+    expect(valueOf(await scrape(), 'refund_desk_staff_alerts_unsent')).toBe(0);
     expect(alerts.map((m) => m.subject.split(':')[0]).sort()).toEqual(['Escalated', 'Escalated', 'Warning']);
     expect(alerts.every((m) => m.to.includes('lead@test.example'))).toBe(true);
     expect(await deadlineRows(claimId)).toEqual([
