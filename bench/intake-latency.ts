@@ -337,7 +337,7 @@ async function waitFor(what: string, p: Proc, ready: () => Promise<boolean> | bo
 async function startOwnStack(
   log: (m: string) => void,
   withWorker = true,
-): Promise<{ stack: BenchStack; apiPid?: number; stop(): Promise<void> }> {
+): Promise<{ stack: BenchStack; apiPid?: number; workerPid?: number; stop(): Promise<void> }> {
   const { freePort, repoRoot } = await import('../scripts/lib/proc.mjs');
   const dataDir = path.join(repoRoot, '.data', `bench-intake-${process.pid}`);
   // The dev stack's own secrets: a standalone run is a development run, with the intake rate limits off (as in
@@ -369,12 +369,14 @@ async function startOwnStack(
       appEnv[name] = exported(name);
     const port = process.env.PORT ?? String(await freePort());
     const apiUrl = `http://127.0.0.1:${port}`;
+    let workerPid: number | undefined;
     if (withWorker) {
       const worker = spawnTsx(repoRoot, 'wiring/worker.ts', [], {
         ...appEnv,
         WORKER_METRICS_PORT: String(await freePort()),
       });
       procs.push(worker);
+      workerPid = worker.child.pid;
     }
     const api = spawnTsx(repoRoot, 'wiring/api.ts', [], { ...appEnv, PORT: port });
     procs.push(api);
@@ -387,6 +389,7 @@ async function startOwnStack(
     log(`[P2] own stack up in ${dataDir}: API and worker processes`);
     return {
       apiPid: api.child.pid,
+      workerPid,
       stack: {
         apiUrl,
         temporalAddress: appEnv.TEMPORAL_ADDRESS!,
@@ -402,16 +405,16 @@ async function startOwnStack(
   }
 }
 
-/** Renices the worker and the Temporal dev server of a standalone run, found by their command lines. */
-function lowerWorkerPriority(stack: BenchStack, nice: number, log: (m: string) => void) {
+/** Renices the worker of a standalone run and its Temporal dev server (a child of the dev stack, found by its port). */
+function lowerWorkerPriority(stack: BenchStack, workerPid: number, nice: number, log: (m: string) => void) {
   const port = stack.temporalAddress.split(':').pop()!;
-  const pids = execFileSync('pgrep', ['-f', `wiring/worker.ts|temporal server start-dev.*--port ${port}`])
+  const server = execFileSync('pgrep', ['-f', `temporal server start-dev.*--port ${port} `])
     .toString()
     .split('\n')
     .filter(Boolean)
     .map(Number);
-  for (const pid of pids) os.setPriority(pid, nice);
-  log(`[P2] worker and dev server (pids ${pids.join(', ')}) at nice ${nice}`);
+  for (const pid of [workerPid, ...server]) os.setPriority(pid, nice);
+  log(`[P2] worker (pid ${workerPid}) and dev server (pid ${server.join(', ')}) at nice ${nice}`);
 }
 
 async function main() {
@@ -432,7 +435,8 @@ async function main() {
   const seconds = values.seconds ? Number(values.seconds) : options.quick ? 5 : 30;
   const rates = values.rates ? values.rates.split(',').map(Number) : DEFAULT_RATES;
   const own = await startOwnStack(log, !values['no-worker']);
-  if (values['worker-nice']) lowerWorkerPriority(own.stack, Number(values['worker-nice']), log);
+  if (values['worker-nice'] && own.workerPid)
+    lowerWorkerPriority(own.stack, own.workerPid, Number(values['worker-nice']), log);
   try {
     const figures = await runIntakeLatency(own.stack, options, seconds, rates, !values['no-worker'], own.apiPid);
     console.log(JSON.stringify(figures, null, 2));

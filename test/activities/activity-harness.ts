@@ -1,8 +1,9 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { ulid } from 'ulid';
 import { createActivities, type ActivityDeps, type RefundDeskActivities } from '../../activities';
 import { createSmtpMailer } from '../../adapters/mailer';
 import type { PaymentGateway, RefundInstruction } from '../../adapters/payments';
-import type { ClaimReason } from '../../common/claim';
+import type { ClaimReason, ClaimStatus, Deadline, DeadlineKind } from '../../common/claim';
 import { createDb, type Db } from '../../db';
 import { insertClaim } from '../../db/claims';
 import { migrate } from '../../db/migrate';
@@ -34,8 +35,15 @@ export interface ActivityWorld {
   deps: ActivityDeps;
   activities: RefundDeskActivities;
   newClaim(reason?: ClaimReason): Promise<string>;
+  /** Moves the claim to `to` through the real transition activity, as a test actor. */
+  moveClaim(claimId: string, to: ClaimStatus): Promise<void>;
+  /** Plans deadlines counted from a day long past, so they are due before the test goes on. */
+  planDueDeadlines(claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]>;
   close(): Promise<void>;
 }
+
+/** A day long past: deadlines counted from it are already due. */
+const LONG_AGO = '2026-10-01T15:00:00Z';
 
 /** Real activities on a fresh PostgreSQL database and a real SMTP listener. */
 export async function activityWorld(): Promise<ActivityWorld> {
@@ -54,6 +62,7 @@ export async function activityWorld(): Promise<ActivityWorld> {
     staffMailboxes: { lead: 'lead@test.example', finance: 'finance@test.example' },
   };
   const activities = createActivities(deps);
+  const steps = new MockActivityEnvironment();
   const pixazo = policies.current('pixazo-api')!;
   await db.query(
     `INSERT INTO accounts (id, email, policy_id) VALUES ('acct_t', 'customer@test.example', 'pixazo-api')`,
@@ -69,6 +78,17 @@ export async function activityWorld(): Promise<ActivityWorld> {
     processor,
     deps,
     activities,
+    async moveClaim(claimId, to) {
+      await steps.run(activities.recordTransition, {
+        claimId,
+        eventKey: `test:${to}`,
+        type: to,
+        to,
+        actor: { type: 'system' as const, id: 'test' },
+        why: 'test',
+      });
+    },
+    planDueDeadlines: (claimId, kinds) => steps.run(activities.planDeadlines, { claimId, kinds, from: LONG_AGO }),
     async newClaim(reason = 'failed_request') {
       const id = `clm_${ulid()}`;
       await insertClaim(db, {

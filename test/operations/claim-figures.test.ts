@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ClaimStatus, Deadline, DeadlineKind, Decision } from '../../common/claim';
+import type { Deadline, Decision } from '../../common/claim';
 import { createDb } from '../../db';
 import { createDeskMetrics } from '../../metrics/desk-metrics';
 import { useActivityWorld, type ActivityWorld } from '../activities/activity-harness';
@@ -12,21 +12,6 @@ beforeAll(() => {
   world = currentWorld();
 });
 
-const SYSTEM = { type: 'system', id: 'test' } as const;
-/** Deadlines counted from a day long past, so they are due before the test runs. */
-const LONG_AGO = '2026-10-01T15:00:00Z';
-
-const move = (claimId: string, to: ClaimStatus) =>
-  activity.run(world.activities.recordTransition, {
-    claimId,
-    eventKey: `test:${to}`,
-    type: to,
-    to,
-    actor: SYSTEM,
-    why: 'test',
-  });
-const plan = (claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]> =>
-  activity.run(world.activities.planDeadlines, { claimId, kinds, from: LONG_AGO });
 const escalate = (claimId: string, deadline: Deadline, audience: 'lead' | 'finance') =>
   activity.run(world.activities.alertStaff, {
     claimId,
@@ -50,33 +35,33 @@ describe('claim figures read from PostgreSQL at scrape time', () => {
   it('count overdue and escalated open cases, breached deadlines and payouts awaiting finance, through the real activities', async () => {
     // Escalated to the lead at its review deadline, and still in review: overdue.
     const escalated = await world.newClaim();
-    await move(escalated, 'in_review');
-    const review = (await plan(escalated, ['review_warning', 'review', 'resolution'])).find(
+    await world.moveClaim(escalated, 'in_review');
+    const review = (await world.planDueDeadlines(escalated, ['review_warning', 'review', 'resolution'])).find(
       (d) => d.kind === 'review',
     )!;
     await escalate(escalated, review, 'lead');
     // Only its early warning is past: not overdue.
     const warned = await world.newClaim();
-    await move(warned, 'in_review');
-    await plan(warned, ['review_warning']);
+    await world.moveClaim(warned, 'in_review');
+    await world.planDueDeadlines(warned, ['review_warning']);
     // A refund finance has not confirmed yet.
     const payout = await world.newClaim('billing_error');
     await activity.run(world.activities.requestPayout, { claimId: payout, decision: refund(500) });
-    await move(payout, 'awaiting_payout');
+    await world.moveClaim(payout, 'awaiting_payout');
     // Escalated to finance, then closed: its breach counts, the escalation no longer does.
     const closed = await world.newClaim();
-    const [payoutDeadline] = await plan(closed, ['payout']);
+    const [payoutDeadline] = await world.planDueDeadlines(closed, ['payout']);
     await escalate(closed, payoutDeadline!, 'finance');
-    await move(closed, 'closed');
+    await world.moveClaim(closed, 'closed');
     // The customer never replied.
     const abandoned = await world.newClaim();
-    await plan(abandoned, ['customer_reply']);
+    await world.planDueDeadlines(abandoned, ['customer_reply']);
     await activity.run(world.activities.settleDeadlines, {
       claimId: abandoned,
       kinds: ['customer_reply' as const],
       state: 'breached' as const,
     });
-    await move(abandoned, 'abandoned');
+    await world.moveClaim(abandoned, 'abandoned');
 
     const samples = parseExposition(await createDeskMetrics().scrape(world.db));
     expect(valueOf(samples, 'refund_desk_overdue_cases')).toBe(1);

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import type { ClaimStatus, Deadline, DeadlineKind } from '../../common/claim';
+import type { Deadline, DeadlineKind } from '../../common/claim';
 import { listClaimEvents } from '../../db/events';
 import { createDeskMetrics } from '../../metrics/desk-metrics';
 import { startDeadlineSweep, type DeadlineSweep } from '../../worker/deadline-sweep';
@@ -22,21 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => sweep.stop());
 
-/** Deadlines counted from a day long past, so they are due before the test runs. */
-const LONG_AGO = '2026-10-01T15:00:00Z';
 const REVIEW: DeadlineKind[] = ['review_warning', 'review', 'resolution'];
-
-const move = (claimId: string, to: ClaimStatus) =>
-  activity.run(world.activities.recordTransition, {
-    claimId,
-    eventKey: `test:${to}`,
-    type: to,
-    to,
-    actor: { type: 'system' as const, id: 'test' },
-    why: 'test',
-  });
-const plan = (claimId: string, kinds: DeadlineKind[]): Promise<Deadline[]> =>
-  activity.run(world.activities.planDeadlines, { claimId, kinds, from: LONG_AGO });
 /** The claim workflow's backstop timer firing the same deadline. */
 const workflowFires = (claimId: string, deadline: Deadline) =>
   activity.run(world.activities.alertStaff, {
@@ -71,8 +57,8 @@ const deadlineRows = async (claimId: string) =>
 describe('the deadline sweep', () => {
   it('fires due review deadlines once, as a warning and escalations naming their clause, and alerts the lead once each', async () => {
     const claimId = await world.newClaim();
-    await move(claimId, 'in_review');
-    const planned = await plan(claimId, REVIEW);
+    await world.moveClaim(claimId, 'in_review');
+    const planned = await world.planDueDeadlines(claimId, REVIEW);
     // Operators see what waits for the sweep, and how late it is.
     const before = await scrape();
     expect(valueOf(before, 'refund_desk_deadlines_due_unfired')).toBe(3);
@@ -112,8 +98,8 @@ describe('the deadline sweep', () => {
 
   it('leaves a deadline the claim workflow fired first, and fires the rest', async () => {
     const claimId = await world.newClaim();
-    await move(claimId, 'in_review');
-    const [, review] = await plan(claimId, REVIEW);
+    await world.moveClaim(claimId, 'in_review');
+    const [, review] = await world.planDueDeadlines(claimId, REVIEW);
     await workflowFires(claimId, review!);
 
     await sweep.fireDue();
@@ -128,15 +114,15 @@ describe('the deadline sweep', () => {
 
   it('fires nothing whose clock is paused or stopped, and a payout deadline to finance', async () => {
     const waiting = await world.newClaim();
-    await move(waiting, 'awaiting_customer');
-    await plan(waiting, REVIEW);
+    await world.moveClaim(waiting, 'awaiting_customer');
+    await world.planDueDeadlines(waiting, REVIEW);
     const paying = await world.newClaim();
-    await move(paying, 'awaiting_payout');
-    await plan(paying, ['payout']);
+    await world.moveClaim(paying, 'awaiting_payout');
+    await world.planDueDeadlines(paying, ['payout']);
     const decided = await world.newClaim();
-    await move(decided, 'in_review');
-    await plan(decided, REVIEW);
-    await move(decided, 'closed');
+    await world.moveClaim(decided, 'in_review');
+    await world.planDueDeadlines(decided, REVIEW);
+    await world.moveClaim(decided, 'closed');
     await world.db.query(`UPDATE claim_deadlines SET state = 'met' WHERE claim_id = $1`, [decided]);
 
     await sweep.fireDue();
@@ -151,8 +137,8 @@ describe('the deadline sweep', () => {
   it('fires each deadline once when several sweeps run at the same time', async () => {
     const claims = await Promise.all(Array.from({ length: 40 }, () => world.newClaim()));
     for (const claimId of claims) {
-      await move(claimId, 'in_review');
-      await plan(claimId, REVIEW);
+      await world.moveClaim(claimId, 'in_review');
+      await world.planDueDeadlines(claimId, REVIEW);
     }
     const others = Array.from({ length: 3 }, () =>
       startDeadlineSweep({
