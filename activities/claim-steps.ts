@@ -7,7 +7,7 @@ import { writeDecision, writeTransition, type DecisionRecord, type TransitionInp
 import { saveAndLogDeadlines, settleAndLogDeadlines } from './deadlines';
 import type { ActivityDeps } from './deps';
 import { loadPinnedClaim } from './pinned-claim';
-import { createRemedyActivities } from './remedies';
+import { createRemedyActivities, writeClaimCredit, type CreditIssued } from './remedies';
 
 /** Deadlines to settle as part of a move, e.g. the review deadlines met when the claim is decided. */
 export interface DeadlineSettlement {
@@ -33,14 +33,9 @@ export interface MoveResult {
   wake: string[];
 }
 
-/**
- * The lean claim workflow's grouped steps. Each is a short database write run as a local activity: steps
- * that always run together share one transaction, and every event key comes from the workflow, so a retry
- * after a crash writes nothing twice.
- */
-export function createClaimStepActivities(deps: ActivityDeps) {
+/** One move of the claim in one transaction (ClaimMove); the claim steps and the closing mail share it. */
+export function createClaimMover(deps: ActivityDeps) {
   const { db } = deps;
-  const remedies = createRemedyActivities(deps);
   // The timer benchmark swaps the planner (bench/timers-at-scale.ts); the policy's business days otherwise.
   const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
@@ -51,28 +46,47 @@ export function createClaimStepActivities(deps: ActivityDeps) {
     return plan.kinds.map((kind) => planDeadline(policy, kind, plan.from ?? claim.submittedAt));
   }
 
+  return async function moveClaim(move: ClaimMove): Promise<MoveResult> {
+    const { settle = [], plan, holds, ...transition } = move;
+    const deadlines = await planDeadlines(move.claimId, plan);
+    return withTransaction(db, async (tx) => {
+      if (holds === 'release') await lockAccountOfClaim(tx, move.claimId);
+      for (const [i, s] of settle.entries())
+        await settleAndLogDeadlines(tx, move.claimId, s.kinds, s.state, `${move.eventKey}:settled-${i}`);
+      await writeTransition(tx, transition);
+      if (deadlines.length) await saveAndLogDeadlines(tx, move.claimId, deadlines, `${move.eventKey}:planned`);
+      if (holds === 'release') await releaseHolds(tx, move.claimId);
+      return { deadlines, wake: holds ? await takeWaiters(tx, move.claimId) : [] };
+    });
+  };
+}
+
+/**
+ * The lean claim workflow's grouped steps. Each is a short database write run as a local activity: steps
+ * that always run together share one transaction, and every event key comes from the workflow, so a retry
+ * after a crash writes nothing twice.
+ */
+export function createClaimStepActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const remedies = createRemedyActivities(deps);
+  const moveClaim = createClaimMover(deps);
+
   return {
-    async moveClaim(move: ClaimMove): Promise<MoveResult> {
-      const { settle = [], plan, holds, ...transition } = move;
-      const deadlines = await planDeadlines(move.claimId, plan);
-      return withTransaction(db, async (tx) => {
-        if (holds === 'release') await lockAccountOfClaim(tx, move.claimId);
-        for (const [i, s] of settle.entries())
-          await settleAndLogDeadlines(tx, move.claimId, s.kinds, s.state, `${move.eventKey}:settled-${i}`);
-        await writeTransition(tx, transition);
-        if (deadlines.length) await saveAndLogDeadlines(tx, move.claimId, deadlines, `${move.eventKey}:planned`);
-        if (holds === 'release') await releaseHolds(tx, move.claimId);
-        return { deadlines, wake: holds ? await takeWaiters(tx, move.claimId) : [] };
-      });
-    },
+    moveClaim,
 
     /**
      * Records a decision and settles the review deadlines in one transaction; a denial also hands back the
      * claims waiting on its released reservations. Returns a dispute still open on the claim's charge, if any.
+     * With `credit`, an approved credit is written in the same transaction unless a dispute is open on the
+     * charge (then `credit` is null and the workflow holds the remedy), since the two always run together.
      */
-    async recordClaimDecision(input: DecisionRecord): Promise<{ openDispute: string | null; wake: string[] }> {
+    async recordClaimDecision(
+      input: DecisionRecord & { credit?: boolean },
+    ): Promise<{ openDispute: string | null; wake: string[]; credit?: CreditIssued | null }> {
+      const { credit, ...record } = input;
+      const pinned = credit ? await loadPinnedClaim(deps, input.claimId) : null;
       return withTransaction(db, async (tx) => {
-        await writeDecision(tx, input);
+        await writeDecision(tx, record);
         await settleAndLogDeadlines(
           tx,
           input.claimId,
@@ -81,7 +95,9 @@ export function createClaimStepActivities(deps: ActivityDeps) {
           `${input.eventKey}:settled`,
         );
         const wake = input.decision.outcome === 'denied' ? await takeWaiters(tx, input.claimId) : [];
-        return { openDispute: await openDisputeOnClaimCharge(tx, input.claimId), wake };
+        const openDispute = await openDisputeOnClaimCharge(tx, input.claimId);
+        if (!pinned) return { openDispute, wake };
+        return { openDispute, wake, credit: openDispute ? null : await writeClaimCredit(tx, pinned, input.decision) };
       });
     },
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Actor, Assessment, ClaimStatus, Decision, EvidenceCheck } from '../common/claim';
+import type { Actor, Assessment, ClaimStatus, Deadline, DeadlineKind, Decision, EvidenceCheck } from '../common/claim';
 import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages';
 import { formatMoney, money } from '../common/money';
 import { REFUSALS } from '../common/refusals';
@@ -7,6 +7,7 @@ import { withTransaction, type Queryable } from '../db';
 import {
   getClaim,
   lockClaimStatus,
+  type ClaimRecord,
   mergeCustomerReply,
   saveDecision,
   saveEvidence,
@@ -24,9 +25,10 @@ import {
   RemedyLimitExceeded,
   takeWaiters,
 } from '../db/remedies';
-import { assessClaim, PolicyViolation, staffDecision } from '../domain/policy';
+import { assessClaim, deadlineFor, PolicyViolation, staffDecision, type LoadedPolicy } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { assertReplyWithinLimits } from './claim-limits';
+import { saveAndLogDeadlines } from './deadlines';
 import { loadPinnedClaim } from './pinned-claim';
 import { remedyItemsOf } from './remedy-items';
 
@@ -47,6 +49,8 @@ function refusal(type: string, message: string, details: unknown[] = []): Applic
 export function createClaimActivities(deps: ActivityDeps) {
   const { db } = deps;
   const pinned = (claimId: string) => loadPinnedClaim(deps, claimId);
+  // The timer benchmark swaps the planner (bench/timers-at-scale.ts); the policy's business days otherwise.
+  const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
   return {
     /** Moves the case projection and appends the event in one transaction; a retry records nothing twice. */
@@ -63,30 +67,32 @@ export function createClaimActivities(deps: ActivityDeps) {
       return assessment;
     },
 
-    /**
-     * Window and evidence check that reserves what it would pay, in one transaction under the account's lock:
-     * items another claim still holds make this claim wait; what others already paid is left out of the proposal.
-     */
+    /** The window and evidence check, in one transaction under the account's lock (checkEvidenceLocked). */
     async runEvidenceCheck(input: { claimId: string }): Promise<EvidenceCheck> {
       const { claim, policy } = await pinned(input.claimId);
       return withTransaction(db, async (tx) => {
         await lockAccountForRemedies(tx, claim.accountId);
-        const facts = await fetchLedgerFacts(tx, claim);
-        const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => r.requestId);
-        const charges = facts.charges.map((c) => c.transactionId);
-        const pending = (await holdsOfOtherClaims(tx, claim.claimId, claim.accountId, ownRequests, charges)).filter(
-          (h) => h.state === 'pending',
-        );
-        if (pending.length > 0) {
-          const heldBy = [...new Set(pending.map((h) => h.claimId))].sort();
-          await registerWaiter(tx, claim.claimId, heldBy);
-          return { kind: 'waiting', heldBy, items: [...new Set(pending.map((h) => h.requestId ?? h.transactionId!))] };
-        }
-        const assessment = assessClaim(policy, claim, facts);
-        await reserveRemedyItems(tx, claim.claimId, claim.accountId, remedyItemsOf(assessment, claim.accountId, facts));
-        await saveEvidence(tx, input.claimId, findingsOf(assessment));
-        return assessment;
+        return checkEvidenceLocked(tx, claim, policy);
       });
+    },
+
+    /**
+     * The claim's first move and its first evidence check in one transaction, as one activity: the status moves
+     * to checking with its event, the review deadlines are planned from the submission and logged, then the
+     * check runs as runEvidenceCheck does. The event keys come from the workflow, so a retry writes nothing twice.
+     */
+    async openEvidenceCheck(input: { opening: EvidenceOpening }): Promise<OpenedEvidenceCheck> {
+      const { plan, ...transition } = input.opening;
+      const { claim, policy } = await pinned(transition.claimId);
+      const deadlines = plan.map((kind) => planDeadline(policy, kind, claim.submittedAt));
+      const check = await withTransaction(db, async (tx) => {
+        // The account before the claim row, the order every money step takes its locks in.
+        await lockAccountForRemedies(tx, claim.accountId);
+        await writeTransition(tx, transition);
+        await saveAndLogDeadlines(tx, claim.claimId, deadlines, `${transition.eventKey}:planned`);
+        return checkEvidenceLocked(tx, claim, policy);
+      });
+      return { deadlines, check };
     },
 
     /**
@@ -168,6 +174,38 @@ export async function writeTransition(tx: Queryable, t: TransitionInput): Promis
   if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
   const appended = await appendClaimEvent(tx, { ...t, from, to: t.to });
   if (appended && t.to && t.to !== from) await updateClaimStatus(tx, t.claimId, t.to);
+}
+
+/** The claim's opening move: the transition to checking and the deadlines it plans. */
+export interface EvidenceOpening extends TransitionInput {
+  plan: DeadlineKind[];
+}
+
+export interface OpenedEvidenceCheck {
+  deadlines: Deadline[];
+  check: EvidenceCheck;
+}
+
+/**
+ * Window and evidence check that reserves what it would pay, under the account's lock the caller holds: items
+ * another claim still holds make this claim wait; what others already paid is left out of the proposal.
+ */
+async function checkEvidenceLocked(tx: Queryable, claim: ClaimRecord, policy: LoadedPolicy): Promise<EvidenceCheck> {
+  const facts = await fetchLedgerFacts(tx, claim);
+  const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => r.requestId);
+  const charges = facts.charges.map((c) => c.transactionId);
+  const pending = (await holdsOfOtherClaims(tx, claim.claimId, claim.accountId, ownRequests, charges)).filter(
+    (h) => h.state === 'pending',
+  );
+  if (pending.length > 0) {
+    const heldBy = [...new Set(pending.map((h) => h.claimId))].sort();
+    await registerWaiter(tx, claim.claimId, heldBy);
+    return { kind: 'waiting', heldBy, items: [...new Set(pending.map((h) => h.requestId ?? h.transactionId!))] };
+  }
+  const assessment = assessClaim(policy, claim, facts);
+  await reserveRemedyItems(tx, claim.claimId, claim.accountId, remedyItemsOf(assessment, claim.accountId, facts));
+  await saveEvidence(tx, claim.claimId, findingsOf(assessment));
+  return assessment;
 }
 
 export interface DecisionRecord {

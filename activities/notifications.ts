@@ -10,6 +10,7 @@ import {
   notificationMessageId,
   threadedCustomerMail,
 } from './customer-mail';
+import { createClaimMover, type ClaimMove, type MoveResult } from './claim-steps';
 import { recordAfterSend } from './record-after-send';
 import type { ActivityDeps as Deps } from './deps';
 import { deadlineFiring, type StaffAlert } from './deadline-firing';
@@ -58,6 +59,7 @@ export function createNotificationActivities(deps: Deps) {
   const { db } = deps;
   const { sendAndRecord } = createSentMail(deps);
   const sendStaffAlert = createStaffAlerts(deps);
+  const moveClaim = createClaimMover(deps);
 
   /** Customer mails in order, each at most once; what they need is read once for the batch, not once per mail. */
   async function sendCustomerBatch(claimId: string, mails: { key: string; notice: CustomerNotice }[]): Promise<void> {
@@ -86,6 +88,20 @@ export function createNotificationActivities(deps: Deps) {
     /** Sends queued customer mails in order, each at most once: a retry skips those already sent. */
     async sendCustomerMails(input: { claimId: string; mails: { key: string; notice: CustomerNotice }[] }) {
       await sendCustomerBatch(input.claimId, input.mails);
+    },
+
+    /**
+     * The last mails of a stretch, then the claim's move (e.g. to closed) once they are out, as one activity: the
+     * two always run together, so the claim moves in the same workflow task as its mails. A retry sends no mail
+     * twice and the move's event keys come from the workflow.
+     */
+    async sendMailsThenMove(input: {
+      claimId: string;
+      mails: { key: string; notice: CustomerNotice }[];
+      move: ClaimMove;
+    }): Promise<MoveResult> {
+      await sendCustomerBatch(input.claimId, input.mails);
+      return moveClaim(input.move);
     },
 
     /**

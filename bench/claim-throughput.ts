@@ -28,8 +28,8 @@ export interface ThroughputOptions {
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
-/** Statements listed after a run with BENCH_PG_STATS=1. */
-const TOP_STATEMENTS = 25;
+/** Statements listed after a run with BENCH_PG_STATS=1 (BENCH_PG_TOP to list more). */
+const TOP_STATEMENTS = Number(process.env.BENCH_PG_TOP ?? 25);
 
 /** Logs the statements that took PostgreSQL the most time since the reset, per claim. */
 async function logTopStatements(db: Db, claims: number, log: (m: string) => void): Promise<void> {

@@ -7,7 +7,19 @@ export interface ClaimWorkflowInput extends Partial<ClaimVisibility> {
   claimId: string;
   /** Set on the run a person started again from needs_attention (workflows/claim-guard.ts): how many retries so far. */
   attentionRetries?: number;
+  /**
+   * The shape of the run's steps, fixed at its start (workflows/claim.ts): absent on runs started before
+   * CLAIM_FLOW_REVISION 1, which keep the shape they recorded.
+   */
+  flowRevision?: number;
 }
+
+/**
+ * What new claim runs are started with. 1: the opening move rides on the first evidence check, an automatic credit
+ * is written with its decision, the closing move with the last mails, and the status search attribute is published
+ * when the claim rests instead of at every move.
+ */
+export const CLAIM_FLOW_REVISION = 1;
 
 /** What the claim's memo and search attributes show about it in Temporal (absent on claims started earlier). */
 export interface ClaimVisibility {

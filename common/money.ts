@@ -74,8 +74,20 @@ export function minorFromDb(value: string | number): number {
 }
 
 /** Formats for people using the currency's own number of minor digits (JPY has none, USD two). */
+/** One formatter per currency: building an Intl.NumberFormat costs far more than formatting with one. */
+const formats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+function currencyFormat(currency: string): { format: Intl.NumberFormat; digits: number } {
+  let cached = formats.get(currency);
+  if (!cached) {
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    cached = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    formats.set(currency, cached);
+  }
+  return cached;
+}
+
 export function formatMoney({ amountMinor, currency }: Money): string {
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const { format, digits } = currencyFormat(currency);
   return format.format(amountMinor / 10 ** digits);
 }

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../common/ids';
-import type { ClaimVisibility, ClaimWorkflowInput } from '../common/messages';
+import { CLAIM_FLOW_REVISION, type ClaimVisibility, type ClaimWorkflowInput } from '../common/messages';
 import {
   ClaimAccountAttribute,
   ClaimOverdueAttribute,
@@ -34,7 +34,7 @@ export async function startClaimWorkflow(
   claimId: string,
   facts?: ClaimVisibility,
 ): Promise<void> {
-  const input: ClaimWorkflowInput = { claimId, ...facts };
+  const input: ClaimWorkflowInput = { claimId, ...facts, flowRevision: CLAIM_FLOW_REVISION };
   try {
     await client.workflow.start<typeof claimWorkflowV2>(CLAIM_WORKFLOW_TYPE, {
       taskQueue,

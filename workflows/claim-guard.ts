@@ -16,6 +16,7 @@ import type { ClaimStatus } from '../common/claim';
 import { claimWorkflowId } from '../common/ids';
 import {
   answerAttentionUpdate,
+  CLAIM_FLOW_REVISION,
   remedyHoldSettledSignal,
   withdrawUpdate,
   type AttentionAnswerInput,
@@ -108,9 +109,11 @@ async function stopForAttention(run: ClaimRun, input: ClaimWorkflowInput, cause:
     answered = 'received';
     setStatus(run, 'received');
     await condition(allHandlersFinished);
+    // A new run has no history to replay, so it takes the current shape.
     return continueAsNew<(i: ClaimWorkflowInput) => Promise<ClaimStatus>>({
       ...input,
       attentionRetries: (input.attentionRetries ?? 0) + 1,
+      flowRevision: CLAIM_FLOW_REVISION,
     });
   }
   await guardActivities.settleDeadlines({ claimId, kinds: [...REVIEW_DEADLINES], state: 'cancelled' });

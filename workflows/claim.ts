@@ -12,7 +12,8 @@ import {
 import type { RefundDeskActivities } from '../activities';
 import type { ClaimMove } from '../activities/claim-steps';
 import type { CustomerNotice } from '../activities/emails';
-import type { Actor, Assessment, ClaimItem, ClaimStatus, Deadline, Decision } from '../common/claim';
+import type { EvidenceOpening } from '../activities/claims';
+import type { Actor, Assessment, ClaimItem, ClaimStatus, Deadline, Decision, EvidenceCheck } from '../common/claim';
 import { DISPUTE_OPEN_REASON, disputeClosedSignal, disputeOpenedSignal } from '../common/dispute-hold';
 import { claimWorkflowId } from '../common/ids';
 import { remedyHoldSettledSignal, type ClaimWorkflowInput } from '../common/messages';
@@ -33,6 +34,8 @@ const processor = proxyActivities<RefundDeskActivities>(PAYMENT_PROCESSOR);
 
 const SYSTEM: Actor = { type: 'system', id: 'claim-workflow' };
 const REVIEW_DEADLINES = ['review_warning', 'review', 'resolution'] as const;
+/** Remedies written by the claim's own transaction (a refund goes through the payment processor instead). */
+const CREDITS: readonly Decision['remedy'][] = ['credit', 'service_credit'];
 /** A waiting claim looks again this often even if no wake-up signal arrives. */
 const RECHECK_WAITING = '1 hour';
 /**
@@ -65,16 +68,30 @@ export async function claimWorkflowV2(input: ClaimWorkflowInput): Promise<ClaimS
 }
 
 /** The claim's whole life; a single function, so the guard wraps it. */
-export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): Promise<ClaimStatus> {
+export async function runClaim({ claimId, flowRevision = 0 }: ClaimWorkflowInput, run: ClaimRun): Promise<ClaimStatus> {
   const { state } = run;
   /** Customer mails wait here until the claim rests, then go out in order in one SMTP activity. */
   const outbox: { key: string; notice: CustomerNotice }[] = [];
+  /** Revision 1 groups more steps and publishes the status only at rest (CLAIM_FLOW_REVISION). */
+  const grouped = flowRevision >= 1;
+  /** The status Temporal's search shows, so a resting claim publishes only a change. */
+  let published: ClaimStatus | null = null;
 
-  /** The one place the status changes, so Temporal's view of the claim follows it. */
+  /** The one place the status changes; earlier runs publish every move to Temporal's view of the claim. */
   function setStatus(to: ClaimStatus): void {
     if (state.status === to) return;
     state.status = to;
-    upsertSearchAttributes([{ key: ClaimStatusAttribute, value: to }]);
+    if (!grouped) upsertSearchAttributes([{ key: ClaimStatusAttribute, value: to }]);
+  }
+
+  /**
+   * Publishes the status before the claim waits or ends: the moves in between last milliseconds, and each upsert
+   * is a history event and a visibility write on the server (bench/README.md, P1).
+   */
+  function publishStatus(): void {
+    if (!grouped || published === state.status) return;
+    published = state.status;
+    upsertSearchAttributes([{ key: ClaimStatusAttribute, value: state.status }]);
   }
 
   function markOverdue(overdue: boolean): void {
@@ -160,6 +177,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
       const why = `chargeback ${dispute.chargebackId} is open on this charge; no remedy is paid while it is`;
       await move('on_hold', 'held_by_dispute', why, { data: { ...data, reason: DISPUTE_OPEN_REASON } });
       await sendMail();
+      publishStatus();
       await condition(() => dispute.outcome !== null || run.withdrawal !== null);
       if (run.withdrawal && dispute.outcome === null) {
         await endWithdrawn();
@@ -214,6 +232,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
     const due = replyDeadline!;
     tell({ template: 'info_request', missing, message, replyBy: due.dueAt });
     await sendMail();
+    publishStatus();
     const answered = await condition(() => run.customerReplied || run.withdrawal !== null, msUntil(due.dueAt), {
       summary: `customer reply due ${due.dueAt} (${due.clause})`,
     });
@@ -238,6 +257,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
 
   /** Waits for a person while the review SLA runs; returns what ended the wait. */
   async function awaitStaff(): Promise<'decided' | 'info_requested' | 'withdrawn'> {
+    publishStatus();
     await waitWithDeadlines(
       () => run.staffDecision !== null || run.infoRequest !== null || run.withdrawal !== null,
       state.deadlines.filter((d) => (REVIEW_DEADLINES as readonly string[]).includes(d.kind)),
@@ -249,16 +269,30 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
     return run.staffDecision ? 'decided' : 'info_requested';
   }
 
+  /** The claim's opening move, when it rides on the first evidence check (revision 1). */
+  let opening: EvidenceOpening | null = null;
+
+  /** One evidence check; the first of a grouped run also makes the opening move and plans the review deadlines. */
+  async function runCheck(): Promise<EvidenceCheck> {
+    if (!opening) return evidence.runEvidenceCheck({ claimId });
+    const opened = await evidence.openEvidenceCheck({ opening });
+    opening = null;
+    setStatus('checking');
+    state.deadlines = opened.deadlines;
+    return opened.check;
+  }
+
   /** The evidence check; waits while another claim holds the same items. */
   async function checkEvidence(): Promise<Assessment | 'withdrawn'> {
     for (;;) {
-      const check = await evidence.runEvidenceCheck({ claimId });
+      const check = await runCheck();
       if (check.kind !== 'waiting') return check;
       run.waitingForClaims = true;
       run.holdSettled = false;
       const why = `${check.items.join(', ')} reserved by ${check.heldBy.join(', ')}; checked again once that claim settles`;
       await move(null, 'waiting_for_claim', why, { data: { heldBy: check.heldBy, items: check.items } });
       await sendMail();
+      publishStatus();
       await condition(() => run.holdSettled || run.withdrawal !== null, RECHECK_WAITING, {
         summary: `wait for ${check.heldBy.join(', ')}`,
       });
@@ -314,6 +348,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
       { plan: { kinds: ['payout'], from: workflowNowIso() }, holds: 'wake' },
     );
     state.deadlines.push(...payoutDeadlines);
+    publishStatus();
     await waitWithDeadlines(
       () => run.payoutConfirmed,
       payoutDeadlines,
@@ -338,6 +373,7 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
     // An ended claim is no longer waiting on anyone.
     if (state.escalations.length > 0) markOverdue(false);
     await sendMail();
+    publishStatus();
     await condition(allHandlersFinished);
     return state.status;
   }
@@ -346,9 +382,16 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
   // One acknowledgement per claim, whichever run sends it: a run a person started again after needs_attention
   // sends it only if the first run stopped before its mail went out.
   tell({ template: 'acknowledgement' }, 'acknowledgement');
-  state.deadlines = await move('checking', 'evidence_check_started', 'checking the claim window and the usage ledger', {
-    plan: { kinds: [...REVIEW_DEADLINES] },
-  });
+  const checking = 'checking the claim window and the usage ledger';
+  if (grouped) {
+    const eventKey = nextKey('evidence_check_started');
+    const plan = [...REVIEW_DEADLINES];
+    opening = { claimId, eventKey, type: 'evidence_check_started', to: 'checking', why: checking, actor: SYSTEM, plan };
+  } else {
+    state.deadlines = await move('checking', 'evidence_check_started', checking, {
+      plan: { kinds: [...REVIEW_DEADLINES] },
+    });
+  }
 
   const reached = await reachDecision();
   if (typeof reached === 'string') return finish();
@@ -361,12 +404,19 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
   if (denied) run.denialReached = true;
   state.decision = reached;
   const to: ClaimStatus = denied ? 'denied' : 'approved';
-  const recorded = await steps.recordClaimDecision({ claimId, eventKey: nextKey('decided'), decision: reached, to });
+  // A credit with no withdrawal asked for is written with its decision (revision 1); withdrawals are refused from here.
+  const creditNow = grouped && !denied && CREDITS.includes(reached.remedy) && !run.withdrawal;
+  if (creditNow) run.remedyStarted = true;
+  const eventKey = nextKey('decided');
+  const recorded = await steps.recordClaimDecision({ claimId, eventKey, decision: reached, to, credit: creditNow });
   setStatus(to);
   await wake(recorded.wake);
   if (recorded.openDispute) run.dispute ??= { chargebackId: recorded.openDispute, outcome: null };
   tell({ template: 'decision', decision: reached });
   if (denied) return finish();
+  if (recorded.credit) return closeWithRemedy(reached);
+  // An open dispute kept the credit back: the claim may still be withdrawn while it is held.
+  run.remedyStarted = false;
 
   if (run.withdrawal) {
     await endWithdrawn();
@@ -376,16 +426,23 @@ export async function runClaim({ claimId }: ClaimWorkflowInput, run: ClaimRun): 
   run.remedyStarted = true;
   if (reached.remedy === 'refund') await payRefund(reached);
   else await steps.issueCredit({ claimId, decision: reached });
-  tell({ template: 'money_sent', decision: reached });
-  await sendMail();
-  await move(
-    'closed',
-    'closed',
-    `${reached.remedy} of ${reached.amount.amountMinor} ${reached.amount.currency} minor units sent`,
-    {
-      settle: [{ kinds: ['payout'], state: 'met' }],
-      holds: 'release',
-    },
-  );
-  return finish();
+  return closeWithRemedy(reached);
+
+  /** The money is out: the customer hears so, then the claim closes and frees what it reserved. */
+  async function closeWithRemedy(decision: Decision): Promise<ClaimStatus> {
+    tell({ template: 'money_sent', decision });
+    const why = `${decision.remedy} of ${decision.amount.amountMinor} ${decision.amount.currency} minor units sent`;
+    const closing = { settle: [{ kinds: ['payout' as const], state: 'met' as const }], holds: 'release' as const };
+    if (grouped) {
+      // The closing move rides on the mail activity: one workflow task less, and no mail is left behind a closed claim.
+      const close = { claimId, eventKey: nextKey('closed'), type: 'closed', to: 'closed' as const, why, actor: SYSTEM };
+      const moved = await mail.sendMailsThenMove({ claimId, mails: outbox.splice(0), move: { ...close, ...closing } });
+      setStatus('closed');
+      await wake(moved.wake);
+    } else {
+      await sendMail();
+      await move('closed', 'closed', why, closing);
+    }
+    return finish();
+  }
 }

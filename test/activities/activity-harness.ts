@@ -3,13 +3,27 @@ import { ulid } from 'ulid';
 import { createActivities, type ActivityDeps, type RefundDeskActivities } from '../../activities';
 import { createSmtpMailer } from '../../adapters/mailer';
 import type { PaymentGateway, RefundInstruction } from '../../adapters/payments';
-import type { ClaimReason, ClaimStatus, Deadline, DeadlineKind } from '../../common/claim';
+import type { ClaimReason, ClaimStatus, Deadline, DeadlineKind, Decision } from '../../common/claim';
 import { createDb, type Db } from '../../db';
 import { insertClaim } from '../../db/claims';
 import { migrate } from '../../db/migrate';
 import { PolicyStore } from '../../db/policies';
 import { startMailSink, type MailSink } from '../../mail/sink';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+
+/** An engine decision approving `amountMinor` USD cents as `remedy`, for the money steps to act on. */
+export function approvedDecision(remedy: Decision['remedy'], amountMinor = 300): Decision {
+  return {
+    outcome: 'approved',
+    amount: { amountMinor, currency: 'USD' },
+    remedy,
+    reasons: [],
+    arithmetic: [],
+    findings: [],
+    decidedBy: { type: 'system', id: 'policy-engine' },
+    policy: { id: 'pixazo-api', version: 'x' },
+  };
+}
 
 /** A payment processor double behind the real adapter interface; it remembers every instruction. */
 export class RecordingProcessor implements PaymentGateway {

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { CreditIssued } from '../../activities/remedies';
-import type { Actor, Decision, DeadlineKind } from '../../common/claim';
-import { useActivityWorld, type ActivityWorld } from './activity-harness';
+import type { Actor, DeadlineKind } from '../../common/claim';
+import { approvedDecision, useActivityWorld, type ActivityWorld } from './activity-harness';
 
 const currentWorld = useActivityWorld();
 const activity = new MockActivityEnvironment();
@@ -10,18 +10,7 @@ beforeAll(() => {
   world = currentWorld();
 });
 
-function approved(remedy: Decision['remedy'], amountMinor = 300): Decision {
-  return {
-    outcome: 'approved',
-    amount: { amountMinor, currency: 'USD' },
-    remedy,
-    reasons: [],
-    arithmetic: [],
-    findings: [],
-    decidedBy: { type: 'system', id: 'policy-engine' },
-    policy: { id: 'pixazo-api', version: 'x' },
-  };
-}
+const approved = approvedDecision;
 
 async function rows(sql: string, params: unknown[]) {
   return (await world.db.query(sql, params)).rows;

@@ -55,7 +55,14 @@ describe('claim workflow history size, against Temporal, PostgreSQL and SMTP', (
       }
     }
     expect([...timeouts.keys()].sort()).toEqual(
-      ['requestPayout', 'runEvidenceCheck', 'sendCustomerMails', 'validateStaffDecision'].sort(),
+      [
+        'openEvidenceCheck',
+        'requestPayout',
+        'runEvidenceCheck',
+        'sendCustomerMails',
+        'sendMailsThenMove',
+        'validateStaffDecision',
+      ].sort(),
     );
     for (const [activity, seconds] of timeouts) expect([activity, seconds]).toEqual([activity, 15]);
   });

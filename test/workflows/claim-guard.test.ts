@@ -66,7 +66,8 @@ describe('the claim guard', () => {
         cause: {
           errorType: 'MoneyOverflow',
           message: '9007199254740991 + 9007199254740991',
-          activity: 'runEvidenceCheck',
+          // The first check of a run makes the claim's opening move too (flow revision 1).
+          activity: 'openEvidenceCheck',
           clause: null,
         },
       });

@@ -82,6 +82,10 @@ export function fakeActivities(
     }),
     openDisputeOnClaimCharge: jest.fn(async () => null),
     runEvidenceCheck: jest.fn(async () => assessments[Math.min(assessmentIndex++, assessments.length - 1)]!),
+    openEvidenceCheck: jest.fn(async ({ opening }) => {
+      const { deadlines } = await activities.moveClaim({ ...opening, plan: { kinds: opening.plan } });
+      return { deadlines, check: await activities.runEvidenceCheck({ claimId: opening.claimId }) };
+    }),
     settleRemedyHolds: jest.fn(async ({ release }) => {
       ledger.settled.push({ release });
       return { wake: ledger.wake.shift() ?? [] };
@@ -163,12 +167,20 @@ export function fakeActivities(
       if (holds) ledger.settled.push({ release: holds === 'release' });
       return { deadlines: plan ? deadlines : [], wake: holds ? (ledger.wake.shift() ?? []) : [] };
     }),
-    recordClaimDecision: jest.fn(async ({ decision, to }) => {
+    recordClaimDecision: jest.fn(async ({ claimId, decision, to, credit }) => {
       ledger.decisions.push(decision);
       ledger.statuses.push(to);
       const wake = decision.outcome === 'denied' ? (ledger.wake.shift() ?? []) : [];
       if (decision.outcome === 'denied') ledger.settled.push({ release: true });
-      return { openDispute: null, wake };
+      return {
+        openDispute: null,
+        wake,
+        ...(credit && { credit: await activities.issueCredit({ claimId, decision }) }),
+      };
+    }),
+    sendMailsThenMove: jest.fn(async ({ claimId, mails, move }) => {
+      await activities.sendCustomerMails({ claimId, mails });
+      return activities.moveClaim(move);
     }),
     recordPayoutConfirmation: jest.fn(async ({ processorReference }) => {
       ledger.events.push(`payout_confirmed:${processorReference}`);

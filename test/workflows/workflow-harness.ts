@@ -17,7 +17,7 @@ import { CLAIM_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import type { RefundDeskActivities } from '../../activities';
 import type { Actor, Assessment, ClaimStatus, Decision, DecisionReason } from '../../common/claim';
 import { CLAIM_WORKFLOW_TYPE, CLAIM_WORKFLOW_TYPES, claimWorkflowId, TASK_QUEUE } from '../../common/ids';
-import { claimStateQuery } from '../../common/messages';
+import { CLAIM_FLOW_REVISION, claimStateQuery, type ClaimWorkflowInput } from '../../common/messages';
 import type { claimWorkflowV2 } from '../../workflows';
 
 /** Recorded histories of the main paths, replayed by test/replay to catch nondeterministic changes. */
@@ -65,7 +65,8 @@ export async function startClaim(
   const handle = await env.client.workflow.start<typeof claimWorkflowV2>(type, {
     taskQueue,
     workflowId: claimWorkflowId(claimId),
-    args: [{ claimId }],
+    // As the dispatcher starts them (server/temporal.ts); the frozen type ignores the revision.
+    args: [{ claimId, flowRevision: CLAIM_FLOW_REVISION }],
   });
   return { claimId, handle };
 }
@@ -112,7 +113,8 @@ export const FINANCE: Actor = { type: 'staff', id: 'finance:test' };
 
 /**
  * With RECORD_HISTORIES=1 the workflow tests write each finished run's history to test/histories, named
- * after the workflow type and the test (`claimV2-…`; the `claim-…` files are the frozen claimWorkflow's).
+ * after the workflow type, its flow revision and the test (`claimV2r1-…`; `claimV2-…` files are runs without
+ * a revision, `claim-…` files the frozen claimWorkflow's).
  * Re-record only when a change is meant to be incompatible (and then patch() or version the type).
  */
 export async function recordHistoriesIfAsked(suite: string, handles: readonly WorkflowHandle[]): Promise<void> {
@@ -126,8 +128,11 @@ export async function recordHistoriesIfAsked(suite: string, handles: readonly Wo
   await mkdir(HISTORIES_DIR, { recursive: true });
   for (const [i, handle] of handles.entries()) {
     const history = await handle.fetchHistory();
-    const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-    const prefix = type === CLAIM_WORKFLOW_TYPE ? 'claimV2' : 'claim';
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const input = started?.input?.payloads?.[0]?.data;
+    const revision = input ? (JSON.parse(Buffer.from(input).toString('utf8')) as ClaimWorkflowInput).flowRevision : 0;
+    const type = started?.workflowType?.name;
+    const prefix = type === CLAIM_WORKFLOW_TYPE ? `claimV2${revision ? `r${revision}` : ''}` : 'claim';
     await writeFile(path.join(HISTORIES_DIR, `${prefix}-${slug}${i ? `-${i}` : ''}.json`), historyToJSON(history));
   }
 }
