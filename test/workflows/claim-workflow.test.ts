@@ -1,6 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import type { Assessment } from '../../common/claim';
+import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../../common/ids';
+import { ClaimStatusAttribute } from '../../common/search-attributes';
 import {
   confirmPayoutUpdate,
   customerReplyUpdate,
@@ -32,6 +36,15 @@ const SLA: TestSla = {
   businessDays: { review_warning: 5, review: 7, resolution: 10, payout: 10, customer_reply: 10 },
 };
 const HOUR = 3_600_000;
+
+/** The RefundClaimStatus values a run upserted, in order, read from its history. */
+function publishedStatuses(history: temporal.api.history.v1.IHistory): unknown[] {
+  const converter = defaultPayloadConverter;
+  return (history.events ?? [])
+    .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.RefundClaimStatus)
+    .filter((payload) => payload != null)
+    .map((payload) => converter.fromPayload(payload!));
+}
 const SUITE = 'claim workflow on the time-skipping server';
 
 let env: TestWorkflowEnvironment;
@@ -99,6 +112,39 @@ describe(SUITE, () => {
     expect(ledger.notices).toEqual(['acknowledgement', 'decision', 'money_sent']);
     expect(activities.recordDecision).toHaveBeenCalledTimes(1);
     expect(activities.moveClaim).not.toHaveBeenCalled();
+  });
+
+  it('still runs a claim started before flow revisions with the steps it recorded, one move at a time', async () => {
+    const { ledger, activities, history } = await run([pixazoAssessment('two_5xx')], async (ctx) => {
+      const claimId = `clm_before_revisions_${ctx.taskQueue.slice(-8)}`;
+      const handle = await env.client.workflow.start(CLAIM_WORKFLOW_TYPE, {
+        taskQueue: ctx.taskQueue,
+        workflowId: claimWorkflowId(claimId),
+        args: [{ claimId }],
+      });
+      ctx.handles.push(handle);
+      expect(await handle.result()).toBe('closed');
+      return { ...ctx, history: await handle.fetchHistory() };
+    });
+    expect(ledger.credits).toBe(1);
+    expect(ledger.statuses).toEqual(['checking', 'approved', 'closed']);
+    expect(activities.openEvidenceCheck).not.toHaveBeenCalled();
+    expect(activities.sendMailsThenMove).not.toHaveBeenCalled();
+    expect(activities.issueCredit).toHaveBeenCalledTimes(1);
+    expect(publishedStatuses(history)).toEqual(['checking', 'approved', 'closed']);
+  });
+
+  it('publishes to Temporal’s search the status a claim rests in, not the moves it passes through', async () => {
+    const history = await run([needsReview()], async ({ start }) => {
+      const { handle } = await start();
+      await waitForStatus(handle, 'in_review');
+      expect((await handle.describe()).typedSearchAttributes.get(ClaimStatusAttribute)).toBe('in_review');
+      await handle.executeUpdate(decideUpdate, { args: [{ outcome: 'approved', remedy: 'credit', actor: LEAD }] });
+      expect(await handle.result()).toBe('closed');
+      expect((await handle.describe()).typedSearchAttributes.get(ClaimStatusAttribute)).toBe('closed');
+      return handle.fetchHistory();
+    });
+    expect(publishedStatuses(history)).toEqual(['in_review', 'closed']);
   });
 
   it.each([
