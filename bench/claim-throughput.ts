@@ -16,6 +16,7 @@ import { startApiProcess, startWorkerProcess, type DeskProcess } from './lib/des
 import { cpuMeter } from './lib/proc-stats';
 import { autoCreditClaim, seedFailedCalls } from './lib/seed';
 import type { InfraStack } from './lib/stack';
+import { claimStartVisibility } from '../server/temporal';
 
 /** The baseline's activity count: an auto-credited claim's before the lean workflow (issue #11). */
 export const BARE_ACTIVITIES = 10;
@@ -47,6 +48,52 @@ async function logTopStatements(db: Db, claims: number, log: (m: string) => void
         s.query.replace(/\s+/g, ' ').slice(0, 220),
     );
   }
+}
+
+/**
+ * The claim's ceiling on this server: claim-shaped workflows whose every step does nothing (bench/lib/bare-workflow.ts),
+ * after the claims, on the baseline's worker. Its ratio to the baseline bounds P1's ratio; the gap between it and
+ * the claims is the claims' own work.
+ */
+async function measureClaimShape(
+  infra: InfraStack,
+  run: { size: number; inFlight: number; bareRate: number; log(message: string): void },
+  taskQueue: string,
+  tag: string,
+): Promise<BenchFigure[]> {
+  const cpu = cpuMeter({ temporal: infra.pids.temporal });
+  const facts = { accountId: 'acct_bench_shape', policyId: 'pixazo-api', reason: 'failed_request' as const };
+  const shaped = await driveBareWorkflows({
+    temporalAddress: infra.temporalAddress,
+    taskQueue,
+    count: run.size,
+    inFlight: run.inFlight,
+    activities: 0,
+    idPrefix: `shape-${tag}-${run.size}`,
+    shape: { workflowType: 'claimShapedWorkflow', start: claimStartVisibility(facts) },
+  });
+  const rate = (shaped.completed / shaped.elapsedMs) * 1000;
+  const temporalMs = round(cpu().temporal! / Math.max(1, shaped.completed), 1);
+  run.log(`[P1] ceiling: ${run.size} claim-shaped no-op workflows at ${rate.toFixed(2)}/s`);
+  return [
+    {
+      part: 'P1',
+      name: `ceiling: claim-shaped workflows of no-op steps/s, ${run.size}, ${run.inFlight} in flight (after the claims)`,
+      value: round(rate),
+      unit: 'workflows/s',
+      baseline: {
+        name: `bare ${BARE_ACTIVITIES}-no-op-activity workflows/s`,
+        value: round(run.bareRate),
+        unit: 'workflows/s',
+      },
+      ratio: round(rate / run.bareRate),
+      detail: {
+        completed: shaped.completed,
+        elapsedS: round(shaped.elapsedMs / 1000, 1),
+        temporalCpuMsEach: temporalMs,
+      },
+    },
+  ];
 }
 
 export async function measureClaimThroughput(infra: InfraStack, options: ThroughputOptions): Promise<BenchFigure[]> {
@@ -153,6 +200,9 @@ export async function measureClaimThroughput(infra: InfraStack, options: Through
         });
       }
       figures.push({ part: 'P1', name: `API CPU ms per claim, ${size} claims`, value: perClaim(cpu.api!), unit: 'ms' });
+      figures.push(
+        ...(await measureClaimShape(infra, { size, inFlight: options.inFlight, bareRate, log }, bareQueue, tag)),
+      );
     }
   } finally {
     for (const p of running.reverse()) await p.stop();

@@ -27,17 +27,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { ulid } from 'ulid';
-import {
-  ClaimAccountAttribute,
-  ClaimOverdueAttribute,
-  ClaimPolicyAttribute,
-  ClaimStatusAttribute,
-} from '../common/search-attributes';
 import { createDb, type Db } from '../db';
 import { insertIntakeBenchAccounts } from '../db/bench-intake';
 import { claimOutboxBacklog } from '../db/claim-outbox';
+import { claimStartVisibility } from '../server/temporal';
 import type { BenchFigure, BenchOptions, BenchPart, BenchStack } from './lib/suite';
 
 const DEFAULT_RATES = [50, 100, 200];
@@ -155,13 +149,7 @@ function syncStart(client: Client, accountId: string): Promise<boolean> {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         // Nobody runs these; the server closes them a minute later.
         workflowExecutionTimeout: '1 minute',
-        memo: { ...facts },
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: ClaimStatusAttribute, value: 'received' },
-          { key: ClaimAccountAttribute, value: facts.accountId },
-          { key: ClaimPolicyAttribute, value: facts.policyId },
-          { key: ClaimOverdueAttribute, value: false },
-        ]),
+        ...claimStartVisibility(facts),
       }),
     )
     .then(

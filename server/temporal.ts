@@ -42,19 +42,24 @@ export async function startClaimWorkflow(
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...(facts && {
-        memo: { ...facts },
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: ClaimStatusAttribute, value: 'received' },
-          { key: ClaimAccountAttribute, value: facts.accountId },
-          { key: ClaimPolicyAttribute, value: facts.policyId },
-          { key: ClaimOverdueAttribute, value: false },
-        ]),
-      }),
+      ...(facts && claimStartVisibility(facts)),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/** The memo and search attributes a claim's run starts with: received, its account and policy, not overdue. */
+export function claimStartVisibility(facts: ClaimVisibility) {
+  return {
+    memo: { ...facts },
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: ClaimStatusAttribute, value: 'received' },
+      { key: ClaimAccountAttribute, value: facts.accountId },
+      { key: ClaimPolicyAttribute, value: facts.policyId },
+      { key: ClaimOverdueAttribute, value: false },
+    ]),
+  };
 }
 
 /** A claim's workflow, whichever type it runs as (both share the id, signals, queries and updates). */

@@ -2,7 +2,7 @@
  * Runs `count` bare workflows (bench/lib/bare-workflow.ts) with at most `inFlight` open at once, through a
  * Temporal client, and reports how long they took from the first start to the last completion.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowStartOptions } from '@temporalio/client';
 
 export async function driveBareWorkflows(options: {
   temporalAddress: string;
@@ -11,6 +11,8 @@ export async function driveBareWorkflows(options: {
   inFlight: number;
   activities: number;
   idPrefix: string;
+  /** `claimShapedWorkflow` with the start options of a claim (claimShapedStart); `bareWorkflow` by default. */
+  shape?: { workflowType: string; start: Pick<WorkflowStartOptions, 'memo' | 'typedSearchAttributes'> };
 }): Promise<{ elapsedMs: number; completed: number }> {
   const connection = await Connection.connect({ address: options.temporalAddress });
   try {
@@ -20,10 +22,11 @@ export async function driveBareWorkflows(options: {
     const started = performance.now();
     const lane = async () => {
       for (let i = next++; i < options.count; i = next++) {
-        await client.workflow.execute('bareWorkflow', {
+        await client.workflow.execute(options.shape?.workflowType ?? 'bareWorkflow', {
           taskQueue: options.taskQueue,
           workflowId: `${options.idPrefix}-${i}`,
-          args: [options.activities],
+          args: options.shape ? [] : [options.activities],
+          ...options.shape?.start,
         });
         completed++;
       }
