@@ -97,7 +97,12 @@ export function createClaimStepActivities(deps: ActivityDeps) {
         const wake = input.decision.outcome === 'denied' ? await takeWaiters(tx, input.claimId) : [];
         const openDispute = await openDisputeOnClaimCharge(tx, input.claimId);
         if (!pinned) return { openDispute, wake };
-        return { openDispute, wake, credit: openDispute ? null : await writeClaimCredit(tx, pinned, input.decision) };
+        if (openDispute) return { openDispute, wake, credit: null };
+        return {
+          openDispute,
+          wake,
+          credit: await writeClaimCredit(tx, pinned, input.decision, { accountLocked: true }),
+        };
       });
     },
 

@@ -13,7 +13,7 @@ import {
   saveEvidence,
   updateClaimStatus,
 } from '../db/claims';
-import { appendClaimEvent } from '../db/events';
+import { appendClaimEvent, appendClaimMove } from '../db/events';
 import { fetchLedgerFacts } from '../db/ledger';
 import {
   holdsOfOtherClaims,
@@ -77,19 +77,21 @@ export function createClaimActivities(deps: ActivityDeps) {
     },
 
     /**
-     * The claim's first move and its first evidence check in one transaction, as one activity: the status moves
-     * to checking with its event, the review deadlines are planned from the submission and logged, then the
-     * check runs as runEvidenceCheck does. The event keys come from the workflow, so a retry writes nothing twice.
+     * The claim's first move and its first evidence check, as one activity: the status moves to checking with its
+     * event and the review deadlines planned from the submission (one transaction), then the check runs as
+     * runEvidenceCheck does (another), so a check that fails for good leaves the claim stopped while checking.
+     * The event keys come from the workflow, so a retry writes nothing twice.
      */
     async openEvidenceCheck(input: { opening: EvidenceOpening }): Promise<OpenedEvidenceCheck> {
       const { plan, ...transition } = input.opening;
       const { claim, policy } = await pinned(transition.claimId);
       const deadlines = plan.map((kind) => planDeadline(policy, kind, claim.submittedAt));
-      const check = await withTransaction(db, async (tx) => {
-        // The account before the claim row, the order every money step takes its locks in.
-        await lockAccountForRemedies(tx, claim.accountId);
+      await withTransaction(db, async (tx) => {
         await writeTransition(tx, transition);
         await saveAndLogDeadlines(tx, claim.claimId, deadlines, `${transition.eventKey}:planned`);
+      });
+      const check = await withTransaction(db, async (tx) => {
+        await lockAccountForRemedies(tx, claim.accountId);
         return checkEvidenceLocked(tx, claim, policy);
       });
       return { deadlines, check };
@@ -170,10 +172,8 @@ export function createClaimActivities(deps: ActivityDeps) {
 
 /** Moves the case projection and appends the event, inside the caller's transaction. */
 export async function writeTransition(tx: Queryable, t: TransitionInput): Promise<void> {
-  const from = await lockClaimStatus(tx, t.claimId);
+  const from = await appendClaimMove(tx, t);
   if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
-  const appended = await appendClaimEvent(tx, { ...t, from, to: t.to });
-  if (appended && t.to && t.to !== from) await updateClaimStatus(tx, t.claimId, t.to);
 }
 
 /** The claim's opening move: the transition to checking and the deadlines it plans. */

@@ -199,19 +199,27 @@ export async function saveDecision(db: Queryable, claimId: string, decision: Dec
 }
 
 export async function saveDeadlines(db: Queryable, claimId: string, deadlines: Deadline[]): Promise<void> {
-  for (const d of deadlines) {
-    await db.query(
-      `INSERT INTO claim_deadlines (claim_id, kind, due_at, business_days, clause, state)
-       VALUES ($1, $2, $3, $4, $5, 'open')
-       ON CONFLICT (claim_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, business_days = EXCLUDED.business_days,
-                                                  clause = EXCLUDED.clause, state = 'open',
-         -- A deadline moved (the SLA paused while the customer answered) is a new deadline and fires again.
-         fired_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_at END,
-         fired_by = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_by END,
-         alerted_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.alerted_at END`,
-      [claimId, d.kind, d.dueAt, d.businessDays, d.clause],
-    );
-  }
+  if (deadlines.length === 0) return;
+  // All of a move's deadlines in one statement; a kind named twice keeps its last deadline, as one write each would.
+  const latest = [...new Map(deadlines.map((d) => [d.kind, d])).values()];
+  await db.query(
+    `INSERT INTO claim_deadlines (claim_id, kind, due_at, business_days, clause, state)
+     SELECT $1, d.kind, d.due_at, d.business_days, d.clause, 'open'
+       FROM unnest($2::text[], $3::timestamptz[], $4::int[], $5::text[]) AS d (kind, due_at, business_days, clause)
+     ON CONFLICT (claim_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, business_days = EXCLUDED.business_days,
+                                                clause = EXCLUDED.clause, state = 'open',
+       -- A deadline moved (the SLA paused while the customer answered) is a new deadline and fires again.
+       fired_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_at END,
+       fired_by = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.fired_by END,
+       alerted_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.alerted_at END`,
+    [
+      claimId,
+      latest.map((d) => d.kind),
+      latest.map((d) => d.dueAt),
+      latest.map((d) => d.businessDays),
+      latest.map((d) => d.clause),
+    ],
+  );
 }
 
 export async function listDeadlines(db: Queryable, claimId: string): Promise<(Deadline & { state: string })[]> {

@@ -34,6 +34,34 @@ export async function appendClaimEvent(db: Queryable, e: ClaimEventInput): Promi
   return result.rowCount === 1;
 }
 
+/**
+ * One move of the claim in one statement: locks the claim's row, appends the event with the status it moved from,
+ * and sets the new status only when the event is new and the status changes, so a retried move is a no-op.
+ * Returns the status the claim was in, or undefined when there is no such claim (and nothing was written).
+ */
+export async function appendClaimMove(
+  tx: Queryable,
+  e: Omit<ClaimEventInput, 'from'>,
+): Promise<ClaimStatus | undefined> {
+  const { rows } = await tx.query<{ from_status: ClaimStatus }>(
+    `WITH current AS (SELECT status FROM claims WHERE id = $1 FOR UPDATE),
+     appended AS (
+       INSERT INTO claim_events (claim_id, event_key, actor_type, actor_id, type, from_status, to_status, why, data)
+       SELECT $1, $2, $3, $4, $5, current.status, $6, $7, $8 FROM current
+       ON CONFLICT (claim_id, event_key) DO NOTHING
+       RETURNING 1
+     ),
+     moved AS (
+       UPDATE claims SET status = $6, updated_at = now()
+        WHERE id = $1 AND $6::text IS NOT NULL AND status IS DISTINCT FROM $6 AND EXISTS (SELECT 1 FROM appended)
+       RETURNING 1
+     )
+     SELECT status AS from_status FROM current`,
+    [e.claimId, e.eventKey, e.actor.type, e.actor.id, e.type, e.to ?? null, e.why, e.data ?? {}],
+  );
+  return rows[0]?.from_status;
+}
+
 export async function listClaimEvents(db: Queryable, claimId: string): Promise<ClaimEvent[]> {
   const { rows } = await db.query<{
     at: Date;

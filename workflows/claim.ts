@@ -275,9 +275,10 @@ export async function runClaim({ claimId, flowRevision = 0 }: ClaimWorkflowInput
   /** One evidence check; the first of a grouped run also makes the opening move and plans the review deadlines. */
   async function runCheck(): Promise<EvidenceCheck> {
     if (!opening) return evidence.runEvidenceCheck({ claimId });
+    // The move commits before the check runs: a check that stops the claim stops it while checking.
+    setStatus('checking');
     const opened = await evidence.openEvidenceCheck({ opening });
     opening = null;
-    setStatus('checking');
     state.deadlines = opened.deadlines;
     return opened.check;
   }

@@ -31,7 +31,7 @@ const concurrently = <T>(times: number, run: () => Promise<T>) => Promise.all(Ar
  * transaction, and like every step it runs at least once, so a retry writes nothing twice.
  */
 describe('grouped claim steps, against PostgreSQL and SMTP', () => {
-  it('makes the opening move and the first evidence check together, once however often it runs', async () => {
+  it('makes the opening move, then the first evidence check, once however often it runs', async () => {
     const claimId = await world.newClaim('billing_error');
     const opening: EvidenceOpening = {
       claimId,

@@ -42,7 +42,7 @@ describe('a claim that needs attention, in the console', () => {
 
     await row.getByRole('link', { name: claimId }).click();
     const section = page.locator('#attention-error');
-    await expectText(section, /MoneyOverflow in runEvidenceCheck/);
+    await expectText(section, /MoneyOverflow in openEvidenceCheck/);
     await expectText(section, /while checking/);
 
     await d.db.query('UPDATE usage_requests SET amount_minor = 120 WHERE request_id = ANY($1)', [ids]);

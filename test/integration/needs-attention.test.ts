@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { ulid } from 'ulid';
 import { MAX_REQUEST_IDS_PER_CLAIM } from '../../common/claim';
 import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../../common/ids';
+import { CLAIM_FLOW_REVISION } from '../../common/messages';
 import { insertClaim } from '../../db/claims';
 import { loadPolicyPacks } from '../../domain/policy';
 import { ClaimFigureMetrics } from '../../metrics/claim-figures';
@@ -121,7 +122,8 @@ describe('a failure retrying cannot fix moves the claim to needs_attention', () 
     const stopped = await waitForCase(claimId, 'needs_attention');
     expect(stopped.attention).toMatchObject({
       errorType: 'MoneyOverflow',
-      activity: 'runEvidenceCheck',
+      // The first check of a run makes the claim's opening move too (flow revision 1).
+      activity: 'openEvidenceCheck',
       from: 'checking',
     });
     await expectVisibleNeedsAttention(claimId, 'MoneyOverflow');
@@ -181,11 +183,11 @@ describe('a failure retrying cannot fix moves the claim to needs_attention', () 
     await temporal.workflow.start(CLAIM_WORKFLOW_TYPE, {
       taskQueue: d.taskQueue,
       workflowId: claimWorkflowId(claimId),
-      args: [{ claimId }],
+      args: [{ claimId, flowRevision: CLAIM_FLOW_REVISION }],
     });
 
     const stopped = await waitForCase(claimId, 'needs_attention', 200_000);
-    expect(stopped.attention).toMatchObject({ errorType: 'PayloadTooLarge', activity: 'runEvidenceCheck' });
+    expect(stopped.attention).toMatchObject({ errorType: 'PayloadTooLarge', activity: 'openEvidenceCheck' });
     expect(stopped.attention.message).toMatch(/bytes, above the 1000000-byte limit/);
     await expectVisibleNeedsAttention(claimId, 'PayloadTooLarge');
     expect(await attentionCount('PayloadTooLarge')).toBe(before + 1);
