@@ -11,7 +11,13 @@ const currency = CurrencyCode;
 const instant = Instant;
 /** Balance transactions are signed (funds withdrawn are negative), within the same range as any amount. */
 const signedMinor = z.number().int().min(-MAX_AMOUNT_MINOR).max(MAX_AMOUNT_MINOR);
-const why = z.string().trim().min(1).max(2000);
+/** PostgreSQL cannot store a NUL character: free text with one is refused as a 400, not failed at the insert. */
+// eslint-disable-next-line no-control-regex -- the point is to refuse NUL
+const WITHOUT_NUL = /^[^\x00]*$/;
+
+/** Free text from a processor or a person. */
+const text = (max: number) => z.string().trim().min(1).max(max).regex(WITHOUT_NUL, 'text has no NUL characters');
+const why = text(2000);
 
 /** The processor-neutral event, for platforms on processors other than Stripe. */
 export const NeutralDisputeEventBody = z
@@ -27,8 +33,8 @@ export const NeutralDisputeEventBody = z
         paymentIntentRef: id.nullable().optional(),
         amountMinor: MinorUnits,
         currency,
-        reason: z.string().trim().min(1).max(200),
-        status: z.string().trim().min(1).max(100),
+        reason: text(200),
+        status: text(100),
         dueBy: instant.nullable().optional(),
         balanceTransactions: z
           .array(z.object({ id, amountMinor: signedMinor, feeMinor: signedMinor, currency }).strict())
@@ -71,11 +77,14 @@ export const StaffActionBody = z.object({ why }).strict();
 
 export const ContestBody = z
   .object({
-    evidence: z.partialRecord(z.enum(STRIPE_TEXT_FIELDS), z.string().max(20_000)).optional(),
+    evidence: z
+      .partialRecord(
+        z.enum(STRIPE_TEXT_FIELDS),
+        z.string().max(20_000).regex(WITHOUT_NUL, 'text has no NUL characters'),
+      )
+      .optional(),
     note: why.optional(),
   })
   .strict();
 
-export const ConfirmSubmissionBody = z
-  .object({ processorReference: z.string().trim().min(1).max(200).optional() })
-  .strict();
+export const ConfirmSubmissionBody = z.object({ processorReference: text(200).optional() }).strict();

@@ -43,6 +43,33 @@ describe('PostgreSQL errors', () => {
     }
   });
 
+  it('refuses a NUL character in a processor’s dispute text as a 400 naming the field, and stores nothing', async () => {
+    // Found by schemathesis: the schema let it through and PostgreSQL refused it, a 422 the route does not document.
+    const id = ulid().toLowerCase();
+    const before = await rowCounts(d);
+    const answer = await d.call('POST', '/v1/chargebacks', {
+      bearer: KEYS.operator,
+      body: {
+        processor: 'adyen',
+        eventId: `adyen_nul_${id}`,
+        type: 'updated',
+        occurredAt: new Date().toISOString(),
+        dispute: {
+          id: `adyen_dp_nul_${id}`,
+          chargeRef: `ch_nul_${id}`,
+          amountMinor: 5000,
+          currency: 'USD',
+          reason: 'fraud\u0000ulent',
+          status: 'needs_response',
+        },
+      },
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/reason/);
+    expect(JSON.stringify(answer.body)).toMatch(/NUL/);
+    expect(await rowCounts(d)).toEqual(before);
+  });
+
   it('maps a unique violation to a 409 that names no constraint or value', () => {
     const err = new DatabaseError('duplicate key value violates unique constraint "claims_pkey"', 100, 'error');
     err.code = '23505';
