@@ -24,10 +24,13 @@ const external = (startToCloseTimeout: ActivityOptions['startToCloseTimeout']): 
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes },
 });
 
-/** The evidence query: one statement, ~40 ms for 1,000 ids and ~350 ms for 10,000 on 3M ledger rows (bench/README.md). */
+/**
+ * The evidence query: one statement, ~40 ms for 1,000 ids and ~350 ms for 10,000 on 3M ledger rows (bench/README.md).
+ * A revision-1 run's first check also makes the opening move.
+ */
 export const EVIDENCE_QUERY = external('15 seconds');
 
-/** SMTP: a batch of up to three customer mails, or one staff alert. */
+/** SMTP: a batch of up to three customer mails (in revision 1 followed by the closing move), or one staff alert. */
 export const SMTP = external('15 seconds');
 
 /** The payment processor's refund call (the payout row is written first, so a retry reuses its key). */
