@@ -84,7 +84,10 @@ export function createClaimStepActivities(deps: ActivityDeps) {
       input: DecisionRecord & { credit?: boolean },
     ): Promise<{ openDispute: string | null; wake: string[]; credit?: CreditIssued | null }> {
       const { credit, ...record } = input;
-      const pinned = credit ? await loadPinnedClaim(deps, input.claimId) : null;
+      // Only an approved credit is written here; a refund goes through the processor, a denial pays nothing.
+      const { outcome, remedy } = input.decision;
+      const credits = credit && outcome !== 'denied' && (remedy === 'credit' || remedy === 'service_credit');
+      const pinned = credits ? await loadPinnedClaim(deps, input.claimId) : null;
       return withTransaction(db, async (tx) => {
         await writeDecision(tx, record);
         await settleAndLogDeadlines(

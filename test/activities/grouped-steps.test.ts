@@ -78,6 +78,25 @@ describe('grouped claim steps, against PostgreSQL and SMTP', () => {
     expect(await rows('SELECT status FROM claims WHERE id = $1', [claimId])).toEqual([{ status: 'approved' }]);
   });
 
+  it('writes no credit with a denial or a refund decision, even when asked to', async () => {
+    for (const decision of [
+      { ...approvedDecision('none', 0), outcome: 'denied' as const },
+      approvedDecision('refund', 5000),
+    ]) {
+      const claimId = await world.newClaim();
+      const to = decision.outcome === 'denied' ? ('denied' as const) : ('approved' as const);
+      const recorded = await activity.run(world.activities.recordClaimDecision, {
+        claimId,
+        eventKey: 'run1:2:decided',
+        decision,
+        to,
+        credit: true,
+      });
+      expect(recorded).toEqual({ openDispute: null, wake: [] });
+      expect(await rows('SELECT 1 FROM credits_issued WHERE claim_id = $1', [claimId])).toEqual([]);
+    }
+  });
+
   it('keeps the credit back while a dispute is open on the charge, and says which', async () => {
     const claimId = await world.newClaim();
     await world.db.query(
