@@ -1,12 +1,12 @@
-import type { Actor, Deadline, DeadlineKind } from '../common/claim';
+import { paysCredit, type Actor, type Deadline, type DeadlineKind, type EvidenceCheck } from '../common/claim';
 import { withTransaction } from '../db';
 import { openDisputeOnClaimCharge } from '../db/chargebacks';
 import { lockAccountOfClaim, releaseHolds, takeWaiters } from '../db/remedies';
 import { deadlineFor } from '../domain/policy';
-import { writeDecision, writeTransition, type DecisionRecord, type TransitionInput } from './claims';
+import { checkEvidence, writeDecision, writeTransition, type DecisionRecord, type TransitionInput } from './claims';
 import { saveAndLogDeadlines, settleAndLogDeadlines } from './deadlines';
 import type { ActivityDeps } from './deps';
-import { loadPinnedClaim } from './pinned-claim';
+import { loadPinnedClaim, type PinnedClaim } from './pinned-claim';
 import { createRemedyActivities, writeClaimCredit, type CreditIssued } from './remedies';
 
 /** Deadlines to settle as part of a move, e.g. the review deadlines met when the claim is decided. */
@@ -27,6 +27,16 @@ export interface ClaimMove extends TransitionInput {
   holds?: 'release' | 'wake';
 }
 
+/** The claim's opening move: the transition to checking and the kinds of deadline it plans. */
+export interface EvidenceOpening extends TransitionInput {
+  plan: DeadlineKind[];
+}
+
+export interface OpenedEvidenceCheck {
+  deadlines: Deadline[];
+  check: EvidenceCheck;
+}
+
 export interface MoveResult {
   deadlines: Deadline[];
   /** Claims that waited on this one's reservations, for the workflow to wake; each is returned once. */
@@ -40,15 +50,16 @@ export function createClaimMover(deps: ActivityDeps) {
   const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
   /** The move's deadlines from the claim's pinned policy; a move that plans none reads nothing. */
-  async function planDeadlines(claimId: string, plan: ClaimMove['plan']): Promise<Deadline[]> {
+  async function planDeadlines(claimId: string, plan: ClaimMove['plan'], pinned?: PinnedClaim): Promise<Deadline[]> {
     if (!plan?.kinds.length) return [];
-    const { claim, policy } = await loadPinnedClaim(deps, claimId);
+    const { claim, policy } = pinned ?? (await loadPinnedClaim(deps, claimId));
     return plan.kinds.map((kind) => planDeadline(policy, kind, plan.from ?? claim.submittedAt));
   }
 
-  return async function moveClaim(move: ClaimMove): Promise<MoveResult> {
+  /** `pinned`: the claim and its policy when the caller has read them already. */
+  return async function moveClaim(move: ClaimMove, pinned?: PinnedClaim): Promise<MoveResult> {
     const { settle = [], plan, holds, ...transition } = move;
-    const deadlines = await planDeadlines(move.claimId, plan);
+    const deadlines = await planDeadlines(move.claimId, plan, pinned);
     return withTransaction(db, async (tx) => {
       if (holds === 'release') await lockAccountOfClaim(tx, move.claimId);
       for (const [i, s] of settle.entries())
@@ -72,7 +83,19 @@ export function createClaimStepActivities(deps: ActivityDeps) {
   const moveClaim = createClaimMover(deps);
 
   return {
-    moveClaim,
+    moveClaim: (move: ClaimMove) => moveClaim(move),
+
+    /**
+     * The claim's first move and its first evidence check, as one activity: the move (status checking, its event,
+     * the review deadlines planned and logged) commits first, then the check runs as runEvidenceCheck does, so a
+     * check that fails for good leaves the claim stopped while checking. A retry writes nothing twice.
+     */
+    async openEvidenceCheck({ opening }: { opening: EvidenceOpening }): Promise<OpenedEvidenceCheck> {
+      const { plan, ...transition } = opening;
+      const pinned = await loadPinnedClaim(deps, opening.claimId);
+      const { deadlines } = await moveClaim({ ...transition, plan: { kinds: plan } }, pinned);
+      return { deadlines, check: await checkEvidence(db, pinned) };
+    },
 
     /**
      * Records a decision and settles the review deadlines in one transaction; a denial also hands back the
@@ -84,10 +107,8 @@ export function createClaimStepActivities(deps: ActivityDeps) {
       input: DecisionRecord & { credit?: boolean },
     ): Promise<{ openDispute: string | null; wake: string[]; credit?: CreditIssued | null }> {
       const { credit, ...record } = input;
-      // Only an approved credit is written here; a refund goes through the processor, a denial pays nothing.
-      const { outcome, remedy } = input.decision;
-      const credits = credit && outcome !== 'denied' && (remedy === 'credit' || remedy === 'service_credit');
-      const pinned = credits ? await loadPinnedClaim(deps, input.claimId) : null;
+      // Only a credit is written here, whatever is asked: a refund goes through the processor, a denial pays nothing.
+      const pinned = credit && paysCredit(input.decision) ? await loadPinnedClaim(deps, input.claimId) : null;
       return withTransaction(db, async (tx) => {
         await writeDecision(tx, record);
         await settleAndLogDeadlines(
@@ -101,11 +122,7 @@ export function createClaimStepActivities(deps: ActivityDeps) {
         const openDispute = await openDisputeOnClaimCharge(tx, input.claimId);
         if (!pinned) return { openDispute, wake };
         if (openDispute) return { openDispute, wake, credit: null };
-        return {
-          openDispute,
-          wake,
-          credit: await writeClaimCredit(tx, pinned, input.decision, { accountLocked: true }),
-        };
+        return { openDispute, wake, credit: await writeClaimCredit(tx, pinned, input.decision) };
       });
     },
 

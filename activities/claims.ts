@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Actor, Assessment, ClaimStatus, Deadline, DeadlineKind, Decision, EvidenceCheck } from '../common/claim';
+import type { Actor, Assessment, ClaimStatus, Decision, EvidenceCheck } from '../common/claim';
 import type { CustomerReplyInput, StaffDecisionInput } from '../common/messages';
 import { formatMoney, money } from '../common/money';
 import { REFUSALS } from '../common/refusals';
-import { withTransaction, type Queryable } from '../db';
+import { withTransaction, type Db, type Queryable } from '../db';
 import {
   getClaim,
   lockClaimStatus,
@@ -25,11 +25,10 @@ import {
   RemedyLimitExceeded,
   takeWaiters,
 } from '../db/remedies';
-import { assessClaim, deadlineFor, PolicyViolation, staffDecision, type LoadedPolicy } from '../domain/policy';
+import { assessClaim, PolicyViolation, staffDecision, type LoadedPolicy } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 import { assertReplyWithinLimits } from './claim-limits';
-import { saveAndLogDeadlines } from './deadlines';
-import { loadPinnedClaim } from './pinned-claim';
+import { loadPinnedClaim, type PinnedClaim } from './pinned-claim';
 import { remedyItemsOf } from './remedy-items';
 
 export interface TransitionInput {
@@ -49,8 +48,6 @@ function refusal(type: string, message: string, details: unknown[] = []): Applic
 export function createClaimActivities(deps: ActivityDeps) {
   const { db } = deps;
   const pinned = (claimId: string) => loadPinnedClaim(deps, claimId);
-  // The timer benchmark swaps the planner (bench/timers-at-scale.ts); the policy's business days otherwise.
-  const planDeadline = deps.deadlinePlanner ?? deadlineFor;
 
   return {
     /** Moves the case projection and appends the event in one transaction; a retry records nothing twice. */
@@ -67,34 +64,8 @@ export function createClaimActivities(deps: ActivityDeps) {
       return assessment;
     },
 
-    /** The window and evidence check, in one transaction under the account's lock (checkEvidenceLocked). */
     async runEvidenceCheck(input: { claimId: string }): Promise<EvidenceCheck> {
-      const { claim, policy } = await pinned(input.claimId);
-      return withTransaction(db, async (tx) => {
-        await lockAccountForRemedies(tx, claim.accountId);
-        return checkEvidenceLocked(tx, claim, policy);
-      });
-    },
-
-    /**
-     * The claim's first move and its first evidence check, as one activity: the status moves to checking with its
-     * event and the review deadlines planned from the submission (one transaction), then the check runs as
-     * runEvidenceCheck does (another), so a check that fails for good leaves the claim stopped while checking.
-     * The event keys come from the workflow, so a retry writes nothing twice.
-     */
-    async openEvidenceCheck(input: { opening: EvidenceOpening }): Promise<OpenedEvidenceCheck> {
-      const { plan, ...transition } = input.opening;
-      const { claim, policy } = await pinned(transition.claimId);
-      const deadlines = plan.map((kind) => planDeadline(policy, kind, claim.submittedAt));
-      await withTransaction(db, async (tx) => {
-        await writeTransition(tx, transition);
-        await saveAndLogDeadlines(tx, claim.claimId, deadlines, `${transition.eventKey}:planned`);
-      });
-      const check = await withTransaction(db, async (tx) => {
-        await lockAccountForRemedies(tx, claim.accountId);
-        return checkEvidenceLocked(tx, claim, policy);
-      });
-      return { deadlines, check };
+      return checkEvidence(db, await pinned(input.claimId));
     },
 
     /**
@@ -176,20 +147,18 @@ export async function writeTransition(tx: Queryable, t: TransitionInput): Promis
   if (!from) throw refusal(REFUSALS.unknownClaim, `claim ${t.claimId} does not exist`);
 }
 
-/** The claim's opening move: the transition to checking and the deadlines it plans. */
-export interface EvidenceOpening extends TransitionInput {
-  plan: DeadlineKind[];
-}
-
-export interface OpenedEvidenceCheck {
-  deadlines: Deadline[];
-  check: EvidenceCheck;
-}
-
 /**
- * Window and evidence check that reserves what it would pay, under the account's lock the caller holds: items
+ * Window and evidence check that reserves what it would pay, in one transaction under the account's lock: items
  * another claim still holds make this claim wait; what others already paid is left out of the proposal.
  */
+export async function checkEvidence(db: Db, { claim, policy }: PinnedClaim): Promise<EvidenceCheck> {
+  return withTransaction(db, async (tx) => {
+    await lockAccountForRemedies(tx, claim.accountId);
+    return checkEvidenceLocked(tx, claim, policy);
+  });
+}
+
+/** The check itself, under the account's lock the caller's transaction holds. */
 async function checkEvidenceLocked(tx: Queryable, claim: ClaimRecord, policy: LoadedPolicy): Promise<EvidenceCheck> {
   const facts = await fetchLedgerFacts(tx, claim);
   const ownRequests = facts.requests.filter((r) => r.accountId === claim.accountId).map((r) => r.requestId);

@@ -35,19 +35,17 @@ export interface PayoutRecorded {
 /**
  * The claim's credit, inside the caller's transaction: its row, its grant in the credits ledger (kind claim, or
  * service for a service credit) with expiry from the claim's pinned pack, its reservations marked remedied and its
- * line in the claim's history. A retry finds the rows and adds nothing. `accountLocked`: the caller's transaction
- * already holds the account's lock (writeDecision takes it).
+ * line in the claim's history. A retry finds the rows and adds nothing.
  */
 export async function writeClaimCredit(
   tx: Tx,
   { claim, policy }: { claim: ClaimRecord; policy: LoadedPolicy },
   decision: Decision,
-  { accountLocked = false } = {},
 ): Promise<CreditIssued> {
   const { amount, remedy } = decision;
   const kind = remedy === 'service_credit' ? 'service' : 'claim';
   // The account lock orders this after any concurrent issue for the same claim, any reservation and any termination.
-  if (!accountLocked) await lockAccountForRemedies(tx, claim.accountId);
+  await lockAccountForRemedies(tx, claim.accountId);
   const issuedAt = new Date();
   const rule = expiryRuleFor(policy.pack, kind);
   const expiresAt = rule && creditExpiresAt(rule, issuedAt, policy.pack.calendar.timeZone);

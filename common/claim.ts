@@ -56,6 +56,11 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export const REMEDIES = ['credit', 'refund', 'service_credit', 'none'] as const;
 export type Remedy = (typeof REMEDIES)[number];
 
+/** Whether a decision pays money to the account (a credit or service credit), which the claim writes itself. */
+export function paysCredit(decision: { outcome: DecisionOutcome; remedy: Remedy }): boolean {
+  return decision.outcome !== 'denied' && (decision.remedy === 'credit' || decision.remedy === 'service_credit');
+}
+
 export const CHANNELS = ['api', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -200,8 +200,7 @@ export async function saveDecision(db: Queryable, claimId: string, decision: Dec
 
 export async function saveDeadlines(db: Queryable, claimId: string, deadlines: Deadline[]): Promise<void> {
   if (deadlines.length === 0) return;
-  // All of a move's deadlines in one statement; a kind named twice keeps its last deadline, as one write each would.
-  const latest = [...new Map(deadlines.map((d) => [d.kind, d])).values()];
+  // All of a move's deadlines in one statement (each kind once: a claim has one deadline per kind).
   await db.query(
     `INSERT INTO claim_deadlines (claim_id, kind, due_at, business_days, clause, state)
      SELECT $1, d.kind, d.due_at, d.business_days, d.clause, 'open'
@@ -214,10 +213,10 @@ export async function saveDeadlines(db: Queryable, claimId: string, deadlines: D
        alerted_at = CASE WHEN claim_deadlines.due_at = EXCLUDED.due_at THEN claim_deadlines.alerted_at END`,
     [
       claimId,
-      latest.map((d) => d.kind),
-      latest.map((d) => d.dueAt),
-      latest.map((d) => d.businessDays),
-      latest.map((d) => d.clause),
+      deadlines.map((d) => d.kind),
+      deadlines.map((d) => d.dueAt),
+      deadlines.map((d) => d.businessDays),
+      deadlines.map((d) => d.clause),
     ],
   );
 }

@@ -10,10 +10,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RefundDeskActivities } from '../activities';
-import type { ClaimMove } from '../activities/claim-steps';
 import type { CustomerNotice } from '../activities/emails';
-import type { EvidenceOpening } from '../activities/claims';
-import type { Actor, Assessment, ClaimItem, ClaimStatus, Deadline, Decision, EvidenceCheck } from '../common/claim';
+import type { ClaimMove, EvidenceOpening } from '../activities/claim-steps';
+import {
+  paysCredit,
+  type Actor,
+  type Assessment,
+  type ClaimItem,
+  type ClaimStatus,
+  type Deadline,
+  type Decision,
+  type EvidenceCheck,
+} from '../common/claim';
 import { DISPUTE_OPEN_REASON, disputeClosedSignal, disputeOpenedSignal } from '../common/dispute-hold';
 import { claimWorkflowId } from '../common/ids';
 import { remedyHoldSettledSignal, type ClaimWorkflowInput } from '../common/messages';
@@ -34,8 +42,6 @@ const processor = proxyActivities<RefundDeskActivities>(PAYMENT_PROCESSOR);
 
 const SYSTEM: Actor = { type: 'system', id: 'claim-workflow' };
 const REVIEW_DEADLINES = ['review_warning', 'review', 'resolution'] as const;
-/** Remedies written by the claim's own transaction (a refund goes through the payment processor instead). */
-const CREDITS: readonly Decision['remedy'][] = ['credit', 'service_credit'];
 /** A waiting claim looks again this often even if no wake-up signal arrives. */
 const RECHECK_WAITING = '1 hour';
 /**
@@ -406,7 +412,7 @@ export async function runClaim({ claimId, flowRevision = 0 }: ClaimWorkflowInput
   state.decision = reached;
   const to: ClaimStatus = denied ? 'denied' : 'approved';
   // A credit with no withdrawal asked for is written with its decision (revision 1); withdrawals are refused from here.
-  const creditNow = grouped && !denied && CREDITS.includes(reached.remedy) && !run.withdrawal;
+  const creditNow = grouped && paysCredit(reached) && !run.withdrawal;
   if (creditNow) run.remedyStarted = true;
   const eventKey = nextKey('decided');
   const recorded = await steps.recordClaimDecision({ claimId, eventKey, decision: reached, to, credit: creditNow });

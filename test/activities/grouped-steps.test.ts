@@ -1,6 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ClaimMove } from '../../activities/claim-steps';
-import type { EvidenceOpening, OpenedEvidenceCheck } from '../../activities/claims';
+import type { ClaimMove, EvidenceOpening, OpenedEvidenceCheck } from '../../activities/claim-steps';
 import type { CreditIssued } from '../../activities/remedies';
 import type { Actor } from '../../common/claim';
 import { approvedDecision, useActivityWorld, type ActivityWorld } from './activity-harness';
