@@ -200,6 +200,13 @@ export async function measureClaimThroughput(infra: InfraStack, options: Through
         });
       }
       figures.push({ part: 'P1', name: `API CPU ms per claim, ${size} claims`, value: perClaim(cpu.api!), unit: 'ms' });
+      figures.push({
+        part: 'P1',
+        name: `bench process (load driver, mail sink) CPU ms per claim, ${size} claims`,
+        value: perClaim(cpu.bench!),
+        unit: 'ms',
+        baseline: { name: 'bench process CPU ms per bare workflow', value: perBare(bareCpuMs.bench!), unit: 'ms' },
+      });
       figures.push(
         ...(await measureClaimShape(infra, { size, inFlight: options.inFlight, bareRate, log }, bareQueue, tag)),
       );

@@ -1,11 +1,9 @@
 import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { startClaimDispatcher, type ClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
-import { connectTemporal } from '../server/temporal';
 import { loadConfig } from '../wiring/config';
 import { wireRefundDesk } from '../wiring/wire';
-import { createRefundDeskWorker } from '../worker/create-worker';
-import { NativeConnection } from '@temporalio/worker';
+import { connectWorkerTemporal, createRefundDeskWorker } from '../worker/create-worker';
 import { chaosKillSwitch, readKillPlan, type KillPlan } from './kill-switch';
 
 /**
@@ -16,7 +14,11 @@ import { chaosKillSwitch, readKillPlan, type KillPlan } from './kill-switch';
  */
 async function main() {
   const { config, db, policies, logger, activityDeps, close } = await wireRefundDesk(loadConfig());
-  const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  // One connection for the worker and its dispatcher's eager starts, as in wiring/worker.ts.
+  const { connection, client: temporal } = await connectWorkerTemporal(
+    config.temporal.address,
+    config.temporal.namespace,
+  );
   // The claim dispatcher runs in the worker process, as in wiring/worker.ts; a standby starts its own once armed.
   const started: { dispatcher?: ClaimDispatcher } = {};
   const intake = {
@@ -28,15 +30,15 @@ async function main() {
     logger,
     onClaimCommitted: () => started.dispatcher?.nudge(),
   };
+  const metrics = createWorkerMetrics();
   const bundlePath = process.env.CHAOS_WORKFLOW_BUNDLE;
   const armed: { plan: KillPlan | null } = { plan: null };
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createRefundDeskWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) },
-    metrics: createWorkerMetrics(),
+    metrics,
     ...(bundlePath && { workflowBundle: { codePath: bundlePath } }),
     activityInterceptors: [chaosKillSwitch(armed, process.env.CHAOS_TRACE ?? null)],
   });
@@ -48,7 +50,14 @@ async function main() {
   armed.plan = await readKillPlan(process.stdin);
   process.off('SIGTERM', leave);
   process.off('SIGINT', leave);
-  const dispatcher = await startClaimDispatcher({ db, temporal, taskQueue: config.temporal.taskQueue, logger });
+  const dispatcher = await startClaimDispatcher({
+    db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    eagerStart: true,
+    metrics,
+  });
   started.dispatcher = dispatcher;
   const running = worker.run();
   // The orchestrator counts the worker as up from this line.
@@ -56,7 +65,6 @@ async function main() {
   await running;
   await dispatcher.stop();
   await connection.close();
-  await temporal.connection.close();
   await close();
 }
 

@@ -7,6 +7,8 @@ export interface WorkerMetrics {
   registry: Registry;
   /** Failed activity attempts in this process's worker, by activity and error type. */
   activityFailures: Counter<'activity' | 'error_type'>;
+  /** Claim workflows this process's dispatcher started, by whether the first workflow task came straight back. */
+  claimStarts: Counter<'eager'>;
   /** The exposition text. */
   scrape(): Promise<string>;
 }
@@ -32,12 +34,18 @@ export function createWorkerMetrics(): WorkerMetrics {
     labelNames: ['activity', 'error_type'] as const,
     registers: [registry],
   });
-  return { registry, activityFailures, scrape: () => registry.metrics() };
+  const claimStarts = new Counter({
+    name: 'refund_desk_claim_workflow_starts_total',
+    help: 'Claim workflows started from the outbox; eager="true" when the server handed the first workflow task to this process',
+    labelNames: ['eager'] as const,
+    registers: [registry],
+  });
+  return { registry, activityFailures, claimStarts, scrape: () => registry.metrics() };
 }
 
 /** The API's metrics, including those of a worker running in the same process. */
 export function createDeskMetrics(): DeskMetrics {
-  const { registry, activityFailures } = createWorkerMetrics();
+  const { registry, activityFailures, claimStarts } = createWorkerMetrics();
   const httpDuration = new Histogram({
     name: 'refund_desk_http_request_duration_seconds',
     help: 'HTTP request duration by method, express route pattern and status code',
@@ -49,6 +57,7 @@ export function createDeskMetrics(): DeskMetrics {
   return {
     registry,
     activityFailures,
+    claimStarts,
     httpDuration,
     async scrape(db) {
       if (db) await figures.refresh(db);

@@ -10,6 +10,7 @@ import {
   type PendingClaimStart,
 } from '../db/claim-outbox';
 import { startClaimWorkflow } from './temporal';
+import type { WorkerMetrics } from '../metrics/desk-metrics';
 
 export interface ClaimDispatcherSettings {
   /** Outbox rows locked per transaction. */
@@ -35,6 +36,10 @@ export interface ClaimDispatcherDeps {
   taskQueue: string;
   logger: Logger;
   settings?: Partial<ClaimDispatcherSettings>;
+  /** `temporal` shares the worker's connection on `taskQueue`: ask for eager starts (see connectWorkerTemporal). */
+  eagerStart?: boolean;
+  /** Counts the starts, by whether each was eager (the worker's /metrics). */
+  metrics?: Pick<WorkerMetrics, 'claimStarts'>;
 }
 
 export interface ClaimDispatcher {
@@ -81,14 +86,18 @@ export async function startClaimDispatcher(deps: ClaimDispatcherDeps): Promise<C
   let running: Promise<number> | undefined;
   let again = false;
 
-  const startOne = (claim: PendingClaimStart) =>
-    temporal.withDeadline(Date.now() + settings.startTimeoutMs, () =>
-      startClaimWorkflow(temporal, taskQueue, claim.claimId, {
-        accountId: claim.accountId,
-        policyId: claim.policyId,
-        reason: claim.reason,
-      }),
+  const startOne = async (claim: PendingClaimStart) => {
+    const { eagerly } = await temporal.withDeadline(Date.now() + settings.startTimeoutMs, () =>
+      startClaimWorkflow(
+        temporal,
+        taskQueue,
+        claim.claimId,
+        { accountId: claim.accountId, policyId: claim.policyId, reason: claim.reason },
+        { eager: deps.eagerStart },
+      ),
     );
+    deps.metrics?.claimStarts.inc({ eager: String(eagerly) });
+  };
 
   /** One batch in one transaction: lock, start, delete the started, postpone the failed. */
   const dispatchBatch = () =>

@@ -26,26 +26,32 @@ export async function connectTemporal(address: string, namespace: string): Promi
 /**
  * Starts the claim's workflow (always the current type, CLAIM_WORKFLOW_TYPE), or does nothing when it already runs or ran:
  * the id comes from the claim id, so a duplicate start is impossible. With the claim's facts, the run
- * carries its memo and search attributes from the start, so `temporal workflow list` finds it at once.
+ * carries its memo and search attributes from the start, so `temporal workflow list` finds it at once. Says whether
+ * the server handed the first workflow task straight back (an eager start).
  */
 export async function startClaimWorkflow(
   client: Client,
   taskQueue: string,
   claimId: string,
   facts?: ClaimVisibility,
-): Promise<void> {
+  options: { eager?: boolean } = {},
+): Promise<{ eagerly: boolean }> {
   const input: ClaimWorkflowInput = { claimId, ...facts, flowRevision: CLAIM_FLOW_REVISION };
   try {
-    await client.workflow.start<typeof claimWorkflowV2>(CLAIM_WORKFLOW_TYPE, {
+    const run = await client.workflow.start<typeof claimWorkflowV2>(CLAIM_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: claimWorkflowId(claimId),
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       ...(facts && claimStartVisibility(facts)),
+      // Only on a client that shares a worker's connection (connectWorkerTemporal); the server may still decline.
+      ...(options.eager && { requestEagerStart: true }),
     });
+    return { eagerly: run.eagerlyStarted ?? false };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { eagerly: false };
   }
 }
 

@@ -7,7 +7,7 @@ import type { IntakeDeps } from '../server/intake';
 import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
 import { connectTemporal } from '../server/temporal';
-import { runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
+import { connectWorkerTemporal, runRefundDeskWorker, type RunningWorker } from '../worker/create-worker';
 import { startDeadlineSweep, type DeadlineSweep } from '../worker/deadline-sweep';
 import type { AppConfig } from './config';
 import { wireRefundDesk } from './wire';
@@ -36,12 +36,23 @@ export async function startRefundDesk(
   if (options.seedDemo) await seedDemoData(db, new Set(policies.list().map((p) => p.id)));
 
   const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
-  // The claim dispatcher runs beside the worker; an API process alone wakes the worker process's by NOTIFY.
+  // The claim dispatcher runs beside the worker, on its connection (eager starts); an API process alone wakes the
+  // worker process's by NOTIFY.
   const runWorker = options.runWorker ?? true;
-  const dispatchHere = runWorker && (options.dispatchClaims ?? true);
-  const dispatcher = dispatchHere
-    ? await startClaimDispatcher({ db, temporal, taskQueue: config.temporal.taskQueue, logger })
+  const workerTemporal = runWorker
+    ? await connectWorkerTemporal(config.temporal.address, config.temporal.namespace)
     : undefined;
+  const dispatcher =
+    workerTemporal && (options.dispatchClaims ?? true)
+      ? await startClaimDispatcher({
+          db,
+          temporal: workerTemporal.client,
+          taskQueue: config.temporal.taskQueue,
+          logger,
+          eagerStart: true,
+          metrics,
+        })
+      : undefined;
   const onClaimCommitted = runWorker ? dispatcher?.nudge : claimStartNotifier(db, logger);
   const intake: IntakeDeps = {
     db,
@@ -54,10 +65,10 @@ export async function startRefundDesk(
   };
   let worker: RunningWorker | undefined;
   let deadlineSweep: DeadlineSweep | undefined;
-  if (runWorker) {
+  if (workerTemporal) {
     const deps = { ...wiring.activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits) };
     worker = await runRefundDeskWorker({
-      address: config.temporal.address,
+      connection: workerTemporal.connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       deps,
@@ -110,6 +121,7 @@ export async function startRefundDesk(
       await deadlineSweep?.stop();
       // Starts not made yet stay in the outbox for the next dispatcher.
       await dispatcher?.stop();
+      await workerTemporal?.connection.close();
       await temporal.connection.close();
       await wiring.close();
     },

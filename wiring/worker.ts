@@ -3,8 +3,7 @@ import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
 import { startClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
-import { connectTemporal } from '../server/temporal';
-import { runRefundDeskWorker } from '../worker/create-worker';
+import { connectWorkerTemporal, runRefundDeskWorker } from '../worker/create-worker';
 import { startDeadlineSweep } from '../worker/deadline-sweep';
 import { loadConfig } from './config';
 import { wireRefundDesk } from './wire';
@@ -16,9 +15,21 @@ import { wireRefundDesk } from './wire';
 export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): Promise<void> {
   const { config, db, policies, logger, activityDeps, close } = await wireRefundDesk(loadConfig());
   // Mail claims and replies go through the API's own intake and reply paths, which start and update workflows.
-  const temporal = await connectTemporal(config.temporal.address, config.temporal.namespace);
+  const { connection, client: temporal } = await connectWorkerTemporal(
+    config.temporal.address,
+    config.temporal.namespace,
+  );
+  // The worker's own /metrics: process figures, activity failures and claim starts.
+  const metrics = createWorkerMetrics();
   // The claim dispatcher: woken in-process by mail claims, by NOTIFY from the API process, and by its sweep.
-  const dispatcher = await startClaimDispatcher({ db, temporal, taskQueue: config.temporal.taskQueue, logger });
+  const dispatcher = await startClaimDispatcher({
+    db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    eagerStart: true,
+    metrics,
+  });
   const intake = {
     db,
     policies,
@@ -28,12 +39,10 @@ export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): P
     logger,
     onClaimCommitted: dispatcher.nudge,
   };
-  // The worker's own /metrics: process figures and activity failures.
-  const metrics = createWorkerMetrics();
   const metricsEndpoint = await serveMetrics(metrics, config.workerMetricsPort, config.security.metricsKey);
   const deps = { ...activityDeps, claimIntake: claimIntakePort(intake, config.security.rateLimits), ...overrides };
   const worker = await runRefundDeskWorker({
-    address: config.temporal.address,
+    connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps,
@@ -45,7 +54,7 @@ export async function runWorkerProcess(overrides: Partial<ActivityDeps> = {}): P
   await sweep.stop();
   await dispatcher.stop();
   await metricsEndpoint.close();
-  await temporal.connection.close();
+  await connection.close();
   await close();
 }
 

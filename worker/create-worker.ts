@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../common/ids';
@@ -59,13 +60,27 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Connects to Temporal and runs the worker; stop() drains it and closes the connection. */
+/**
+ * The worker's connection and a client on it. A workflow started through this client may come back with its first
+ * workflow task in the start's own response (eager start), which this process's worker then runs: no trip through
+ * the server's task matching, so a claim costs the engine less.
+ */
+export async function connectWorkerTemporal(address: string, namespace: string) {
+  const connection = await NativeConnection.connect({ address });
+  return { connection, client: new Client({ connection, namespace }) };
+}
+
+/**
+ * Runs the worker on its own connection (closed when it stops) or on the one given (the caller closes it);
+ * stop() drains the worker.
+ */
 export async function runRefundDeskWorker(
-  setup: Omit<WorkerSetup, 'connection'> & { address: string },
+  setup: Omit<WorkerSetup, 'connection'> & ({ address: string } | { connection: NativeConnection }),
 ): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: setup.address });
+  const owned = 'address' in setup ? await NativeConnection.connect({ address: setup.address }) : undefined;
+  const connection = owned ?? (setup as { connection: NativeConnection }).connection;
   const worker = await createRefundDeskWorker({ ...setup, connection });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(() => owned?.close());
   return {
     done,
     async stop() {

@@ -71,9 +71,23 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** A CPU meter over named process trees: start(), then read the milliseconds each used since. */
+/** CPU milliseconds this process used itself (not its children, which are the processes measured). */
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * A CPU meter over named process trees: start(), then read the milliseconds each used since. `bench` is this
+ * process alone (the load driver and the in-process mail sink), which competes for the same cores.
+ */
 export function cpuMeter(pids: Record<string, number | undefined>): () => Record<string, number> {
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMsOfTree(pid) : NaN]));
-  return () =>
-    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMsOfTree(pid) - start[name]! : NaN]));
+  const benchStart = ownCpuMs();
+  return () => ({
+    ...Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMsOfTree(pid) - start[name]! : NaN]),
+    ),
+    bench: ownCpuMs() - benchStart,
+  });
 }

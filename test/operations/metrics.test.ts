@@ -126,6 +126,8 @@ describe('GET /metrics after real claims', () => {
       'deadline=payout': 0,
       'deadline=customer_reply': 0,
     });
+    // The dispatcher shares the in-process worker's connection: the server hands each first workflow task straight back.
+    expect(seriesOf(after, 'refund_desk_claim_workflow_starts_total')).toEqual({ 'eager=true': 3 });
     expect(seriesOf(after, 'refund_desk_activity_failures_total')).toEqual({
       'activity=validateStaffDecision,error_type=PolicyViolation': 1,
     });
