@@ -109,9 +109,10 @@ export async function startWorkerProcess(
   desk: DeskEnv,
   entry = 'wiring/worker.ts',
   name = 'worker',
-): Promise<DeskProcess> {
+): Promise<DeskProcess & { metricsUrl: string }> {
   const { freePort } = await import('../../scripts/lib/proc.mjs');
-  const env = baseEnv({ ...desk, env: { WORKER_METRICS_PORT: String(await freePort()), ...desk.env } });
+  const metricsPort = await freePort();
+  const env = baseEnv({ ...desk, env: { WORKER_METRICS_PORT: String(metricsPort), ...desk.env } });
   const child = spawnEntry(name, entry, env, desk.log);
   const connection = await Connection.connect({ address: desk.infra.temporalAddress });
   try {
@@ -126,5 +127,19 @@ export async function startWorkerProcess(
   } finally {
     await connection.close();
   }
-  return { name, pid: child.pid!, stop: stopper(child, name, desk.log) };
+  return {
+    name,
+    pid: child.pid!,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    stop: stopper(child, name, desk.log),
+  };
+}
+
+/** The sum of one counter's samples whose labels include `labels`, from a worker's /metrics (NaN if unreadable). */
+export async function counterOf(metricsUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await fetch(metricsUrl)
+    .then((res) => (res.ok ? res.text() : ''))
+    .catch(() => '');
+  const samples = text.split('\n').filter((line) => line.startsWith(`${name}{`) && line.includes(labels));
+  return samples.length ? samples.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0) : NaN;
 }

@@ -189,6 +189,8 @@ export async function startTemporalDevServer({
     '--log-format',
     'pretty',
   ];
+  // The worker's claim dispatcher asks for eager starts (worker/create-worker.ts); said here, not left to the CLI's default.
+  args.push('--dynamic-config-value', 'system.enableEagerWorkflowStart=true');
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
   if (dbFile) {
