@@ -1,8 +1,9 @@
 import { createWorkerMetrics } from '../metrics/desk-metrics';
-import { startClaimDispatcher, type ClaimDispatcher } from '../server/claim-dispatcher';
+import type { ClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
 import { loadConfig } from '../wiring/config';
 import { wireRefundDesk } from '../wiring/wire';
+import { startDispatcherBesideWorker } from '../wiring/worker';
 import { connectWorkerTemporal, createRefundDeskWorker } from '../worker/create-worker';
 import { chaosKillSwitch, readKillPlan, type KillPlan } from './kill-switch';
 
@@ -50,14 +51,7 @@ async function main() {
   armed.plan = await readKillPlan(process.stdin);
   process.off('SIGTERM', leave);
   process.off('SIGINT', leave);
-  const dispatcher = await startClaimDispatcher({
-    db,
-    temporal,
-    taskQueue: config.temporal.taskQueue,
-    logger,
-    eagerStart: true,
-    metrics,
-  });
+  const dispatcher = await startDispatcherBesideWorker({ db, logger, config }, temporal, metrics);
   started.dispatcher = dispatcher;
   const running = worker.run();
   // The orchestrator counts the worker as up from this line.

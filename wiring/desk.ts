@@ -2,7 +2,7 @@ import { settleHandovers, startChargebackSweep } from '../server/chargeback-inta
 import { createDeskMetrics } from '../metrics/desk-metrics';
 import { seedDemoData } from '../server/demo-data';
 import { seedDemoDispute } from '../server/demo-dispute';
-import { claimStartNotifier, startClaimDispatcher } from '../server/claim-dispatcher';
+import { claimStartNotifier } from '../server/claim-dispatcher';
 import type { IntakeDeps } from '../server/intake';
 import { claimIntakePort, startMailChannel } from '../server/mail-channel';
 import { startApi } from '../server/start-api';
@@ -11,6 +11,7 @@ import { connectWorkerTemporal, runRefundDeskWorker, type RunningWorker } from '
 import { startDeadlineSweep, type DeadlineSweep } from '../worker/deadline-sweep';
 import type { AppConfig } from './config';
 import { wireRefundDesk } from './wire';
+import { startDispatcherBesideWorker } from './worker';
 
 export interface RunningDesk {
   apiUrl: string;
@@ -44,14 +45,7 @@ export async function startRefundDesk(
     : undefined;
   const dispatcher =
     workerTemporal && (options.dispatchClaims ?? true)
-      ? await startClaimDispatcher({
-          db,
-          temporal: workerTemporal.client,
-          taskQueue: config.temporal.taskQueue,
-          logger,
-          eagerStart: true,
-          metrics,
-        })
+      ? await startDispatcherBesideWorker({ db, logger, config }, workerTemporal.client, metrics)
       : undefined;
   const onClaimCommitted = runWorker ? dispatcher?.nudge : claimStartNotifier(db, logger);
   const intake: IntakeDeps = {
