@@ -66,9 +66,12 @@ export interface RunningWorker {
  * the server's task matching, so a claim costs the engine less.
  */
 export async function connectWorkerTemporal(address: string, namespace: string) {
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectNative(address);
   return { connection, client: new Client({ connection, namespace }) };
 }
+
+/** The one place a worker connects to Temporal (TEMPORAL_ADDRESS). */
+const connectNative = (address: string) => NativeConnection.connect({ address });
 
 /**
  * Runs the worker on its own connection (closed when it stops) or on the one given (the caller closes it);
@@ -77,7 +80,7 @@ export async function connectWorkerTemporal(address: string, namespace: string) 
 export async function runRefundDeskWorker(
   setup: Omit<WorkerSetup, 'connection'> & ({ address: string } | { connection: NativeConnection }),
 ): Promise<RunningWorker> {
-  const owned = 'address' in setup ? await NativeConnection.connect({ address: setup.address }) : undefined;
+  const owned = 'address' in setup ? await connectNative(setup.address) : undefined;
   const connection = owned ?? (setup as { connection: NativeConnection }).connection;
   const worker = await createRefundDeskWorker({ ...setup, connection });
   const done = worker.run().finally(() => owned?.close());

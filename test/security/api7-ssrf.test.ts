@@ -61,7 +61,7 @@ const ALLOWED: { file: string; code: string; target: string }[] = [
   { file: 'server/temporal.ts', code: 'Connection.connect({ address })', target: 'TEMPORAL_ADDRESS' },
   {
     file: 'worker/create-worker.ts',
-    code: 'NativeConnection.connect({ address: setup.address })',
+    code: 'NativeConnection.connect({ address })',
     target: 'TEMPORAL_ADDRESS',
   },
   { file: 'db/index.ts', code: 'new Pool({ connectionString, max })', target: 'DATABASE_URL' },
