@@ -3,7 +3,7 @@ import type { ClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
 import { loadConfig } from '../wiring/config';
 import { wireRefundDesk } from '../wiring/wire';
-import { startDispatcherBesideWorker } from '../wiring/worker';
+import { startDispatcherBesideWorker } from '../wiring/dispatcher';
 import { connectWorkerTemporal, createRefundDeskWorker } from '../worker/create-worker';
 import { chaosKillSwitch, readKillPlan, type KillPlan } from './kill-switch';
 

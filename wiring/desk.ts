@@ -11,7 +11,7 @@ import { connectWorkerTemporal, runRefundDeskWorker, type RunningWorker } from '
 import { startDeadlineSweep, type DeadlineSweep } from '../worker/deadline-sweep';
 import type { AppConfig } from './config';
 import { wireRefundDesk } from './wire';
-import { startDispatcherBesideWorker } from './worker';
+import { startDispatcherBesideWorker } from './dispatcher';
 
 export interface RunningDesk {
   apiUrl: string;

@@ -1,25 +1,12 @@
 import type { ActivityDeps } from '../activities/deps';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Db } from '../db';
-import { createWorkerMetrics, type WorkerMetrics } from '../metrics/desk-metrics';
+import { createWorkerMetrics } from '../metrics/desk-metrics';
 import { serveMetrics } from '../metrics/endpoint';
-import { startClaimDispatcher } from '../server/claim-dispatcher';
 import { claimIntakePort } from '../server/mail-channel';
 import { connectWorkerTemporal, runRefundDeskWorker } from '../worker/create-worker';
 import { startDeadlineSweep } from '../worker/deadline-sweep';
-import { loadConfig, type AppConfig } from './config';
+import { loadConfig } from './config';
+import { startDispatcherBesideWorker } from './dispatcher';
 import { wireRefundDesk } from './wire';
-
-/** The claim dispatcher beside a worker: on the worker's own connection, asking for eager starts, counted on its /metrics. */
-export function startDispatcherBesideWorker(
-  { db, logger, config }: { db: Db; logger: Logger; config: AppConfig },
-  temporal: Client,
-  metrics: Pick<WorkerMetrics, 'claimStarts'>,
-) {
-  const taskQueue = config.temporal.taskQueue;
-  return startClaimDispatcher({ db, temporal, taskQueue, logger, eagerStart: true, metrics });
-}
 
 /**
  * The worker process: activities, the claim dispatcher, the deadline sweep and /metrics. The SDK shuts it down gracefully on
