@@ -106,7 +106,6 @@ interface P1Processes {
   api: DeskProcess & { url: string };
   worker: DeskProcess & { metricsUrl: string };
   bare: DeskProcess;
-  claimQueue: string;
   bareQueue: string;
   tag: string;
 }
@@ -117,7 +116,8 @@ async function measurePair(
   size: number,
   run: { inFlight: number; label: string; log(m: string): void },
 ) {
-  const { infra, log } = { ...p, log: run.log };
+  const { infra } = p;
+  const { log } = run;
   const bareCpu = cpuMeter({ worker: p.bare.pid, temporal: infra.pids.temporal, postgres: infra.pids.postgres });
   const baseline = await driveBareWorkflows({
     temporalAddress: infra.temporalAddress,
@@ -293,7 +293,7 @@ export async function measureClaimThroughput(infra: InfraStack, options: Through
     const bare = await startWorkerProcess({ infra, taskQueue: bareQueue, log }, 'bench/lib/bare-worker.ts', 'bare');
     running.push(bare);
     log(`[P1] API ${api.url} (pid ${api.pid}), worker pid ${worker.pid}, bare worker pid ${bare.pid}`);
-    const processes = { infra, api, worker, bare, claimQueue, bareQueue, tag };
+    const processes = { infra, api, worker, bare, bareQueue, tag };
     // Baseline first, then the claims, on the same server and settings.
     for (const size of options.sizes) figures.push(...(await sizeFigures(processes, size, options)));
     figures.push(...(await engineBoundFigures(processes, options)));

@@ -14,9 +14,10 @@ const signedMinor = z.number().int().min(-MAX_AMOUNT_MINOR).max(MAX_AMOUNT_MINOR
 /** PostgreSQL cannot store a NUL character: free text with one is refused as a 400, not failed at the insert. */
 // eslint-disable-next-line no-control-regex -- the point is to refuse NUL
 const WITHOUT_NUL = /^[^\x00]*$/;
+const withoutNul = (s: z.ZodString) => s.regex(WITHOUT_NUL, 'text has no NUL characters');
 
 /** Free text from a processor or a person. */
-const text = (max: number) => z.string().trim().min(1).max(max).regex(WITHOUT_NUL, 'text has no NUL characters');
+const text = (max: number) => withoutNul(z.string().trim().min(1).max(max));
 const why = text(2000);
 
 /** The processor-neutral event, for platforms on processors other than Stripe. */
@@ -77,12 +78,7 @@ export const StaffActionBody = z.object({ why }).strict();
 
 export const ContestBody = z
   .object({
-    evidence: z
-      .partialRecord(
-        z.enum(STRIPE_TEXT_FIELDS),
-        z.string().max(20_000).regex(WITHOUT_NUL, 'text has no NUL characters'),
-      )
-      .optional(),
+    evidence: z.partialRecord(z.enum(STRIPE_TEXT_FIELDS), withoutNul(z.string().max(20_000))).optional(),
     note: why.optional(),
   })
   .strict();
